@@ -1,0 +1,1 @@
+"""ETL for SENCO returns and official open data: read, normalise, validate, load."""

@@ -1,0 +1,70 @@
+"""Command line: python -m etl load|template|demo|gias|census|ofsted ...
+
+Exit codes: 0 every row of every file accepted; 1 any row rejected or any file
+unreadable (the readable rest still loads); 2 usage errors.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Load SENCO returns and open data into the lake.")
+    parser.add_argument("--lake", type=Path, help="lake file (default $SENCO_LAKE or lake/senco.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("load", help="load return files (CSV/XLSX) or folders of them")
+    p.add_argument("paths", nargs="+", type=Path)
+    p = sub.add_parser("template", help="write the blank return workbook schools fill in")
+    p.add_argument("out", type=Path)
+    sub.add_parser("demo", help="(re)build the demo lake")
+    for kind, text in (("gias", "the GIAS register of schools (edubasealldata CSV)"),
+                       ("census", "school-level census counts (performance tables or SEN in England)"),
+                       ("ofsted", "Ofsted inspection outcomes (management information)")):
+        p = sub.add_parser(kind, help=f"load {text}")
+        p.add_argument("file", type=Path)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    lake = args.lake.resolve() if args.lake else None
+
+    if args.command == "load":
+        from etl.load import expand_paths, load_returns
+        files = expand_paths(args.paths)
+        missing = [str(p) for p in files if not p.exists()]
+        if missing:
+            print("no such file: " + ", ".join(missing), file=sys.stderr)
+            return 2
+        if not files:
+            print("no return files found in " + ", ".join(map(str, args.paths)), file=sys.stderr)
+            return 2
+        outcomes = load_returns([(f.name, f.read_bytes()) for f in files], lake)
+        for o in outcomes:
+            print("\n".join(o.report_lines()))
+        total = sum(o.rows_read for o in outcomes)
+        accepted = sum(o.accepted for o in outcomes)
+        print(f"total: {len(outcomes)} files, {total} rows read, {accepted} accepted, {total - accepted} rejected")
+        return 0 if all(o.clean for o in outcomes) else 1
+    if args.command == "template":
+        from etl.template import write_template
+        write_template(args.out)
+        print(f"wrote {args.out}")
+        return 0
+    if args.command == "demo":
+        from etl.demo import build_demo
+        return build_demo(lake)
+    if args.command in ("gias", "census", "ofsted"):
+        from etl import official
+        if not args.file.exists():
+            print(f"no such file: {args.file}", file=sys.stderr)
+            return 2
+        outcome = official.load_official(args.command, args.file.name, args.file.read_bytes(), lake)
+        print("\n".join(outcome.report_lines()))
+        return 0 if outcome.clean else 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,281 @@
+"""The DuckDB lake file: its tables, atomic writes, and readers that notice new data.
+
+DuckDB allows one read-write process or many read-only ones per file. So a load never
+writes to the live file: it copies the lake to a private build file, loads there inside
+a transaction, checkpoints, and atomically renames the build file over the lake. Readers
+keep using the file they opened until they see the path now names a new file (its inode
+changes), then open that. A load that dies part-way leaves only a stray build file, which
+the next load removes; the lake itself is never half-written.
+
+Readers attach the lake to a fresh in-memory database rather than connecting to the path:
+DuckDB caches databases by path inside a process, and a plain connect would hand back
+the replaced file.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.columns import COLUMNS
+from lake import config
+
+SQL_TYPES = {"urn": "INTEGER", "text": "VARCHAR", "year": "VARCHAR", "enum": "VARCHAR",
+             "count": "INTEGER", "hours": "DOUBLE", "yesno": "BOOLEAN", "date": "DATE",
+             "list": "VARCHAR"}
+RETURN_COLUMNS = [c.name for c in COLUMNS]
+RETURN_EXTRA = {"load_id": "INTEGER", "source_file": "VARCHAR", "source_row": "INTEGER",
+                "conversion_notes": "VARCHAR"}
+
+
+def _return_columns_ddl() -> str:
+    cols = [f"{c.name} {SQL_TYPES[c.kind]}" for c in COLUMNS]
+    cols += [f"{k} {v}" for k, v in RETURN_EXTRA.items()]
+    return ",\n  ".join(cols)
+
+
+SCHEMA = f"""
+CREATE SEQUENCE IF NOT EXISTS load_ids START 1;
+CREATE TABLE IF NOT EXISTS loads (
+  load_id INTEGER PRIMARY KEY,
+  kind VARCHAR NOT NULL,            -- returns | gias | census | ofsted | benchmarks
+  file_name VARCHAR NOT NULL,
+  sha256 VARCHAR NOT NULL,
+  loaded_at TIMESTAMP NOT NULL,
+  rows_read INTEGER NOT NULL,
+  accepted INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  status VARCHAR NOT NULL,          -- loaded | failed
+  message VARCHAR,
+  raw_path VARCHAR,
+  CHECK (rows_read = accepted + rejected)
+);
+CREATE TABLE IF NOT EXISTS returns (
+  {_return_columns_ddl()},
+  PRIMARY KEY (urn, academic_year)
+);
+CREATE TABLE IF NOT EXISTS returns_history (
+  {_return_columns_ddl()},
+  superseded_by_load INTEGER
+);
+CREATE TABLE IF NOT EXISTS rejects (
+  load_id INTEGER NOT NULL,
+  source_file VARCHAR NOT NULL,
+  row_number INTEGER NOT NULL,
+  urn VARCHAR,
+  school_name VARCHAR,
+  academic_year VARCHAR,
+  raw_values VARCHAR NOT NULL,      -- JSON object of the row as received
+  reasons VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS schools (
+  urn INTEGER PRIMARY KEY,
+  school_name VARCHAR,
+  la_code INTEGER,
+  la_name VARCHAR,
+  region VARCHAR,
+  phase VARCHAR,
+  school_type VARCHAR,
+  type_group VARCHAR,
+  status VARCHAR,
+  statutory_low_age INTEGER,
+  statutory_high_age INTEGER,
+  number_on_roll INTEGER,
+  town VARCHAR,
+  postcode VARCHAR,
+  open_date DATE,
+  close_date DATE,
+  source VARCHAR,
+  load_id INTEGER
+);
+CREATE TABLE IF NOT EXISTS census (
+  urn INTEGER NOT NULL,
+  census_year VARCHAR NOT NULL,     -- academic year of the January census, e.g. 2018/19
+  la_code INTEGER,
+  number_on_roll INTEGER,
+  sen_support INTEGER,
+  ehcp INTEGER,
+  source VARCHAR,
+  load_id INTEGER,
+  PRIMARY KEY (urn, census_year)
+);
+CREATE TABLE IF NOT EXISTS ofsted (
+  urn INTEGER PRIMARY KEY,
+  inspection_date DATE,
+  overall_effectiveness INTEGER,    -- 1-4, pre-2025 framework
+  inclusion VARCHAR,                -- 2025 report card grade
+  achievement VARCHAR,
+  attendance_behaviour VARCHAR,
+  personal_development VARCHAR,
+  leadership_governance VARCHAR,
+  curriculum_teaching VARCHAR,
+  safeguarding VARCHAR,
+  source VARCHAR,
+  load_id INTEGER
+);
+CREATE TABLE IF NOT EXISTS benchmarks (
+  benchmark_id VARCHAR NOT NULL,
+  phase VARCHAR NOT NULL,           -- 'all' or a phase
+  value DOUBLE NOT NULL,
+  unit VARCHAR,
+  source VARCHAR NOT NULL,
+  year VARCHAR NOT NULL,
+  note VARCHAR
+);
+CREATE TABLE IF NOT EXISTS lake_info (
+  key VARCHAR PRIMARY KEY,
+  value VARCHAR
+);
+"""
+
+
+class LakeMissing(RuntimeError):
+    """There is no lake at the configured path yet."""
+
+
+def raw_dir(lake: Path | None = None) -> Path:
+    """Where files are kept exactly as received, next to the lake file."""
+    lake = lake or config.lake_path()
+    return lake.parent / (lake.stem + "-raw")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_builds(path: Path) -> None:
+    for stray in path.parent.glob(path.name + ".building-*"):
+        pid = stray.name.split(".building-")[-1].split(".")[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            stray.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a private copy of the lake, swapped in on success.
+
+    Everything done through the connection is one transaction; if the block raises
+    (or the process dies) the lake file is left exactly as it was.
+    """
+    path = Path(path or config.lake_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(str(path) + ".lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _remove_stale_builds(path)
+            build = path.with_name(f"{path.name}.building-{os.getpid()}.{threading.get_ident()}")
+            build.unlink(missing_ok=True)
+            if path.exists():
+                shutil.copyfile(path, build)
+            con = duckdb.connect(str(build))
+            try:
+                ensure_schema(con)
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            _fsync(build)
+            os.replace(build, path)
+            _fsync(path.parent)
+        except BaseException:
+            for leftover in path.parent.glob(f"{path.name}.building-{os.getpid()}.{threading.get_ident()}*"):
+                leftover.unlink(missing_ok=True)
+            raise
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+class Reader:
+    """Read-only access to the lake that follows it when a load swaps in a new file.
+
+    Works over a DuckDB lake file, or over a Parquet lake (folder or object-store URL)
+    exported by `lake.parquet`, with the same table names either way.
+    """
+
+    def __init__(self, path: Path | None = None, parquet: str | None = None):
+        self.parquet = parquet if parquet is not None else (None if path else config.parquet_lake())
+        self.path = None if self.parquet else Path(path or config.lake_path())
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._version: tuple | None = None
+
+    def version(self) -> tuple:
+        """Changes whenever a load swaps in a new lake file."""
+        if self.parquet:
+            from lake import parquet
+            return ("parquet", self.parquet, parquet.version(self.parquet))
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            raise LakeMissing(
+                f"No lake at {self.path}. Build the demo lake with 'python -m etl demo' "
+                "or load returns with 'python -m etl load FILES'.") from None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _open(self, version: tuple) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(":memory:")
+        if self.parquet:
+            from lake import parquet
+            parquet.attach(con, self.parquet)
+        else:
+            con.execute(f"ATTACH '{_sql_literal(str(self.path))}' AS lake (READ_ONLY)")
+            con.execute("USE lake")
+        return con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        version = self.version()
+        with self._lock:
+            if self._con is None or version != self._version:
+                self._con = self._open(version)
+                self._version = version
+            return self._con.cursor()
+
+    def df(self, sql: str, params: list | tuple | dict | None = None) -> pd.DataFrame:
+        cur = self.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def scalar(self, sql: str, params: list | tuple | None = None):
+        cur = self.cursor()
+        try:
+            rows = cur.execute(sql, params or []).fetchall()   # fetchone leaves the result open
+            return rows[0][0] if rows else None
+        finally:
+            cur.close()
+
+
+def _sql_literal(text: str) -> str:
+    return text.replace("'", "''")
