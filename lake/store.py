@@ -259,7 +259,10 @@ class Reader:
             if self._con is None or version != self._version:
                 self._con = self._open(version)
                 self._version = version
-            return self._con.cursor()
+            cur = self._con.cursor()
+        if not self.parquet:
+            cur.execute("USE lake")      # each cursor starts in the in-memory database
+        return cur
 
     def df(self, sql: str, params: list | tuple | dict | None = None) -> pd.DataFrame:
         cur = self.cursor()

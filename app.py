@@ -1,0 +1,26 @@
+"""SENCO oversight dashboard: entry point and navigation.
+
+Run with `scripts/start.sh` (or `streamlit run app.py` inside the virtual environment).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.auth import require_sign_in
+
+st.set_page_config(page_title="SENCO dashboard", page_icon=":material/school:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/senco_time.py", title="SENCO time", icon=":material/schedule:", url_path="senco-time"),
+    st.Page("pages/leadership.py", title="Leadership & support", icon=":material/groups:", url_path="leadership"),
+    st.Page("pages/ofsted.py", title="Ofsted & outcomes", icon=":material/verified:", url_path="ofsted"),
+    st.Page("pages/schools.py", title="Schools", icon=":material/domain:", url_path="schools"),
+    st.Page("pages/data_quality.py", title="Returns & data quality", icon=":material/fact_check:",
+            url_path="data-quality"),
+    st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
+]
+
+require_sign_in()
+st.navigation(PAGES, position="sidebar").run()

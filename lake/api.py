@@ -1,0 +1,320 @@
+"""The read API the pages use. Every query is parameterised; results are DataFrames.
+
+`school_year(filters)` is the workhorse: one row per school in scope for the chosen
+academic year, with its return (if any), register details, latest census counts, official
+Ofsted outcome and the derived columns the measures use. Results are cached per lake
+version, so a load that swaps in a new lake file is seen on the next call.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from lake import config
+from lake.measures import MEASURE_BY_ID, Measure
+from lake.store import Reader
+
+SIZE_BANDS = ("Under 100", "100–249", "250–499", "500–999", "1,000 or more")
+TIME_BANDS = ("Under 1 day", "1 to under 1.5 days", "1.5 to under 2.5 days", "2.5 days or more")
+ROLE_PROFILES = ("SENCO only", "Combined role")
+SLT_PROFILES = ("On SLT", "Not on SLT")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user has chosen; every field is bound to the URL by ui.filters."""
+    year: str | None = None
+    la: tuple[int, ...] = ()
+    phase: tuple[str, ...] = ()
+    school_type: tuple[str, ...] = ()
+    size_band: tuple[str, ...] = ()
+    time_band: tuple[str, ...] = ()
+    slt: tuple[str, ...] = ()
+    role: tuple[str, ...] = ()
+
+    def previous_year(self) -> "Filters | None":
+        if not self.year:
+            return None
+        start = int(self.year[:4]) - 1
+        return replace(self, year=f"{start}/{str(start + 1)[2:]}")
+
+
+def size_band_sql(col: str) -> str:
+    return (f"CASE WHEN {col} IS NULL THEN NULL WHEN {col} < 100 THEN '{SIZE_BANDS[0]}' "
+            f"WHEN {col} < 250 THEN '{SIZE_BANDS[1]}' WHEN {col} < 500 THEN '{SIZE_BANDS[2]}' "
+            f"WHEN {col} < 1000 THEN '{SIZE_BANDS[3]}' ELSE '{SIZE_BANDS[4]}' END")
+
+
+def time_band_sql(col: str, day: float) -> str:
+    return (f"CASE WHEN {col} IS NULL THEN NULL WHEN {col} < {day} THEN '{TIME_BANDS[0]}' "
+            f"WHEN {col} < {1.5 * day} THEN '{TIME_BANDS[1]}' WHEN {col} < {2.5 * day} THEN '{TIME_BANDS[2]}' "
+            f"ELSE '{TIME_BANDS[3]}' END")
+
+
+def _school_year_sql() -> str:
+    day = float(config.school_day_hours())
+    recommended = float(config.recommended_hours())
+    return f"""
+WITH scope AS (
+  SELECT s.urn, s.school_name AS register_name, s.la_code, s.la_name, s.region, s.phase AS register_phase,
+         s.school_type, s.type_group, s.close_date
+  FROM schools s
+  WHERE coalesce(s.type_group, '') <> 'Independent schools'
+    AND (s.close_date IS NULL OR s.close_date >= make_date(CAST(substr($year, 1, 4) AS INTEGER), 9, 1))
+),
+ret AS (SELECT * FROM returns WHERE academic_year = $year),
+cen AS (
+  SELECT urn, census_year, number_on_roll AS census_roll, sen_support AS census_sen_support, ehcp AS census_ehcp
+  FROM census QUALIFY row_number() OVER (PARTITION BY urn ORDER BY census_year DESC) = 1
+),
+joined AS (
+  SELECT coalesce(sc.urn, r.urn) AS urn,
+         coalesce(r.school_name, sc.register_name) AS school_name,
+         sc.la_code, sc.la_name, sc.region, sc.school_type,
+         coalesce(r.phase, sc.register_phase) AS phase,
+         r.urn IS NOT NULL AS has_return,
+         sc.urn IS NOT NULL AS on_register,
+         r.* EXCLUDE (urn, school_name, phase),
+         cen.census_year, cen.census_roll, cen.census_sen_support, cen.census_ehcp,
+         o.inspection_date AS ofsted_official_date, o.overall_effectiveness, o.inclusion AS ofsted_inclusion
+  FROM scope sc
+  FULL OUTER JOIN ret r ON r.urn = sc.urn
+  LEFT JOIN cen ON cen.urn = coalesce(sc.urn, r.urn)
+  LEFT JOIN ofsted o ON o.urn = coalesce(sc.urn, r.urn)
+)
+SELECT *,
+  sen_support_pupils + ehcp_pupils AS send_pupils,
+  CASE WHEN sen_support_pupils + ehcp_pupils > 0
+       THEN round(senco_hours_per_week / (sen_support_pupils + ehcp_pupils) * 10, 3) END AS hours_per_10_send,
+  senco_hours_per_week < {recommended} AS below_recommended,
+  {size_band_sql('coalesce(number_on_roll, census_roll)')} AS size_band,
+  {time_band_sql('senco_hours_per_week', day)} AS time_band,
+  CASE WHEN senco_on_slt THEN 'On SLT' WHEN NOT senco_on_slt THEN 'Not on SLT' END AS slt_profile,
+  CASE WHEN NOT has_return THEN NULL WHEN coalesce(senco_other_roles, '') = '' THEN 'SENCO only'
+       ELSE 'Combined role' END AS role_profile,
+  CASE WHEN NOT has_return THEN NULL ELSE coalesce(senco_other_roles, '') <> '' END AS combined_role,
+  admin_support_hours_per_week > 0 AS admin_support,
+  CASE WHEN admin_support_hours_per_week > 0 THEN admin_support_hours_per_week END AS admin_hours_if_any,
+  senco_qualification IN ('NASENCO held', 'NPQ for SENCOs held') AS qualification_held,
+  senco_shared_schools > 1 AS shared_senco,
+  NOT senco_qualified_teacher AS flag_not_qualified_teacher,
+  CASE WHEN senco_qualification IS NULL OR senco_appointed_date IS NULL THEN NULL
+       ELSE senco_qualification NOT IN ('NASENCO held', 'NPQ for SENCOs held')
+            AND senco_appointed_date + INTERVAL 3 YEAR
+                < least(current_date, make_date(CAST(substr($year, 1, 4) AS INTEGER) + 1, 8, 31)) END
+    AS flag_qualification_overdue,
+  NOT sen_information_report_published AS flag_no_sen_report,
+  CASE WHEN senco_shared_schools IS NULL THEN NULL
+       ELSE senco_shared_schools > 1 AND list_contains(string_split(coalesce(senco_other_roles, ''), '; '), 'headteacher')
+  END AS flag_shared_head,
+  CASE WHEN ofsted_send_progress IN ('good or better', 'less than good')
+       THEN ofsted_send_progress = 'good or better' END AS ofsted_send_good,
+  CASE WHEN ofsted_inclusion IS NOT NULL
+       THEN ofsted_inclusion IN ('exceptional', 'strong standard', 'expected standard') END
+    AS inclusion_expected_or_above
+FROM joined
+"""
+
+
+_FLAG_COLUMNS = ("flag_not_qualified_teacher", "flag_qualification_overdue", "flag_no_sen_report", "flag_shared_head")
+
+
+@dataclass
+class _Cache:
+    version: tuple | None = None
+    items: OrderedDict = field(default_factory=OrderedDict)
+
+
+class LakeAPI:
+    """Read-only questions the pages ask of the lake."""
+
+    def __init__(self, reader: Reader | None = None, cache_size: int = 64):
+        self.reader = reader or Reader()
+        self._cache = _Cache()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    # ---------------------------------------------------------------- plumbing
+    def version(self) -> tuple:
+        return self.reader.version()
+
+    def _cached(self, key: tuple, compute):
+        version = self.reader.version()
+        with self._lock:
+            if self._cache.version != version:
+                self._cache = _Cache(version=version)
+            if key in self._cache.items:
+                self._cache.items.move_to_end(key)
+                return self._cache.items[key].copy() if isinstance(self._cache.items[key], pd.DataFrame) \
+                    else self._cache.items[key]
+        value = compute()
+        with self._lock:
+            if self._cache.version == version:
+                self._cache.items[key] = value
+                while len(self._cache.items) > self._cache_size:
+                    self._cache.items.popitem(last=False)
+        return value.copy() if isinstance(value, pd.DataFrame) else value
+
+    def _df(self, sql: str, params=None) -> pd.DataFrame:
+        return self.reader.df(sql, params)
+
+    # ------------------------------------------------------------------ lookups
+    def info(self) -> dict[str, str]:
+        return self._cached(("info",), lambda: dict(self._df("SELECT key, value FROM lake_info").values.tolist()))
+
+    def years(self) -> list[str]:
+        """Academic years with returns, newest first."""
+        return self._cached(("years",), lambda: self._df(
+            "SELECT DISTINCT academic_year FROM returns ORDER BY 1 DESC")["academic_year"].tolist())
+
+    def current_year(self) -> str | None:
+        years = self.years()
+        return years[0] if years else None
+
+    def las(self) -> pd.DataFrame:
+        return self._cached(("las",), lambda: self._df(
+            "SELECT la_code, any_value(la_name) AS la_name, count(*) AS schools FROM schools "
+            "WHERE la_code IS NOT NULL AND coalesce(type_group, '') <> 'Independent schools' "
+            "GROUP BY la_code ORDER BY la_name NULLS LAST, la_code"))
+
+    def options(self, column: str) -> list[str]:
+        """Distinct values of a filterable column across the lake, for filter widgets."""
+        allowed = {"phase": "coalesce(r.phase, s.phase)", "school_type": "s.school_type"}
+        if column not in allowed:
+            raise ValueError(column)
+        expr = allowed[column]
+        return self._cached(("options", column), lambda: self._df(
+            f"SELECT DISTINCT {expr} AS v FROM schools s FULL OUTER JOIN returns r ON r.urn = s.urn "
+            "WHERE coalesce(s.type_group, '') <> 'Independent schools' AND v IS NOT NULL ORDER BY 1")["v"].tolist())
+
+    def benchmarks(self) -> pd.DataFrame:
+        return self._cached(("benchmarks",), lambda: self._df("SELECT * FROM benchmarks ORDER BY benchmark_id, phase"))
+
+    def benchmark(self, measure: Measure, phases: tuple[str, ...] = ()) -> dict | None:
+        """The national figure to set beside a measure, for the chosen phase if there is one."""
+        if not measure.benchmark_id:
+            return None
+        bm = self.benchmarks()
+        if measure.benchmark_id == "recommended_senco_hours":
+            rows = bm[bm.benchmark_id == "recommended_senco_days"]
+            if rows.empty:
+                return None
+            row = rows.iloc[0]
+            return {"value": config.recommended_hours(), "source": row.source, "year": row.year,
+                    "label": f"recommended {config.recommended_days():g} days"}
+        rows = bm[bm.benchmark_id == measure.benchmark_id]
+        if rows.empty:
+            return None
+        if len(phases) == 1 and (rows.phase == phases[0]).any():
+            row = rows[rows.phase == phases[0]].iloc[0]
+        elif (rows.phase == "all").any():
+            row = rows[rows.phase == "all"].iloc[0]
+        else:
+            parts = "; ".join(f"{r.phase} {measure.format(r.value)}" for r in rows.itertuples())
+            return {"value": None, "source": rows.iloc[0].source, "year": rows.iloc[0].year,
+                    "label": f"England: {parts}"}
+        return {"value": float(row.value), "source": row.source, "year": row.year,
+                "label": f"England {row.phase if row.phase != 'all' else ''} {measure.format(row.value)}".replace("  ", " ")}
+
+    # -------------------------------------------------------------- the frame
+    def school_year(self, filters: Filters) -> pd.DataFrame:
+        """One row per school in scope for the year, with its return and derived columns."""
+        year = filters.year or self.current_year()
+        if not year:
+            return pd.DataFrame()
+        where, params = ["1=1"], {"year": year}
+        for field_name, column in (("la", "la_code"), ("phase", "phase"), ("school_type", "school_type"),
+                                   ("size_band", "size_band"), ("time_band", "time_band"),
+                                   ("slt", "slt_profile"), ("role", "role_profile")):
+            values = getattr(filters, field_name)
+            if values:
+                where.append(f"{column} IN (SELECT unnest(${field_name}))")
+                params[field_name] = list(values)
+        sql = f"SELECT * FROM ({_school_year_sql()}) WHERE {' AND '.join(where)} ORDER BY school_name, urn"
+        key = ("school_year", replace(filters, year=year))
+        return self._cached(key, lambda: self._with_flags(self._df(sql, params)))
+
+    @staticmethod
+    def _with_flags(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty:
+            return frame
+        flags = frame[list(_FLAG_COLUMNS)].astype("boolean")
+        frame["flag_count"] = flags.fillna(False).sum(axis=1).astype("Int64")
+        frame["any_flag"] = (frame["flag_count"] > 0).where(frame["has_return"].astype(bool))
+        return frame
+
+    def measure_value(self, measure_id: str, filters: Filters) -> tuple[float | None, float | None, int]:
+        """(value this year, value last year, n) for a measure under the filters."""
+        from lake.measures import answered, compute
+        measure = MEASURE_BY_ID[measure_id]
+        now = self.school_year(filters)
+        scope = now if measure.id in ("schools_in_scope", "returns_received", "return_rate") else now[now.has_return]
+        value = compute(measure, scope)
+        previous = None
+        prev_filters = filters.previous_year() if filters.year else Filters(**{**filters.__dict__,
+                                                                                "year": self.current_year()}).previous_year()
+        if prev_filters and prev_filters.year in self.years():
+            before = self.school_year(prev_filters)
+            before_scope = before if measure.id in ("schools_in_scope", "returns_received", "return_rate") \
+                else before[before.has_return]
+            previous = compute(measure, before_scope)
+        return value, previous, answered(measure, scope)
+
+    # ----------------------------------------------------------- per school
+    def school_history(self, urn: int) -> pd.DataFrame:
+        return self._cached(("history", urn), lambda: self._df(
+            "SELECT * FROM returns WHERE urn = ? ORDER BY academic_year", [int(urn)]))
+
+    def school_submissions(self, urn: int) -> pd.DataFrame:
+        return self._cached(("submissions", urn), lambda: self._df(
+            "SELECT h.*, l.loaded_at FROM returns_history h JOIN loads l USING (load_id) WHERE h.urn = ? "
+            "ORDER BY h.academic_year, h.load_id", [int(urn)]))
+
+    def school_census(self, urn: int) -> pd.DataFrame:
+        return self._cached(("census", urn), lambda: self._df(
+            "SELECT * FROM census WHERE urn = ? ORDER BY census_year", [int(urn)]))
+
+    def school_register(self, urn: int) -> dict | None:
+        frame = self._cached(("register", urn), lambda: self._df("SELECT * FROM schools WHERE urn = ?", [int(urn)]))
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def school_ofsted(self, urn: int) -> dict | None:
+        frame = self._cached(("ofsted", urn), lambda: self._df("SELECT * FROM ofsted WHERE urn = ?", [int(urn)]))
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    # ------------------------------------------------------- data quality
+    def loads(self) -> pd.DataFrame:
+        return self._cached(("loads",), lambda: self._df(
+            "SELECT load_id, kind, file_name, loaded_at, rows_read, accepted, rejected, status, message, sha256 "
+            "FROM loads ORDER BY load_id DESC"))
+
+    def rejects(self, year: str | None = None) -> pd.DataFrame:
+        sql = ("SELECT r.load_id, l.loaded_at, r.source_file, r.row_number, r.urn, r.school_name, r.academic_year, "
+               "r.reasons, r.raw_values FROM rejects r JOIN loads l USING (load_id)")
+        params: list = []
+        if year:
+            sql += " WHERE r.academic_year = ? OR r.academic_year IS NULL"
+            params.append(year)
+        sql += " ORDER BY r.load_id DESC, r.row_number"
+        return self._cached(("rejects", year), lambda: self._df(sql, params))
+
+    def missing_returns(self, filters: Filters) -> pd.DataFrame:
+        """Schools on the register in scope with no accepted return for the year: the chase list."""
+        frame = self.school_year(filters)
+        if frame.empty:
+            return frame
+        out = frame[(~frame.has_return.astype(bool)) & frame.on_register.astype(bool)]
+        return out[["urn", "school_name", "phase", "school_type", "la_name"]].reset_index(drop=True)
+
+    def lake_freshness(self) -> dict:
+        frame = self._cached(("fresh",), lambda: self._df(
+            "SELECT kind, max(loaded_at) AS last_loaded, count(*) AS files FROM loads GROUP BY kind ORDER BY kind"))
+        return {r.kind: {"last_loaded": r.last_loaded, "files": int(r.files)} for r in frame.itertuples()}
+
+
+def today() -> dt.date:
+    return dt.date.today()

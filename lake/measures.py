@@ -1,0 +1,186 @@
+"""Every measure the dashboard shows, defined once.
+
+Labels beside charts, headline cards, table headers and the About page all come from
+this table. A measure is computed by `compute()` from the per-school frame the read API
+returns (`lake.api.LakeAPI.school_year`): an aggregate (`agg`) of one column over the
+schools that answered it.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lake import config
+
+RETURN = "SENCO returns (the LA's annual collection)"
+CENSUS = "DfE school census (January), school level"
+OFSTED = "Ofsted state-funded schools inspections and outcomes (management information)"
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    name: str
+    definition: str
+    unit: str            # count | share | hours | hours per 10 pupils | pupils
+    agg: str             # count | sum | share | median | mean
+    column: str          # column of the school_year frame
+    rounding: int        # decimals shown (shares are shown as percentages with this many decimals)
+    polarity: str        # higher is better | lower is better | neutral
+    source: str
+    benchmark_id: str | None = None
+    group: str = "Overview"
+
+    def format(self, value: float | None) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        if self.unit == "share":
+            return f"{value * 100:.{self.rounding}f}%"
+        if self.unit in ("count", "pupils"):
+            return f"{value:,.0f}"
+        suffix = {"hours": " h", "hours per 10 pupils": " h"}.get(self.unit, "")
+        return f"{value:,.{self.rounding}f}{suffix}"
+
+    def round(self, value: float | None) -> float | None:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        return round(value, self.rounding + (2 if self.unit == "share" else 0))
+
+    def format_change(self, change: float | None) -> str | None:
+        if change is None or (isinstance(change, float) and math.isnan(change)):
+            return None
+        if self.unit == "share":
+            return f"{change * 100:+.{self.rounding}f} pts"
+        if self.unit in ("count", "pupils"):
+            return f"{change:+,.0f}"
+        return f"{change:+.{self.rounding}f}"
+
+
+def _m(*args, **kw) -> Measure:
+    return Measure(*args, **kw)
+
+
+def recommended_text() -> str:
+    return f"{config.recommended_days():g} days ({config.recommended_hours():g} hours at {config.school_day_hours():g} h a day)"
+
+
+MEASURES: tuple[Measure, ...] = (
+    _m("schools_in_scope", "Schools in scope", "State-funded schools on the register in the current filter.",
+       "count", "count", "urn", 0, "neutral", "Register of schools (GIAS / census)"),
+    _m("returns_received", "Returns received", "Schools in scope with an accepted SENCO return for the year.",
+       "count", "sum", "has_return", 0, "higher is better", RETURN),
+    _m("return_rate", "Return rate", "Share of schools in scope that have sent an accepted return.",
+       "share", "share", "has_return", 0, "higher is better", RETURN),
+    _m("send_pct", "SEND pupils, % of roll",
+       "Pupils at SEN Support plus pupils with an EHC plan, as a share of pupils on roll, over all schools in scope.",
+       "share", "ratio", "send_pupils/number_on_roll", 1, "neutral", RETURN, "send_pct"),
+    _m("ehcp_pct", "EHC plans, % of roll", "Pupils with an EHC plan as a share of pupils on roll.",
+       "share", "ratio", "ehcp_pupils/number_on_roll", 1, "neutral", RETURN, "ehcp_pct"),
+    _m("median_senco_hours", "Median SENCO hours a week",
+       "Median designated SENCO time per week across schools that returned it. Days are converted at the "
+       "configured school-day length.", "hours", "median", "senco_hours_per_week", 1, "higher is better",
+       RETURN, "recommended_senco_hours", "SENCO time"),
+    _m("median_hours_per_10_send", "Median SENCO hours per 10 SEND pupils",
+       "SENCO hours a week divided by SEND pupils (SEN Support + EHCP), times 10; median across schools with "
+       "at least one SEND pupil.", "hours per 10 pupils", "median", "hours_per_10_send", 1,
+       "higher is better", RETURN, None, "SENCO time"),
+    _m("below_recommended", "Below the recommended SENCO time",
+       "Share of schools whose SENCO has less designated time than the recommended 1.5 days a week "
+       "(threshold configurable).", "share", "share", "below_recommended", 0, "lower is better", RETURN,
+       "not_enough_time", "SENCO time"),
+    _m("median_teaching_hours", "Median SENCO teaching hours a week",
+       "Median hours a week the SENCO spends class teaching.", "hours", "median",
+       "senco_teaching_hours_per_week", 1, "neutral", RETURN, None, "SENCO time"),
+    _m("combined_role", "SENCO holds other roles",
+       "Share of SENCOs who hold at least one other role (e.g. DSL, deputy head, class teacher).",
+       "share", "share", "combined_role", 0, "neutral", RETURN, None, "SENCO time"),
+    _m("slt_rate", "SENCO on the senior leadership team",
+       "Share of schools whose SENCO is a member of the senior leadership team.", "share", "share",
+       "senco_on_slt", 0, "higher is better", RETURN, "senco_on_slt", "Leadership & support"),
+    _m("admin_support_rate", "SENCO has admin support",
+       "Share of schools giving the SENCO dedicated administrative support (more than 0 hours a week).",
+       "share", "share", "admin_support", 0, "higher is better", RETURN, "admin_support",
+       "Leadership & support"),
+    _m("median_admin_hours", "Median admin support hours (where given)",
+       "Median weekly admin support hours among schools that give any.", "hours", "median",
+       "admin_hours_if_any", 1, "higher is better", RETURN, None, "Leadership & support"),
+    _m("deputy_rate", "Deputy or assistant SENCO in post", "Share of schools with a deputy or assistant SENCO.",
+       "share", "share", "deputy_senco", 0, "higher is better", RETURN, None, "Leadership & support"),
+    _m("qualification_held", "SENCO qualification held",
+       "Share of SENCOs holding the NASENCO award or the NPQ for SENCOs.", "share", "share",
+       "qualification_held", 0, "higher is better", RETURN, None, "Leadership & support"),
+    _m("shared_senco", "SENCO shared with other schools",
+       "Share of schools whose SENCO also covers other schools.", "share", "share", "shared_senco", 0,
+       "neutral", RETURN, None, "Leadership & support"),
+    _m("flag_not_qt", "Flag: SENCO not a qualified teacher",
+       "Statutory: the SENCO must be a qualified teacher. Share of schools reporting a SENCO who is not.",
+       "share", "share", "flag_not_qualified_teacher", 0, "lower is better", RETURN, None, "Flags"),
+    _m("flag_qual_overdue", "Flag: qualification overdue",
+       "SENCO qualification not held more than 3 years after appointment (statutory deadline).",
+       "share", "share", "flag_qualification_overdue", 0, "lower is better", RETURN, None, "Flags"),
+    _m("flag_no_report", "Flag: no SEN information report",
+       "Statutory: schools must publish a SEN information report. Share reporting none.", "share", "share",
+       "flag_no_sen_report", 0, "lower is better", RETURN, None, "Flags"),
+    _m("flag_shared_head", "Flag: shared SENCO who is also a headteacher",
+       "A SENCO covering several schools who is also a headteacher (the SEND Code of Practice advises against).",
+       "share", "share", "flag_shared_head", 0, "lower is better", RETURN, None, "Flags"),
+    _m("any_flag", "Schools with any statutory flag", "Share of returns raising at least one statutory flag.",
+       "share", "share", "any_flag", 0, "lower is better", RETURN, None, "Flags"),
+    _m("ofsted_good", "Ofsted: SEND progress good or better (self-reported)",
+       "Share of schools reporting that their latest inspection judged SEND progress good or better "
+       "(pre-2025 framework wording).", "share", "share", "ofsted_send_good", 0, "higher is better", RETURN,
+       None, "Ofsted"),
+    _m("ofsted_inclusion_expected", "Ofsted inclusion: expected standard or above (official)",
+       "Share of schools with a 2025 report-card inclusion grade at expected standard, strong standard or "
+       "exceptional.", "share", "share", "inclusion_expected_or_above", 0, "higher is better", OFSTED, None,
+       "Ofsted"),
+)
+
+MEASURE_BY_ID = {m.id: m for m in MEASURES}
+INCLUSION_GRADES = ("exceptional", "strong standard", "expected standard", "needs attention", "urgent improvement")
+
+
+def compute(measure: Measure, frame: pd.DataFrame) -> float | None:
+    """The measure's value over the rows of a school_year frame."""
+    if frame is None or frame.empty:
+        return 0.0 if measure.agg == "count" else None
+    if measure.agg == "count":
+        return float(frame[measure.column].nunique())
+    if measure.agg == "ratio":
+        num, den = measure.column.split("/")
+        rows = frame[frame[num].notna() & frame[den].notna()]
+        total = rows[den].sum()
+        return float(rows[num].sum() / total) if total else None
+    values = frame[measure.column].dropna()
+    if values.empty:
+        return None
+    if measure.agg == "sum":
+        return float(values.astype(float).sum())
+    if measure.agg == "share":
+        return float(values.astype(float).mean())
+    if measure.agg == "median":
+        return float(values.astype(float).median())
+    if measure.agg == "mean":
+        return float(values.astype(float).mean())
+    raise AssertionError(measure.agg)
+
+
+def answered(measure: Measure, frame: pd.DataFrame) -> int:
+    """How many schools the value rests on (its n)."""
+    if frame is None or frame.empty:
+        return 0
+    if measure.agg in ("count", "ratio"):
+        return int(frame["urn"].nunique()) if measure.agg == "count" else int(
+            frame[measure.column.split("/")[1]].notna().sum())
+    return int(frame[measure.column].notna().sum())
+
+
+def measures_table() -> pd.DataFrame:
+    """The About page's definitions table."""
+    return pd.DataFrame([{
+        "Measure": m.name, "Definition": m.definition, "Unit": m.unit,
+        "Rounding": f"{m.rounding} decimal place(s)" + (" (as a percentage)" if m.unit == "share" else ""),
+        "Polarity": m.polarity, "Benchmark": m.benchmark_id or "–", "Source": m.source, "Page": m.group,
+    } for m in MEASURES])

@@ -1,0 +1,44 @@
+"""Overview: headline figures for the current filter, against benchmarks and last year."""
+import streamlit as st
+
+from lake import analysis
+from lake.measures import INCLUSION_GRADES
+from ui import charts
+from ui.context import view
+from ui.layout import empty_state, measure_cards, page_header, scope_line
+
+v = view()
+page_header("Overview", "Headline figures from the SENCO returns for the schools in the current filter, "
+            "each with its national benchmark and the change since last year.", v, "overview")
+frame = v.api.school_year(v.filters)
+if frame.empty:
+    empty_state()
+    st.stop()
+scope_line(v, frame)
+
+st.header("Returns")
+measure_cards(v, ["schools_in_scope", "returns_received", "return_rate", "send_pct"])
+if not frame.has_return.any():
+    empty_state("No returns have been received for these schools this year yet.")
+    st.stop()
+st.header("SENCO time")
+measure_cards(v, ["median_senco_hours", "median_hours_per_10_send", "below_recommended", "combined_role"])
+st.header("Leadership and support")
+measure_cards(v, ["slt_rate", "admin_support_rate", "deputy_rate", "qualification_held"])
+st.header("Statutory flags")
+measure_cards(v, ["any_flag", "flag_not_qt", "flag_qual_overdue", "flag_no_report"])
+
+st.header("Ofsted")
+measure_cards(v, ["ofsted_good", "ofsted_inclusion_expected"], per_row=2)
+ret = analysis.returned(frame)
+incl = analysis.distribution(ret.assign(all_schools="Schools in scope"), "all_schools", "ofsted_inclusion",
+                             list(INCLUSION_GRADES))
+if incl.empty:
+    st.caption("No official 2025 report-card inclusion grades yet for these schools.")
+else:
+    fig = charts.stacked(incl, "all_schools", "ofsted_inclusion", "Share",
+                         "Official Ofsted inclusion grade (2025 report cards)", "Share of inspected schools",
+                         list(INCLUSION_GRADES))
+    charts.show(fig, "overview-inclusion", v, incl, "Inclusion grades",
+                {"ofsted_inclusion": "Inclusion grade", "Schools": "Schools", "Share": "Share"},
+                summary=f"{int(incl.Schools.sum())} schools in scope have an official inclusion grade.")

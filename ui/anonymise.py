@@ -1,0 +1,60 @@
+"""Anonymised mode: stable labels instead of school names, small counts suppressed.
+
+Labels come from a keyed hash of the URN, so the same school keeps the same label in
+every view and every session, but the label cannot be turned back into a URN without
+the lake's key. Pupil counts under 5 are replaced by a marker, and values derived from
+them (percentages, hours per pupil) are withheld too.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pandas as pd
+
+SMALL = 5
+SUPPRESSED = "<5"
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+# Columns that name or identify a school, or hold text a school typed / a file name.
+IDENTIFYING = ("urn", "school_name", "register_name", "source_file", "raw_values", "postcode", "town",
+               "conversion_notes", "file_name", "laestab", "estab")
+PUPIL_COUNTS = ("sen_support_pupils", "ehcp_pupils", "send_pupils", "census_sen_support", "census_ehcp",
+                "sen_support", "ehcp")
+DERIVED_FROM_COUNTS = ("hours_per_10_send", "send_pct", "ehcp_pct")
+
+
+def label_for(urn: object, key: str) -> str:
+    digest = hmac.new(key.encode(), str(int(urn)).encode(), hashlib.sha256).digest()
+    n = int.from_bytes(digest[:8], "big")
+    code = ""
+    for _ in range(5):
+        n, r = divmod(n, len(ALPHABET))
+        code += ALPHABET[r]
+    return f"School {code}"
+
+
+def labels(urns, key: str) -> dict:
+    return {u: label_for(u, key) for u in pd.Series(urns).dropna().unique()}
+
+
+def anonymise(frame: pd.DataFrame, key: str, label_column: str = "School") -> pd.DataFrame:
+    """A copy safe to show to a room of schools: labels for names, small counts suppressed."""
+    out = frame.copy()
+    if "urn" in out.columns:
+        out.insert(0, label_column, out["urn"].map(lambda u: label_for(u, key) if pd.notna(u) else "Unknown school"))
+    small = pd.Series(False, index=out.index)
+    for col in PUPIL_COUNTS:
+        if col in out.columns:
+            numeric = pd.to_numeric(out[col], errors="coerce")
+            is_small = numeric.notna() & (numeric < SMALL)
+            if col in ("send_pupils", "sen_support_pupils", "ehcp_pupils"):
+                small |= is_small
+            out[col] = numeric.astype(object).where(~is_small, SUPPRESSED)
+            out[col] = out[col].map(lambda v: v if v == SUPPRESSED or pd.isna(v) else int(v))
+    for col in DERIVED_FROM_COUNTS:
+        if col in out.columns:
+            out[col] = out[col].astype(object).where(~small, SUPPRESSED)
+    out = out.drop(columns=[c for c in IDENTIFYING if c in out.columns])
+    if label_column in out.columns:
+        out = out.sort_values(label_column, kind="stable").reset_index(drop=True)
+    return out

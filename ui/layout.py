@@ -1,0 +1,58 @@
+"""Page furniture: title, notices, the share link, headline figures, empty states."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lake.api import Filters
+from lake.measures import MEASURE_BY_ID
+from ui.context import View, share_link
+
+
+def page_header(title: str, intro: str, v: View, page_path: str, extra_params: dict | None = None) -> None:
+    st.title(title)
+    st.caption(intro)
+    notices = st.session_state.get("_link_notices") or []
+    if notices:
+        st.warning("This link had values this dashboard does not know, so defaults are shown instead: "
+                   + "; ".join(notices) + ".", icon=":material/link_off:")
+    if v.api.info().get("demo") == "true":
+        st.info("Demo data: the schools and census counts are real open data for North Lincolnshire; the SENCO "
+                "returns and Ofsted outcomes are synthetic. See About.", icon=":material/science:")
+    if v.anonymised:
+        st.success("Anonymised mode: school names are replaced by stable labels and counts under 5 pupils are "
+                   "hidden. Safe to show to a room of schools.", icon=":material/visibility_off:")
+    with st.expander("Link to this view", icon=":material/link:"):
+        st.caption("Copy this link (copy button at the right of the box) to reopen this page with the same "
+                   "filters and selections.")
+        st.code(share_link(page_path, extra_params), language=None, wrap_lines=True)
+
+
+def scope_line(v: View, frame) -> None:
+    f: Filters = v.filters
+    returned = int(frame.has_return.sum()) if not frame.empty else 0
+    st.markdown(f"**{f.year}** · {len(frame)} schools in scope · {returned} returns received")
+
+
+def empty_state(message: str = "No schools match these filters. Clear a filter in the sidebar to see more.") -> None:
+    st.info(message, icon=":material/filter_alt_off:")
+
+
+def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
+    """Headline figures: value, change since last year, national benchmark with source and year."""
+    rows = [measure_ids[i:i + per_row] for i in range(0, len(measure_ids), per_row)]
+    for ids in rows:
+        cols = st.columns(per_row)
+        for col, mid in zip(cols, ids):
+            m = MEASURE_BY_ID[mid]
+            value, previous, n = v.api.measure_value(mid, v.filters)
+            change = None if value is None or previous is None else value - previous
+            bm = v.api.benchmark(m, v.filters.phase)
+            delta_color = {"higher is better": "normal", "lower is better": "inverse"}.get(m.polarity, "off")
+            with col:
+                st.metric(m.name, m.format(value), delta=m.format_change(change), delta_color=delta_color,
+                          help=m.definition + (f" Based on {n} schools." if m.agg != "count" else ""),
+                          border=True)
+                if change is not None:
+                    st.caption(f"Change since last year: {m.format_change(change)}")
+                if bm:
+                    st.caption(f"Benchmark: {bm['label']} ({bm['source']}, {bm['year']})")
