@@ -19,6 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("template", help="write the blank return workbook schools fill in")
     p.add_argument("out", type=Path)
     sub.add_parser("demo", help="(re)build the demo lake")
+    sub.add_parser("columns", help="print the return's columns as a Markdown table")
+    p = sub.add_parser("export-parquet", help="export the lake as Parquet partitioned by year and LA")
+    p.add_argument("out", type=Path)
     for kind, text in (("gias", "the GIAS register of schools (edubasealldata CSV)"),
                        ("census", "school-level census counts (performance tables or SEN in England)"),
                        ("ofsted", "Ofsted inspection outcomes (management information)")):
@@ -51,6 +54,16 @@ def main(argv: list[str] | None = None) -> int:
         from etl.template import write_template
         write_template(args.out)
         print(f"wrote {args.out}")
+        return 0
+    if args.command == "export-parquet":
+        from lake import config
+        from lake.parquet import export
+        export(lake or config.lake_path(), args.out)
+        print(f"exported the lake to {args.out}")
+        return 0
+    if args.command == "columns":
+        from etl.columns import markdown_table
+        print(markdown_table())
         return 0
     if args.command == "demo":
         from etl.demo import build_demo

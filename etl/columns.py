@@ -132,3 +132,13 @@ def dictionary_rows() -> list[dict[str, str]]:
         }
         for c in COLUMNS
     ]
+
+
+def markdown_table() -> str:
+    """The data dictionary as a Markdown table (the README embeds it between markers)."""
+    rows = dictionary_rows()
+    head = list(rows[0])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        lines.append("| " + " | ".join(str(r[h]).replace("|", "\\|") for h in head) + " |")
+    return "\n".join(lines)
