@@ -23,4 +23,9 @@ PAGES = [
 ]
 
 require_sign_in()
-st.navigation(PAGES, position="sidebar").run()
+nav = st.navigation(PAGES, position="sidebar")
+resume = st.session_state.pop("_resume_to", None)
+if resume:                       # back from sign-in: reopen the shared link the user first opened
+    page = next((p for p in PAGES if p.url_path == resume[0]), PAGES[0])
+    st.switch_page(page, query_params={k: v if len(v) > 1 else v[0] for k, v in resume[1].items()})
+nav.run()

@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", type=Path)
     sub.add_parser("demo", help="(re)build the demo lake")
     sub.add_parser("columns", help="print the return's columns as a Markdown table")
+    p = sub.add_parser("backup", help="back up the lake and the raw files to a .tar.gz")
+    p.add_argument("out", type=Path)
+    p = sub.add_parser("restore", help="restore the lake from a backup made by 'backup'")
+    p.add_argument("archive", type=Path)
     p = sub.add_parser("export-parquet", help="export the lake as Parquet partitioned by year and LA")
     p.add_argument("out", type=Path)
     for kind, text in (("gias", "the GIAS register of schools (edubasealldata CSV)"),
@@ -60,6 +64,19 @@ def main(argv: list[str] | None = None) -> int:
         from lake.parquet import export
         export(lake or config.lake_path(), args.out)
         print(f"exported the lake to {args.out}")
+        return 0
+    if args.command in ("backup", "restore"):
+        from lake import backup as bk
+        try:
+            if args.command == "backup":
+                m = bk.backup(args.out, lake)
+                print(f"backed up the lake and {len(m['raw'])} raw files to {args.out}")
+            else:
+                m = bk.restore(args.archive, lake)
+                print(f"restored the lake and {len(m['raw'])} raw files from {args.archive}")
+        except bk.BackupError as exc:
+            print(f"{args.command} failed: {exc}", file=sys.stderr)
+            return 1
         return 0
     if args.command == "columns":
         from etl.columns import markdown_table
