@@ -49,7 +49,8 @@ class FileOutcome:
         if self.status == "failed":
             return [f"{self.file_name}: not loaded: {self.message}"]
         if self.status == "unchanged":
-            return [f"{self.file_name}: already loaded (load {self.load_id}); nothing changed"]
+            still = f"; its {self.rejected} rejected rows still need correcting" if self.rejected else ""
+            return [f"{self.file_name}: already loaded (load {self.load_id}); nothing changed{still}"]
         lines = [f"{self.file_name}: {self.rows_read} rows read, {self.accepted} accepted, "
                  f"{self.rejected} rejected"]
         if self.ignored_headers:
@@ -77,7 +78,7 @@ def keep_raw(data: bytes, file_name: str, lake_path: Path) -> Path:
 
 
 def previous_load(con: duckdb.DuckDBPyConnection, digest: str, kind: str) -> int | None:
-    row = con.execute("SELECT min(load_id) FROM loads WHERE sha256 = ? AND kind = ?",
+    row = con.execute("SELECT min(load_id) FROM loads WHERE sha256 = ? AND kind = ? AND status <> 'failed'",
                       [digest, kind]).fetchall()[0]
     return row[0] if row and row[0] is not None else None
 
@@ -175,7 +176,10 @@ def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
             digest = sha256(data)
             earlier = previous_load(con, digest, "returns")
             if earlier is not None or digest in seen:
-                outcomes.append(FileOutcome(file_name=name, status="unchanged", load_id=earlier))
+                before = con.execute("SELECT rejected FROM loads WHERE load_id = ?", [earlier]).fetchall() \
+                    if earlier is not None else []
+                outcomes.append(FileOutcome(file_name=name, status="unchanged", load_id=earlier,
+                                            rejected=before[0][0] if before else 0))
                 continue
             seen.add(digest)
             outcome = check_returns(data, name, today=today)

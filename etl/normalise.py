@@ -180,7 +180,7 @@ def parse_date(raw: object, today: dt.date | None = None) -> dt.date:
     elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
         value = _from_serial(float(raw), raw)
     else:
-        value = _date_from_text(_text(raw))
+        value = _date_from_text(_text(raw), today)
     if value.year < 1980:
         raise Invalid(f"date {value:%d/%m/%Y} is too early to be right")
     if value > today:
@@ -194,7 +194,7 @@ def _from_serial(serial: float, raw: object) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
-def _date_from_text(s: str) -> dt.date:
+def _date_from_text(s: str, today: dt.date | None = None) -> dt.date:
     bad = Invalid(f"'{s}' is not a date we can read (write DD/MM/YYYY, e.g. 01/09/2021)")
     s2 = re.sub(r"[T ]00:00(:00)?(\.0+)?$", "", s)
     try:
@@ -202,7 +202,7 @@ def _date_from_text(s: str) -> dt.date:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         if m := re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})", s2):
             year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
-            if len(m[3]) == 2 and year > dt.date.today().year:
+            if len(m[3]) == 2 and year > (today or dt.date.today()).year:
                 year -= 100
             return dt.date(year, int(m[2]), int(m[1]))
         if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})", s2, flags=re.I):

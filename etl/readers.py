@@ -104,7 +104,7 @@ def _read_workbook(data: bytes, kind: str) -> ParsedFile:
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several types for damaged files
-        if kind == "xlsx" and b"xl/workbook" not in data[:200000] and b"[Content_Types].xml" not in data:
+        if kind == "xlsx" and not any(m in data for m in (b"[Content_Types].xml", b"xl/", b"docProps/")):
             raise NotAReturn("the file is a zip archive, not an Excel workbook; send the return as XLSX or CSV") from None
         raise NotAReturn(f"the workbook could not be opened ({_short(exc)}); open it in Excel, save it again as .xlsx and resend") from None
     names = list(wb.sheet_names)
