@@ -23,6 +23,12 @@ PUPIL_COUNTS = ("sen_support_pupils", "ehcp_pupils", "send_pupils", "census_sen_
 DERIVED_FROM_COUNTS = ("hours_per_10_send", "send_pct", "ehcp_pct")
 
 
+def _shown_count(value: object) -> object:
+    if isinstance(value, str) or value is None or pd.isna(value):
+        return value
+    return int(value)
+
+
 def label_for(urn: object, key: str) -> str:
     digest = hmac.new(key.encode(), str(int(urn)).encode(), hashlib.sha256).digest()
     n = int.from_bytes(digest[:8], "big")
@@ -50,7 +56,7 @@ def anonymise(frame: pd.DataFrame, key: str, label_column: str = "School") -> pd
             if col in ("send_pupils", "sen_support_pupils", "ehcp_pupils"):
                 small |= is_small
             out[col] = numeric.astype(object).where(~is_small, SUPPRESSED)
-            out[col] = out[col].map(lambda v: v if v == SUPPRESSED or pd.isna(v) else int(v))
+            out[col] = out[col].map(_shown_count)
     for col in DERIVED_FROM_COUNTS:
         if col in out.columns:
             out[col] = out[col].astype(object).where(~small, SUPPRESSED)

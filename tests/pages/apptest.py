@@ -42,3 +42,14 @@ def metric(at: AppTest, label: str) -> str:
         if m.label == label:
             return m.value
     raise AssertionError(f"no metric {label!r}: {[m.label for m in at.metric]}")
+
+
+def plotly_values(values) -> list:
+    """Values of a plotly trace array as drawn: plain lists, or plotly's base64 typed arrays."""
+    import base64
+
+    import numpy as np
+    if isinstance(values, dict) and "bdata" in values:
+        arr = np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+        return arr.tolist()
+    return list(values or [])

@@ -1,7 +1,7 @@
 """SENCO time page, run headless against the demo lake."""
 import json
 
-from tests.pages.apptest import page_text, run_page
+from tests.pages.apptest import page_text, plotly_values, run_page
 
 
 def charts(at):
@@ -42,7 +42,7 @@ def test_anonymised_scatter_hides_names_and_small_cohorts(demo_lake, lake_api):
     names = lake_api._df("SELECT school_name FROM schools")["school_name"].dropna()
     assert not [n for n in names if n in text]
     scatter = charts(at)[0]
-    xs = [x for t in scatter["data"] if t.get("mode") == "markers" for x in (t.get("x") or [])]
+    xs = [x for t in scatter["data"] if t.get("mode") == "markers" for x in plotly_values(t.get("x"))]
     assert xs and min(xs) >= 5
 
 
