@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
                        ("ofsted", "Ofsted inspection outcomes (management information)")):
         p = sub.add_parser(kind, help=f"load {text}")
         p.add_argument("file", type=Path)
+        if kind == "census":
+            p.add_argument("--census-year", help="academic year of a performance-tables census file whose name "
+                           "has no year, e.g. 2018/19 (or 2019 for the January 2019 census)")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -90,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.file.exists():
             print(f"no such file: {args.file}", file=sys.stderr)
             return 2
-        outcome = official.load_official(args.command, args.file.name, args.file.read_bytes(), lake)
+        outcome = official.load_official(args.command, args.file.name, args.file.read_bytes(), lake,
+                                         census_year=getattr(args, "census_year", None))
         print("\n".join(outcome.report_lines()))
         return 0 if outcome.clean else 1
     return 2
