@@ -35,7 +35,7 @@ def _text(raw: object) -> str:
         return ""
     if isinstance(raw, float) and math.isnan(raw):
         return ""
-    s = str(raw).replace("\u00a0", " ").replace("\ufeff", "")
+    s = str(raw).replace("\u00a0", " ").replace("\ufeff", "").replace("\u200b", "")
     return re.sub(r"\s+", " ", s).strip()
 
 
@@ -205,10 +205,15 @@ def _date_from_text(s: str, today: dt.date | None = None) -> dt.date:
             if len(m[3]) == 2 and year > (today or dt.date.today()).year:
                 year -= 100
             return dt.date(year, int(m[2]), int(m[1]))
-        if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})", s2, flags=re.I):
+        if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?(?:\s+|\s*-\s*)([a-z]+)\.?,?(?:\s+|\s*-\s*)(\d{4}|\d{2})",
+                             s2, flags=re.I):
+            # '1 September 2021', and Excel's own d-mmm-yy display ('01-Sep-21')
             month = _MONTHS.get(m[2][:3].lower())
             if month:
-                return dt.date(int(m[3]), month, int(m[1]))
+                year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+                if len(m[3]) == 2 and year > (today or dt.date.today()).year:
+                    year -= 100
+                return dt.date(year, month, int(m[1]))
         if re.fullmatch(r"\d{5}(\.\d+)?", s2):
             return _from_serial(float(s2), s)
     except ValueError:
@@ -285,6 +290,8 @@ _ROLE_SYNONYMS = {
 
 
 def parse_list(raw: object) -> list[str]:
+    if isinstance(raw, str):      # a line break in the cell (Alt+Enter) separates items; _text would join them
+        raw = re.sub(r"[\r\n]+", ";", raw)
     s = _text(raw)
     parts = [p.strip(" .") for p in re.split(r"[;,\n/|]|\band\b(?=\s)", s) if p.strip(" .")]
     roles: list[str] = []

@@ -93,7 +93,24 @@ def _read_text(data: bytes) -> ParsedFile:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise NotAReturn(f"the CSV is malformed near line {reader.line_num}: {exc}") from None
+    if numbered and _unclosed_quote(text, delim, *numbered[-1]):
+        raise NotAReturn(f"a quote (\") opened on line {numbered[-1][0]} is never closed, so the rest of the "
+                         "file reads as one cell; remove or close the quote and resend")
     return _from_grid(numbered)
+
+
+def _unclosed_quote(text: str, delim: str, start: int, row: list[object]) -> bool:
+    """Did the last row end inside a quoted cell? The csv module then silently takes the
+    rest of the file as that one cell, and the rows in it would vanish uncounted."""
+    if not any("\n" in c or "\r" in c for c in row if isinstance(c, str)):
+        return False
+    tail = io.StringIO(text, newline="").readlines()[start - 1:]
+    try:
+        for _ in csv.reader(tail, delimiter=delim, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 # ----------------------------------------------------------------- workbooks
@@ -112,7 +129,8 @@ def _read_workbook(data: bytes, kind: str) -> ParsedFile:
     problems: list[str] = []
     for name in names:
         try:
-            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = wb.get_sheet_by_name(name)
+            grid = _fill_merged(sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [])
         except Exception as exc:
             problems.append(f"sheet '{name}': {_short(exc)}")
             continue
@@ -124,6 +142,21 @@ def _read_workbook(data: bytes, kind: str) -> ParsedFile:
     if not names:
         raise NotAReturn("the workbook has no sheets")
     raise NotAReturn("no sheet holds a SENCO return (" + "; ".join(problems[:3]) + ")")
+
+
+def _fill_merged(grid: list[list[object]], ranges: list) -> list[list[object]]:
+    """A value typed once in merged cells belongs to every cell of the merge (as a person sees it)."""
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        value = grid[r0][c0]
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            row = grid[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+    return grid
 
 
 def _short(exc: Exception) -> str:
@@ -191,7 +224,7 @@ def _from_grid(numbered: list[tuple[int, list[object]]]) -> ParsedFile:
         name = match_header(h) if isinstance(h, str) else None
         if name and name not in mapping.values():
             mapping[j] = name
-        elif not _blank(h):
+        elif not _blank(h) and str(h).strip() not in ignored:
             ignored.append(str(h).strip())
     missing = [COLUMN_BY_NAME[n].label for n in REQUIRED if n not in mapping.values()]
     if missing:

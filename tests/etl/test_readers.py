@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from etl.load import check_returns
 from etl.readers import NotAReturn, read_return_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "returns"
@@ -293,3 +294,18 @@ def test_one_school_form_layout(tmp_path):
     assert int(row.cells["urn"]) == 117725
     assert row.cells["school_name"] == "Alkborough"
     assert row.cells["senco_hours_per_week"] == "1.5 days"
+
+
+def test_a_year_typed_once_in_merged_cells_applies_to_each_merged_row(tmp_path):
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["urn", "school_name", "academic_year", "senco_hours_per_week"])
+    ws.append([117725, "Alkborough Primary School", "2025/26", "1 day"])
+    ws.append([117726, "Althorpe and Keadby Primary School", None, "6 hrs"])
+    ws.merge_cells("C2:C3")
+    buf = io.BytesIO()
+    wb.save(buf)
+    outcome = check_returns(buf.getvalue(), "merged.xlsx")
+    assert (outcome.accepted, outcome.rejected) == (2, 0)
+    assert [r.record["academic_year"] for r in outcome.results] == ["2025/26", "2025/26"]
