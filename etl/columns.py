@@ -51,9 +51,9 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("urn", "URN", "urn", "DfE Unique Reference Number of the school (6 digits).",
-           required=True, example="117725"),
+           required=True, example="100000"),
     Column("school_name", "School name", "text", "Name of the school.", required=True,
-           example="Alkborough Primary School"),
+           example="Example Primary School"),
     Column("academic_year", "Academic year", "year",
            "Academic year the return describes, e.g. 2025/26 (2025-26 and 2025/2026 are accepted).",
            required=True, example="2025/26"),

@@ -216,7 +216,7 @@ def _from_grid(numbered: list[tuple[int, list[object]]]) -> ParsedFile:
     if best_score < 2:
         raise NotAReturn(
             "no header row with the return's columns was found (expected headers such as "
-            "urn, school_name, academic_year); use the template from 'python -m etl template'")
+            "urn, school_name, academic_year); use the blank template (Returns & data quality page, Template tab)")
     header_number, header = numbered[best_i]
     mapping: dict[int, str] = {}
     ignored: list[str] = []

@@ -293,8 +293,8 @@ class LakeAPI:
             "FROM loads ORDER BY load_id DESC"))
 
     def rejects(self, year: str | None = None) -> pd.DataFrame:
-        sql = ("SELECT r.load_id, l.loaded_at, r.source_file, r.row_number, r.urn, r.school_name, r.academic_year, "
-               "r.reasons, r.raw_values FROM rejects r JOIN loads l USING (load_id)")
+        sql = ("SELECT r.load_id, l.kind, l.loaded_at, r.source_file, r.row_number, r.urn, r.school_name, "
+               "r.academic_year, r.reasons, r.raw_values FROM rejects r JOIN loads l USING (load_id)")
         params: list = []
         if year:
             sql += " WHERE r.academic_year = ? OR r.academic_year IS NULL"

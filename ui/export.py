@@ -6,6 +6,7 @@ formula by Excel or LibreOffice; such cells get a leading apostrophe (OWASP guid
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
@@ -39,7 +40,7 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "data", note: str | None = None
     safe = neutralise(frame)
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet[:31] or "data"
+    ws.title = re.sub(r"[\\/*?:\[\]]", "-", sheet)[:31] or "data"   # characters Excel forbids in sheet names
     start = 1
     if note:
         ws.cell(row=1, column=1, value=str(neutralise_cell(note))).data_type = "s"

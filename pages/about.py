@@ -1,0 +1,119 @@
+"""About: what the dashboard is for, every measure's definition, the data dictionary, data
+sources and their dates, how the demo data was made, and the accessibility statement."""
+import re
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from etl.columns import dictionary_rows
+from lake import config
+from lake.measures import measures_table
+from ui.accessibility import ACCESSIBILITY_EXCEPTIONS
+from ui.context import view
+from ui.layout import page_header
+from ui.tables import table
+from ui.upload import md_escape
+
+OPEN_DATA_SOURCES = Path(__file__).resolve().parent.parent / "data" / "open" / "SOURCES.md"
+OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
+OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+KIND_LABELS = {"returns": "SENCO returns", "gias": "Register of schools (GIAS)", "census": "School census counts",
+               "ofsted": "Ofsted outcomes", "benchmarks": "National benchmarks", "demo": "Demo data"}
+
+# The About page needs no filters, but drawing them keeps the URL-bound filters (and
+# anonymised mode) in the link when people move on to another page.
+v = view()
+info = v.api.info()
+page_header("About", "What this dashboard is for, how every figure is defined, where the data comes from and how "
+            "fresh it is, and how the dashboard meets accessibility standards.", v, "about")
+
+st.header("What this dashboard is for")
+st.markdown(
+    "Every school must have a SENCO (Special Educational Needs Co-ordinator), but the time, status and support "
+    "schools give the role vary widely. Each year the local authority collects a **SENCO return** from every "
+    "school. This dashboard lets the inclusion team see, compare and act on those returns: which schools give "
+    "their SENCO too little time for the size of their SEND cohort, which SENCOs sit on the senior leadership "
+    "team, who has administrative support, who lacks the mandatory qualification, and how all of that lines up "
+    "with Ofsted's view of SEND progress and inclusion.\n\n"
+    "Every page's filters are part of its link, so a link shared at a meeting reopens the same view. "
+    "**Anonymised mode** replaces school names with stable labels and hides counts under 5 pupils, for showing "
+    "comparisons to a room of schools. Every table can be downloaded as CSV or XLSX.")
+
+st.header("Measures")
+st.caption(f"Every figure the dashboard shows is defined once, here. The recommended SENCO time is "
+           f"{config.recommended_days():g} days a week ({config.recommended_hours():g} hours at "
+           f"{config.school_day_hours():g} hours a day); days written in returns are converted at the same rate.")
+table(measures_table(), "Measure definitions", "about-measures", v)
+
+st.header("Data dictionary")
+st.caption("The columns of the SENCO return. CSV files use the column names as headers; the template workbook "
+           "uses the labels. Either is accepted, with case, spaces and punctuation ignored. The blank template is on "
+           "the Returns & data quality page.")
+table(pd.DataFrame(dictionary_rows()), "Data dictionary", "about-dictionary", v)
+
+st.header("Data sources")
+st.subheader("Official open data")
+if OPEN_DATA_SOURCES.exists():
+    text = OPEN_DATA_SOURCES.read_text(encoding="utf-8")
+    text = re.sub(r"^#[^\n]*\n", "", text.lstrip(), count=1)          # the file's own title
+    st.markdown(text.strip())
+else:
+    st.caption("The list of bundled open data files (data/open/SOURCES.md) is missing from this installation.")
+st.markdown("Official Ofsted outcomes, including the 2025 report-card **inclusion** grade, come from Ofsted's "
+            "published management information, joined by URN. Where a school's return and the official data both "
+            "give an Ofsted view, the dashboard shows the official one and says so.")
+
+st.subheader("National benchmarks")
+st.caption("Figures set beside the measures, each with its source and year. They are stored as data, not written "
+           "into the code.")
+table(v.api.benchmarks(), "National benchmarks", "about-benchmarks", v,
+      {"benchmark_id": "Benchmark", "phase": "Phase", "value": "Value", "unit": "Unit", "source": "Source",
+       "year": "Year", "note": "Note"})
+
+st.subheader("Freshness")
+fresh = v.api.lake_freshness()
+freshness = pd.DataFrame([{"Data": KIND_LABELS.get(kind, kind), "Last loaded": f["last_loaded"],
+                           "Files loaded": f["files"]} for kind, f in fresh.items()],
+                         columns=["Data", "Last loaded", "Files loaded"])
+table(freshness, "Freshness of the data in the lake", "about-freshness", v,
+      caption="When each kind of data was last loaded. The Returns & data quality page lists every file loaded.")
+
+if info.get("demo") == "true":
+    st.header("About the demo data")
+    description = info.get("demo_description")
+    if description:
+        st.markdown(md_escape(description))
+    st.markdown(
+        "No public file records SENCO time, SLT membership, administrative support or SENCO qualification for "
+        "each school, so the SENCO returns in this demo are **synthetic**: generated by a seeded program, the "
+        "same every time, and labelled as demo data on every page. The Ofsted outcomes in the demo are "
+        "synthetic too. The schools, their types and their census pupil counts are real open data. Do not read "
+        "anything about a real school into the demo's SENCO figures.")
+
+st.header("Licence")
+st.markdown(f"{OGL} See the [Open Government Licence v3.0]({OGL_URL}).")
+
+st.header("Accessibility statement")
+st.markdown(
+    "This dashboard aims to meet the **Web Content Accessibility Guidelines (WCAG) 2.2 at level AA**.\n\n"
+    "**How it is tested.** On every change, automated tests open every page in a real (headless Chromium) "
+    "browser, in its default, filtered, anonymised and empty states and with folded content expanded, and run "
+    "the axe-core WCAG 2.2 AA checks on each. They also follow a keyboard-only journey (moving between pages, "
+    "changing filters and reading a table without a mouse) and check that pages reflow without sideways "
+    "scrolling at a width of 320 CSS pixels (WCAG 1.4.10). Charts use colour together with shapes, patterns "
+    "and labels, and every chart has a text summary and a table alternative with the same numbers.")
+st.subheader("Known exceptions")
+if ACCESSIBILITY_EXCEPTIONS:
+    st.caption("The automated checks allow exactly these exceptions, and no others.")
+    exceptions = pd.DataFrame(ACCESSIBILITY_EXCEPTIONS).reindex(columns=["rule", "where", "reason", "status"])
+    table(exceptions, "Known accessibility exceptions", "about-a11y", v,
+          {"rule": "Rule (axe-core)", "where": "Where", "reason": "Why", "status": "Status"})
+else:
+    st.markdown("None known: the automated checks currently allow no exceptions.")
+st.subheader("Reporting a problem")
+st.markdown(
+    "If something in this dashboard is hard to use with your browser, screen reader, magnifier, keyboard or other "
+    "assistive technology, tell the local authority inclusion team that runs it. Say which page (copy the link "
+    "from 'Link to this view'), what you were trying to do, and what you use to browse. If you need the "
+    "information in a different format, the team can send any table as a spreadsheet.")
