@@ -131,3 +131,276 @@ def similar_schools(frame: pd.DataFrame, urn: int, k: int = 10) -> pd.DataFrame:
     peers["distance"] = ((peers.number_on_roll - me.number_on_roll).abs() / roll_scale
                          + (send_share - my_share).abs().fillna(1) * 5)
     return peers.nsmallest(k, "distance")
+
+
+# ------------------------------------------------- Leadership, Ofsted & outcomes, Schools pages
+
+OVERALL_EFFECTIVENESS = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
+ADMIN_PROFILES = ("Admin support", "No admin support")
+SOURCE_INCLUSION = "Official: 2025 report card inclusion grade"
+SOURCE_OVERALL = "Official: overall effectiveness (pre-2025)"
+SOURCE_SELF = "Self-reported in the return: SEND progress"
+SHOWN_SOURCES = (SOURCE_INCLUSION, SOURCE_OVERALL, SOURCE_SELF)
+
+
+def yes_no(frame: pd.DataFrame, columns, unknown: str = "Not known") -> pd.DataFrame:
+    """Copy with true/false columns spelled Yes / No (and `unknown` where the return left them blank)."""
+    out = frame.copy()
+    for col in columns:
+        if col in out.columns:
+            out[col] = out[col].map(lambda x: unknown if pd.isna(x) else ("Yes" if bool(x) else "No")).astype(object)
+    return out
+
+
+def flagged_schools(frame: pd.DataFrame, flag_columns) -> pd.DataFrame:
+    """Returned schools raising at least one of the flags, most flags first, flags as Yes / No."""
+    rows = returned(frame)
+    cols = [c for c in flag_columns if c in rows.columns]
+    if rows.empty or not cols:
+        return rows.iloc[0:0].assign(flags_raised=pd.Series(dtype="Int64"))
+    flags = rows[cols].astype("boolean").fillna(False)
+    hit = rows[flags.any(axis=1)].assign(flags_raised=flags[flags.any(axis=1)].sum(axis=1).astype("Int64"))
+    hit = hit.sort_values(["flags_raised", "school_name", "urn"], ascending=[False, True, True])
+    return yes_no(hit, cols).reset_index(drop=True)
+
+
+def with_reference(table: pd.DataFrame, group: str, values: dict, column: str = "England figure") -> pd.DataFrame:
+    """Add the national figure for each group (NaN where there is none) beside a cut."""
+    out = table.copy()
+    out[column] = pd.to_numeric(out[group].map(lambda g: values.get(g)), errors="coerce") if not out.empty \
+        else pd.Series(dtype=float)
+    return out
+
+
+def with_send_figures(frame: pd.DataFrame) -> pd.DataFrame:
+    """SEND pupils, hours per 10 SEND pupils and SEND % of roll (0-100) for each row, where not already there."""
+    out = frame.copy()
+    if out.empty:
+        return out.assign(send_pupils=pd.Series(dtype="Float64"), hours_per_10_send=pd.Series(dtype=float),
+                          send_pct=pd.Series(dtype=float))
+    if "send_pupils" not in out.columns:
+        out["send_pupils"] = out["sen_support_pupils"] + out["ehcp_pupils"]
+    send = pd.to_numeric(out["send_pupils"], errors="coerce").astype(float)
+    if "hours_per_10_send" not in out.columns:
+        hours = pd.to_numeric(out["senco_hours_per_week"], errors="coerce").astype(float)
+        out["hours_per_10_send"] = (hours / send.where(send > 0) * 10).round(3)
+    roll = pd.to_numeric(out["number_on_roll"], errors="coerce").astype(float)
+    out["send_pct"] = (send / roll.where(roll > 0) * 100).round(1)
+    return out
+
+
+SEND_COUNTS = ("send_pupils", "sen_support_pupils", "ehcp_pupils")
+
+
+def small_cohort(frame: pd.DataFrame, small: int = 5, columns=SEND_COUNTS) -> pd.Series:
+    """True for rows where any of the pupil counts is under `small` (unknown counts are not small)."""
+    flags = pd.Series(False, index=frame.index)
+    for col in columns:
+        if col in frame.columns:
+            counts = pd.to_numeric(frame[col], errors="coerce")
+            flags |= (counts.notna() & (counts < small)).astype(bool)
+    return flags
+
+
+def drop_small(frame: pd.DataFrame, small: int = 5, columns=SEND_COUNTS) -> tuple[pd.DataFrame, int]:
+    """Rows with any pupil count under `small` removed (as anonymised tables hide them), and how many went."""
+    if frame.empty:
+        return frame, 0
+    is_small = small_cohort(frame, small, columns)
+    return frame[~is_small], int(is_small.sum())
+
+
+def ofsted_outcomes(frame: pd.DataFrame, returned_only: bool = True) -> pd.DataFrame:
+    """Returned schools (or all rows) with their Ofsted view: the official outcome where there is one, else
+    the return's.
+
+    Adds `official_overall` (pre-2025 overall effectiveness 1-4 in words), `admin_profile`,
+    `ofsted_shown` / `ofsted_shown_source` / `ofsted_shown_date` (the 2025 inclusion grade if
+    published, else the official overall effectiveness, else what the school reported) and
+    `ofsted_both` (the school reported a judgement and an official one exists, so the official
+    one is shown instead).
+    """
+    rows = (returned(frame) if returned_only else frame).copy()
+    extra = ["official_overall", "admin_profile", "ofsted_shown", "ofsted_shown_source", "ofsted_shown_date",
+             "ofsted_both"]
+    if rows.empty:
+        return rows.assign(**{c: pd.Series(dtype=object) for c in extra})
+    oe = pd.to_numeric(rows["overall_effectiveness"], errors="coerce")
+    official = oe.map(lambda x: OVERALL_EFFECTIVENESS.get(int(x)) if pd.notna(x) else None).astype(object)
+    rows["official_overall"] = official
+    rows["admin_profile"] = rows["admin_support"].map(
+        lambda x: None if pd.isna(x) else ADMIN_PROFILES[0] if bool(x) else ADMIN_PROFILES[1]).astype(object)
+    incl = rows["ofsted_inclusion"].astype(object).where(rows["ofsted_inclusion"].notna(), None)
+    own = rows["ofsted_send_progress"].astype(object).where(rows["ofsted_send_progress"].notna(), None)
+    has_incl, has_oe, has_own = incl.notna(), official.notna(), own.notna()
+    rows["ofsted_shown"] = incl.where(has_incl, official.where(has_oe, own))
+    rows["ofsted_shown_source"] = pd.Series(
+        [SOURCE_INCLUSION if a else SOURCE_OVERALL if b else SOURCE_SELF if c else None
+         for a, b, c in zip(has_incl, has_oe, has_own)], index=rows.index, dtype=object)
+    official_date = pd.to_datetime(rows["ofsted_official_date"], errors="coerce")
+    own_date = pd.to_datetime(rows["ofsted_inspection_date"], errors="coerce")
+    rows["ofsted_shown_date"] = official_date.where(has_incl | has_oe, own_date)
+    rows["ofsted_both"] = has_own & (has_incl | has_oe)
+    return rows
+
+
+def ofsted_by_profile(frame: pd.DataFrame, group: str, order: list[str] | None = None,
+                      total_label: str | None = "All schools in scope") -> pd.DataFrame:
+    """Per SENCO-profile group: share good or better (self-reported) and share at expected standard or
+    above (official inclusion grade), each with the n it rests on; an all-schools row first."""
+    cols = [group, "Schools (n)", "Good or better (self-reported)", "Good or better (count)",
+            "Judged (self-reported, n)", "Expected or above (official inclusion)", "Expected or above (count)",
+            "Inclusion graded (official, n)"]
+    rows = frame[frame[group].notna()] if not frame.empty else frame
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    if total_label:
+        rows = pd.concat([rows.assign(**{group: total_label}), rows], ignore_index=True)
+        order = [total_label, *(order or sorted(set(frame[group].dropna())))]
+    own = share_by(rows, group, "ofsted_send_good").rename(columns={
+        "Share": "Good or better (self-reported)", "Schools (n)": "Judged (self-reported, n)",
+        "Yes (count)": "Good or better (count)"})
+    off = share_by(rows, group, "inclusion_expected_or_above").rename(columns={
+        "Share": "Expected or above (official inclusion)", "Schools (n)": "Inclusion graded (official, n)",
+        "Yes (count)": "Expected or above (count)"})
+    sizes = rows.groupby(group, observed=True).size().rename("Schools (n)").reset_index()
+    out = sizes.merge(own, on=group, how="left").merge(off, on=group, how="left")
+    for col in ("Good or better (count)", "Judged (self-reported, n)", "Expected or above (count)",
+                "Inclusion graded (official, n)"):
+        out[col] = out[col].fillna(0).astype(int)
+    if order:
+        rank = {g: i for i, g in enumerate(order)}
+        out = out.sort_values(group, key=lambda s: s.map(rank).fillna(len(rank))).reset_index(drop=True)
+    return out[cols]
+
+
+KEY_FIGURES = (("SENCO hours a week", "senco_hours_per_week", False),
+               ("SENCO hours per 10 SEND pupils", "hours_per_10_send", True),
+               ("SEND pupils, % of roll", "send_pct", True),
+               ("Admin support hours a week", "admin_support_hours_per_week", False))
+
+
+def school_key_figures(school: pd.DataFrame, la_rows: pd.DataFrame, peers: pd.DataFrame,
+                       small: int | None = None, marker: str = "<5") -> pd.DataFrame:
+    """One school's key figures beside the LA median and the median of similar schools.
+
+    `school` is the school's row (a one-row frame), `la_rows` the LA's returns for the year,
+    `peers` its similar schools. With `small`, figures derived from pupil counts when any of them
+    (SEND, SEN Support, EHCP) is under that size are replaced by `marker` for this school (the
+    medians rest on many schools).
+    """
+    cols = ["Figure", "This school", "LA median", "Difference from LA median", "Similar schools median",
+            "Schools in LA (n)", "Similar schools (n)"]
+    me = with_send_figures(school)
+    la = with_send_figures(returned(la_rows))
+    peer = with_send_figures(peers)
+    if me.empty:
+        return pd.DataFrame(columns=cols)
+    row = me.iloc[0]
+    hide = small is not None and bool(small_cohort(me.iloc[:1], small).iloc[0])
+    out = []
+    for label, col, derived in KEY_FIGURES:
+        mine = pd.to_numeric(pd.Series([row.get(col)]), errors="coerce").iloc[0]
+        la_vals = pd.to_numeric(la[col], errors="coerce").dropna() if col in la.columns else pd.Series(dtype=float)
+        peer_vals = (pd.to_numeric(peer[col], errors="coerce").dropna() if col in peer.columns
+                     else pd.Series(dtype=float))
+        la_med = round(float(la_vals.median()), 2) if len(la_vals) else None
+        peer_med = round(float(peer_vals.median()), 2) if len(peer_vals) else None
+        value = None if pd.isna(mine) else round(float(mine), 2)
+        diff = None if value is None or la_med is None else round(value - la_med, 2)
+        if hide and derived:
+            value, diff = marker, None
+        out.append({"Figure": label, "This school": value, "LA median": la_med, "Difference from LA median": diff,
+                    "Similar schools median": peer_med, "Schools in LA (n)": int(len(la_vals)),
+                    "Similar schools (n)": int(len(peer_vals))})
+    return pd.DataFrame(out, columns=cols)
+
+
+def submissions_status(subs: pd.DataFrame) -> pd.DataFrame:
+    """A school's submissions with a Status column: current, or superseded by a later load."""
+    out = subs.copy()
+    if out.empty:
+        return out.assign(status=pd.Series(dtype=object))
+    sup = out["superseded_by_load"] if "superseded_by_load" in out.columns else pd.Series(pd.NA, index=out.index)
+    out["status"] = [("Superseded by load " + str(int(s))) if pd.notna(s) else "Current" for s in sup]
+    return out
+
+
+def _display(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return "–"
+    if isinstance(value, (bool, np.bool_)):
+        return "Yes" if value else "No"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def field_values(record: dict, labels: dict[str, str]) -> pd.DataFrame:
+    """A record as a two-column Field / Value table, in the order of `labels`, values as text."""
+    rows = [{"Field": label, "Value": _display(record.get(key))} for key, label in labels.items() if key in record]
+    return pd.DataFrame(rows, columns=["Field", "Value"])
+
+
+def side_by_side(shown: pd.DataFrame, label: str = "School", extra: str | None = "URN") -> pd.DataFrame:
+    """Rows of a display table turned into one column per school (headed by its label), values as text."""
+    if shown.empty or label not in shown.columns:
+        return pd.DataFrame(columns=["Field"])
+    headers, seen = [], {}
+    for _, r in shown.iterrows():
+        h = str(r[label]) + (f" ({_display(r[extra])})" if extra and extra in shown.columns else "")
+        seen[h] = seen.get(h, 0) + 1
+        headers.append(h if seen[h] == 1 else f"{h} #{seen[h]}")
+    fields = [c for c in shown.columns if c not in (label, extra)]
+    data = {"Field": fields}
+    for h, (_, r) in zip(headers, shown.iterrows()):
+        data[h] = [_display(r[c]) for c in fields]
+    return pd.DataFrame(data)
+
+
+def per_school_long(frame: pd.DataFrame, label: str, values: dict[str, str]) -> pd.DataFrame:
+    """Long form (school label, measure, value) for grouped per-school charts; blanks left out."""
+    parts = []
+    for col, name in values.items():
+        if col in frame.columns:
+            part = frame[[label, col]].rename(columns={col: "Value"}).assign(Measure=name)
+            part["Value"] = pd.to_numeric(part["Value"], errors="coerce")
+            parts.append(part.dropna(subset=["Value"]))
+    if not parts:
+        return pd.DataFrame(columns=[label, "Measure", "Value"])
+    return pd.concat(parts, ignore_index=True)[[label, "Measure", "Value"]]
+
+
+def ofsted_record(official: dict | None) -> dict:
+    """An official Ofsted outcome with overall effectiveness (1-4) in words."""
+    if not official:
+        return {}
+    out = dict(official)
+    oe = out.get("overall_effectiveness")
+    out["overall_effectiveness"] = OVERALL_EFFECTIVENESS.get(int(oe)) if oe is not None and not pd.isna(oe) else None
+    return out
+
+
+def compare_rows(frame: pd.DataFrame, urns: list[int]) -> pd.DataFrame:
+    """The chosen schools' rows of a school_year frame, in the order chosen, with SEND figures and the
+    Ofsted judgement to show (official where there is one)."""
+    rows = frame[frame["urn"].isin(urns)] if not frame.empty else frame
+    rows = with_send_figures(ofsted_outcomes(rows, returned_only=False))
+    rank = {u: i for i, u in enumerate(urns)}
+    return rows.sort_values("urn", key=lambda s: s.map(rank)).reset_index(drop=True)
+
+
+def as_percent(table: pd.DataFrame, columns, decimals: int = 1) -> pd.DataFrame:
+    """Copy with share columns (0-1) shown as percentages, each renamed "<name> (%)"."""
+    out = table.copy()
+    for col in columns:
+        if col in out.columns:
+            out[col] = (pd.to_numeric(out[col], errors="coerce") * 100).round(decimals)
+            out = out.rename(columns={col: f"{col} (%)"})
+    return out

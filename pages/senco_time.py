@@ -8,14 +8,13 @@ from lake.measures import MEASURE_BY_ID
 from ui import charts
 from ui.anonymise import SMALL, label_for
 from ui.context import view
-from ui.layout import empty_state, measure_cards, page_header, scope_line
+from ui.layout import empty_state, measure_cards, page_header, scope_line, update_share_link
 from ui.tables import table
 
 v = view()
 page_header("SENCO time", "Designated SENCO time against the size of the SEND cohort, by phase and size, "
             f"with the recommended {config.recommended_days():g} days a week "
-            f"({config.recommended_hours():g} hours) marked.", v, "senco-time",
-            {"x": st.session_state.get("x"), "by": st.session_state.get("by")})
+            f"({config.recommended_hours():g} hours) marked.", v, "senco-time")
 frame = v.api.school_year(v.filters)
 ret = analysis.returned(frame)
 if ret.empty or ret.senco_hours_per_week.notna().sum() == 0:
@@ -54,6 +53,7 @@ charts.show(fig, "time-scatter", v, plot.drop(columns=["label"]), "SENCO hours a
 
 st.header("Distribution")
 by = st.radio("Group by", ["Phase", "Size band"], key="by", bind="query-params", horizontal=True)
+update_share_link({"x": None if x_choice == "SEND pupils" else x_choice, "by": None if by == "Phase" else by})
 group = "phase" if by == "Phase" else "size_band"
 dist = ret[ret[group].notna()]
 if group == "size_band":

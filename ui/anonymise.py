@@ -21,6 +21,8 @@ IDENTIFYING = ("urn", "school_name", "register_name", "source_file", "raw_values
 PUPIL_COUNTS = ("sen_support_pupils", "ehcp_pupils", "send_pupils", "census_sen_support", "census_ehcp",
                 "sen_support", "ehcp")
 DERIVED_FROM_COUNTS = ("hours_per_10_send", "send_pct", "ehcp_pct")
+# Pairs of counts that add up to a total shown elsewhere: if one is small, both are hidden.
+PARTS = (("sen_support_pupils", "ehcp_pupils"), ("census_sen_support", "census_ehcp"), ("sen_support", "ehcp"))
 
 
 def _shown_count(value: object) -> object:
@@ -48,18 +50,34 @@ def anonymise(frame: pd.DataFrame, key: str, label_column: str = "School") -> pd
     out = frame.copy()
     if "urn" in out.columns:
         out.insert(0, label_column, out["urn"].map(lambda u: label_for(u, key) if pd.notna(u) else "Unknown school"))
-    small = pd.Series(False, index=out.index)
-    for col in PUPIL_COUNTS:
-        if col in out.columns:
-            numeric = pd.to_numeric(out[col], errors="coerce")
-            is_small = numeric.notna() & (numeric < SMALL)
-            if col in ("send_pupils", "sen_support_pupils", "ehcp_pupils"):
-                small |= is_small
-            out[col] = numeric.astype(object).where(~is_small, SUPPRESSED)
-            out[col] = out[col].map(_shown_count)
+    numeric = {c: pd.to_numeric(out[c], errors="coerce") for c in PUPIL_COUNTS if c in out.columns}
+
+    def is_small(col: str) -> pd.Series:
+        n = numeric.get(col)
+        return (n.notna() & (n < SMALL)) if n is not None else pd.Series(False, index=out.index)
+
+    # The SEND total; worked out from its parts where the frame has no total column.
+    if "send_pupils" in numeric:
+        send = numeric["send_pupils"]
+    elif {"sen_support_pupils", "ehcp_pupils"} <= set(numeric):
+        send = numeric["sen_support_pupils"] + numeric["ehcp_pupils"]
+    else:
+        send = pd.Series(float("nan"), index=out.index)
+    small_send = send.notna() & (send < SMALL)
+    hide: dict[str, pd.Series] = {c: is_small(c) for c in numeric}
+    # A small part hides its partner too, or it could be worked out from the total.
+    for a, b in PARTS:
+        if a in numeric and b in numeric:
+            either = hide[a] | hide[b]
+            hide[a], hide[b] = either, either
+    for col in ("send_pupils", "sen_support_pupils", "ehcp_pupils"):
+        if col in hide:
+            hide[col] = hide[col] | small_send
+    for col, mask in hide.items():
+        out[col] = numeric[col].astype(object).where(~mask, SUPPRESSED).map(_shown_count)
     for col in DERIVED_FROM_COUNTS:
         if col in out.columns:
-            out[col] = out[col].astype(object).where(~small, SUPPRESSED)
+            out[col] = out[col].astype(object).where(~small_send, SUPPRESSED)
     out = out.drop(columns=[c for c in IDENTIFYING if c in out.columns])
     if label_column in out.columns:
         out = out.sort_values(label_column, kind="stable").reset_index(drop=True)

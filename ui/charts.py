@@ -78,7 +78,7 @@ def stacked(frame: pd.DataFrame, category: str, series: str, value: str, title: 
             marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]}},
             text=rows[value].map(lambda v: f"{v * 100:.0f}%"), textposition="inside",
             hovertemplate="%{y} · " + str(name) + ": %{x:.0%}<extra></extra>"))
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(autorange="reversed")
     return base_layout(fig, title, value_title, "")

@@ -47,8 +47,9 @@ def _note_invalid(key: str, allowed: list[str]) -> None:
         return
     bad = [v for v in given if v not in allowed]
     if bad:
+        from ui.upload import md_escape
         st.session_state.setdefault("_link_notices", []).append(
-            f"'{key}': {', '.join(repr(b[:40]) for b in bad[:3])} not recognised")
+            md_escape(f"'{key}': {', '.join(repr(b[:40]) for b in bad[:3])} not recognised"))
 
 
 def view(show_filters: bool = True) -> View:

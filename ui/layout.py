@@ -24,7 +24,15 @@ def page_header(title: str, intro: str, v: View, page_path: str, extra_params: d
     with st.expander("Link to this view", icon=":material/link:"):
         st.caption("Copy this link (copy button at the right of the box) to reopen this page with the same "
                    "filters and selections.")
-        st.code(share_link(page_path, extra_params), language=None, wrap_lines=True)
+        slot = st.empty()
+    st.session_state["_share_slot"] = (slot, page_path)
+    update_share_link(extra_params)
+
+
+def update_share_link(extra_params: dict | None = None) -> None:
+    """Redraw the share link once the page's own widgets exist, so it carries their values."""
+    slot, page_path = st.session_state["_share_slot"]
+    slot.code(share_link(page_path, extra_params), language=None, wrap_lines=True)
 
 
 def scope_line(v: View, frame) -> None:

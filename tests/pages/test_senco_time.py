@@ -49,3 +49,9 @@ def test_anonymised_scatter_hides_names_and_small_cohorts(demo_lake, lake_api):
 def test_empty_filter_says_so(demo_lake):
     at = run_page("senco_time", phase="special", size="1,000 or more")
     assert any("No schools match" in i.value for i in at.info)
+
+
+def test_share_link_carries_the_chart_options(demo_lake):
+    at = run_page("senco_time", x="EHCP pupils", by="Size band", phase="primary")
+    link = [c.value for c in at.code][0]
+    assert "x=EHCP+pupils" in link and "by=Size+band" in link and "phase=primary" in link

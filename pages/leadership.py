@@ -1,0 +1,162 @@
+"""Leadership & support: SLT membership, admin support, deputies, qualification and shared SENCOs,
+cut by phase or size band against national figures, and the schools raising a statutory flag."""
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from etl.columns import PHASES, QUALIFICATIONS
+from lake import analysis
+from lake.api import SIZE_BANDS
+from lake.measures import MEASURE_BY_ID, MEASURES
+from ui import charts
+from ui.context import _note_invalid, view
+from ui.layout import empty_state, measure_cards, page_header, scope_line
+from ui.tables import table
+
+CUTS = {"Phase": "phase", "Size band": "size_band"}
+FLAG_MEASURES = [m for m in MEASURES if m.group == "Flags" and m.column.startswith("flag_")]
+FLAG_LABELS = {m.column: m.name.removeprefix("Flag: ")[:1].upper() + m.name.removeprefix("Flag: ")[1:]
+               for m in FLAG_MEASURES}
+
+
+def sheet_safe(title: str) -> str:
+    """Table titles also name the XLSX sheet, which cannot hold ':'."""
+    return title.replace(": ", " – ")
+
+
+v = view()
+_note_invalid("cut", list(CUTS))                # before the widget drops an unknown value from the URL
+head = st.empty()       # the page header's slot: drawn at once, redrawn last with the widgets' values
+
+
+def header(cut: str | None = None) -> None:
+    """The page header, redrawn last into its slot so the share link carries the widgets' real values."""
+    with head.container():
+        page_header("Leadership & support",
+                    "Whether SENCOs sit on the senior leadership team, have admin support and a deputy, hold the "
+                    "mandatory qualification and are shared with other schools, by phase or size, against "
+                    "national figures.", v, "leadership", {"cut": cut if cut and cut != "Phase" else None})
+
+
+header()                # now, so the page keeps its title even if something below fails
+
+
+frame = v.api.school_year(v.filters)
+ret = analysis.returned(frame)
+if frame.empty:
+    empty_state()
+    st.stop()
+if ret.empty:
+    scope_line(v, frame)
+    empty_state("No returns have been received for these schools this year yet.")
+    st.stop()
+scope_line(v, frame)
+
+cut = st.radio("Cut by", list(CUTS), key="cut", bind="query-params", horizontal=True,
+               help="Every chart on this page splits schools by this.")
+group = CUTS[cut]
+order = list(SIZE_BANDS) if group == "size_band" else list(PHASES)
+
+
+def reference(measure_id: str, groups: list[str]) -> tuple[dict | None, dict]:
+    """The national figure for the current filter, and per phase when cutting by phase."""
+    m = MEASURE_BY_ID[measure_id]
+    overall = v.api.benchmark(m, v.filters.phase)
+    per_group: dict = {}
+    if group == "phase":
+        for g in groups:
+            bm = v.api.benchmark(m, (g,))
+            if bm and bm["value"] is not None:
+                per_group[g] = bm["value"]
+    elif overall and overall["value"] is not None:
+        per_group = {g: overall["value"] for g in groups}
+    return overall, per_group
+
+
+def rate_chart(measure_id: str, key: str) -> None:
+    """Share of schools where the measure's column is true, per group, with the national figure marked."""
+    m = MEASURE_BY_ID[measure_id]
+    cut_table = analysis.share_by(ret, group, m.column, order)
+    if cut_table.empty:
+        st.caption(f"{m.name}: no school in scope answered this.")
+        return
+    overall, per_group = reference(measure_id, cut_table[group].tolist())
+    cut_table = analysis.with_reference(cut_table, group, per_group)
+    text = cut_table.apply(lambda r: f"{r['Share'] * 100:.0f}% ({r['Yes (count)']} of {r['Schools (n)']})", axis=1)
+    single = overall["value"] if overall and overall["value"] is not None else None
+    fig = charts.bars(cut_table, group, "Share", f"{m.name}, by {cut.lower()}", "Share of schools", percent=True,
+                      benchmark=single, benchmark_label=overall["label"] if single is not None else "", text=text)
+    fig.data[0].name = "Schools in scope"
+    marks = cut_table[cut_table["England figure"].notna()]
+    if single is None and not marks.empty:
+        # No one national figure for the whole filter: mark each phase's own figure on its bar.
+        fig.add_trace(go.Scatter(
+            x=marks["England figure"], y=marks[group].astype(str), mode="markers", name="England figure",
+            marker={"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": charts.REFERENCE}},
+            hovertemplate="%{y}: England %{x:.0%}<extra></extra>"))
+        fig.update_layout(showlegend=True)
+    summary = m.definition
+    if overall:
+        summary += f" National figure: {overall['label']} ({overall['source']}, {overall['year']})."
+    else:
+        summary += " No national figure is held for this measure."
+    charts.show(fig, key, v, analysis.as_percent(cut_table, ["Share", "England figure"]),
+                f"{sheet_safe(m.name)} by {cut.lower()}",
+                {group: cut, "Share (%)": "Share (%)", "Yes (count)": "Schools (yes)",
+                 "Schools (n)": "Schools answering (n)", "England figure (%)": "England figure (%)"}, summary=summary)
+
+
+st.header("Senior leadership, admin support and deputies")
+measure_cards(v, ["slt_rate", "admin_support_rate", "median_admin_hours", "deputy_rate"])
+rate_chart("slt_rate", "lead-slt")
+rate_chart("admin_support_rate", "lead-admin")
+admin = ret[ret[group].notna() & ret.admin_hours_if_any.notna()]
+admin = admin.assign(**{group: pd.Categorical(admin[group], ordered=True, categories=[
+    *order, *sorted(set(admin[group]) - set(order))])})                    # boxes in phase / size order
+if admin.empty:
+    st.caption("No school in scope reports any admin support hours.")
+else:
+    m = MEASURE_BY_ID["median_admin_hours"]
+    fig = charts.boxes(admin, group, "admin_hours_if_any",
+                       f"Admin support hours a week (where given), by {cut.lower()}", "Admin support hours a week")
+    charts.show(fig, "lead-admin-hours", v, analysis.summary_by(admin, group, "admin_hours_if_any"),
+                f"Admin support hours by {cut.lower()}",
+                {group: cut, **{c: c for c in ("Schools (n)", "Median", "Lower quartile", "Upper quartile", "Min",
+                                               "Max")}}, summary=m.definition)
+rate_chart("deputy_rate", "lead-deputy")
+
+st.header("Qualification")
+measure_cards(v, ["qualification_held", "flag_qual_overdue", "flag_not_qt"], per_row=3)
+quals = analysis.distribution(ret, group, "senco_qualification", list(QUALIFICATIONS))
+if quals.empty:
+    st.caption("No school in scope gave its SENCO's qualification status.")
+else:
+    quals = quals.sort_values(group, key=lambda s: s.map({b: i for i, b in enumerate(order)}).fillna(len(order)),
+                              kind="stable")
+    fig = charts.stacked(quals, group, "senco_qualification", "Share", f"SENCO qualification status, by {cut.lower()}",
+                         "Share of SENCOs", list(QUALIFICATIONS))
+    fig.update_layout(legend_traceorder="normal")            # legend in the order the segments are stacked
+    charts.show(fig, "lead-quals", v, analysis.as_percent(quals, ["Share"]),
+                f"SENCO qualification status by {cut.lower()}",
+                {group: cut, "senco_qualification": "Qualification", "Schools": "Schools", "Share (%)": "Share (%)"},
+                summary=MEASURE_BY_ID["qualification_held"].definition + " The NPQ for SENCOs replaced NASENCO for "
+                "SENCOs appointed from September 2024; a SENCO must hold one within 3 years of appointment.")
+rate_chart("flag_qual_overdue", "lead-overdue")
+rate_chart("flag_not_qt", "lead-not-qt")
+
+st.header("Shared SENCOs")
+measure_cards(v, ["shared_senco", "flag_shared_head"], per_row=2)
+rate_chart("shared_senco", "lead-shared")
+rate_chart("flag_shared_head", "lead-shared-head")
+
+st.header("Schools with a statutory flag")
+measure_cards(v, ["any_flag", "flag_no_report"], per_row=2)
+flagged = analysis.flagged_schools(ret, list(FLAG_LABELS))
+table(flagged, "Schools raising a statutory flag", "lead-flagged", v,
+      {"school_name": "School", "urn": "URN", "phase": "Phase", "size_band": "Size band",
+       "flags_raised": "Flags raised", **FLAG_LABELS},
+      height=400, caption="Returns raising at least one statutory flag, most flags first. Yes = the return raises "
+      "the flag; Not known = the return left the answer blank. Each flag is defined beside its chart above and in "
+      "the help of its headline figure.")
+
+header(cut)

@@ -1,0 +1,151 @@
+"""Ofsted & outcomes: what schools report about Ofsted's view of SEND, what Ofsted published,
+and how both line up with the SENCO's profile (time, leadership, role, admin support)."""
+import streamlit as st
+
+from etl.columns import OFSTED_SEND_PROGRESS
+from lake import analysis
+from lake.api import ROLE_PROFILES, SLT_PROFILES, TIME_BANDS
+from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
+from ui import charts
+from ui.context import _note_invalid, view
+from ui.layout import empty_state, measure_cards, page_header, scope_line
+from ui.tables import table
+
+# SENCO profile the outcomes are cut by: label -> (column of the frame, order of its groups, words for titles).
+PROFILES = {
+    "SENCO time": ("time_band", list(TIME_BANDS), "SENCO time"),
+    "SLT membership": ("slt_profile", list(SLT_PROFILES), "SLT membership"),
+    "SENCO-only or combined role": ("role_profile", list(ROLE_PROFILES), "SENCO-only or combined role"),
+    "Admin support": ("admin_profile", list(analysis.ADMIN_PROFILES), "admin support"),
+}
+OVERALL_ORDER = list(analysis.OVERALL_EFFECTIVENESS.values())
+SHOWN_ORDER = [*INCLUSION_GRADES, *OVERALL_ORDER, *OFSTED_SEND_PROGRESS]
+OFFICIAL_NOTE = ("Where a school's return and Ofsted's published outcome both exist, this page shows the official "
+                 "outcome and labels it \"Official\"; the school's own answer is shown only where Ofsted has "
+                 "published nothing for it.")
+CAUTION = ("Treat these cuts with caution: many groups hold only a handful of schools, the SEND progress judgement is "
+           "self-reported by schools and dates from different inspections, and few schools have a 2025 report-card "
+           "inclusion grade yet. A difference between groups is a question to ask, not evidence that the SENCO "
+           "profile causes it.")
+
+
+def plural(n) -> str:
+    """"1 school", "12 schools"."""
+    return f"{int(n):,} school" + ("" if int(n) == 1 else "s")
+
+
+v = view()
+_note_invalid("profile", list(PROFILES))        # before the widget drops an unknown value from the URL
+head = st.empty()       # the page header's slot: drawn at once, redrawn last with the widgets' values
+
+
+def header(profile: str | None = None) -> None:
+    """The page header, redrawn last into its slot so the share link carries the widgets' real values."""
+    with head.container():
+        page_header("Ofsted & outcomes",
+                    "Ofsted's view of SEND progress as schools report it, the official outcomes Ofsted has "
+                    "published (pre-2025 overall effectiveness and the 2025 report-card inclusion grade), and how "
+                    "both vary with the SENCO's time, leadership, role and admin support.", v, "ofsted",
+                    {"profile": profile if profile and profile != next(iter(PROFILES)) else None})
+
+
+header()                # now, so the page keeps its title even if something below fails
+
+
+frame = v.api.school_year(v.filters)
+ret = analysis.returned(frame)
+if frame.empty:
+    empty_state()
+    st.stop()
+if ret.empty:
+    scope_line(v, frame)
+    empty_state("No returns have been received for these schools this year yet.")
+    st.stop()
+scope_line(v, frame)
+outcomes = analysis.ofsted_outcomes(frame)
+
+measure_cards(v, ["ofsted_good", "ofsted_inclusion_expected"], per_row=2)
+st.info(OFFICIAL_NOTE, icon=":material/verified:")
+
+st.header("Ofsted judgement shown for each school")
+shown = analysis.distribution(outcomes, "ofsted_shown_source", "ofsted_shown", SHOWN_ORDER)
+if shown.empty:
+    st.caption("No school in scope has an Ofsted outcome, reported or published.")
+else:
+    shown = shown.sort_values("ofsted_shown_source", kind="stable",
+                              key=lambda s: s.map({x: i for i, x in enumerate(analysis.SHOWN_SOURCES)}))
+    counts = outcomes.ofsted_shown_source.value_counts()
+    both = int(outcomes.ofsted_both.sum())
+    fig = charts.stacked(shown, "ofsted_shown_source", "ofsted_shown", "Share",
+                         "Ofsted judgement shown, by where it comes from", "Share of schools", SHOWN_ORDER)
+    fig.update_layout(legend_traceorder="normal")
+    charts.show(fig, "ofsted-shown", v, analysis.as_percent(shown, ["Share"]), "Ofsted judgement shown by source",
+                {"ofsted_shown_source": "Source", "ofsted_shown": "Judgement", "Schools": "Schools",
+                 "Share (%)": "Share (%)"},
+                summary=f"{plural(counts.get(analysis.SOURCE_INCLUSION, 0))} with an official 2025 inclusion grade, "
+                f"{plural(counts.get(analysis.SOURCE_OVERALL, 0))} with an official pre-2025 overall effectiveness "
+                f"grade only, {plural(counts.get(analysis.SOURCE_SELF, 0))} with only their own report. For "
+                f"{plural(both)} the return and an official outcome both exist, and the official one is shown. "
+                "Overall effectiveness (1–4) is shown in words: " + ", ".join(
+                    f"{k} = {w}" for k, w in analysis.OVERALL_EFFECTIVENESS.items()) + ".")
+
+st.header("By SENCO profile")
+profile = st.selectbox("SENCO profile to cut by", list(PROFILES), key="profile", bind="query-params",
+                       help="Split schools by one part of the SENCO's profile from the return.")
+group, order, words = PROFILES[profile]
+st.caption(CAUTION)
+by_profile = analysis.ofsted_by_profile(outcomes, group, order)
+if by_profile.empty:
+    st.caption(f"No school in scope has a {words} answer in its return.")
+else:
+    for column, count, n, measure_id, key in (
+            ("Good or better (self-reported)", "Good or better (count)", "Judged (self-reported, n)", "ofsted_good",
+             "ofsted-good"),
+            ("Expected or above (official inclusion)", "Expected or above (count)", "Inclusion graded (official, n)",
+             "ofsted_inclusion_expected", "ofsted-inclusion")):
+        m = MEASURE_BY_ID[measure_id]
+        rows = by_profile[by_profile[n] > 0]
+        if rows.empty:
+            st.caption(f"{m.name}: no school in scope has one yet.")
+            continue
+        text = rows.apply(lambda r: f"{r[column] * 100:.0f}% ({r[count]} of {r[n]})", axis=1)
+        fig = charts.bars(rows, group, column, f"{column}, by {words}", "Share of schools", percent=True,
+                          text=text)
+        charts.show(fig, key, v, analysis.as_percent(rows[[group, column, count, n]], [column]),
+                    f"{column} by {words}", {group: profile, f"{column} (%)": f"{column} (%)", count: count, n: n},
+                    summary=m.definition + " Each bar shows the share and how many schools it rests on (n).")
+    percent = analysis.as_percent(by_profile, ["Good or better (self-reported)",
+                                               "Expected or above (official inclusion)"])
+    table(percent, f"Ofsted outcomes by {words}", "ofsted-profile-table", v,
+          {group: profile, **{c: c for c in percent.columns if c != group}},
+          caption="Schools (n) counts every return in the group; each share rests on the schools with that "
+                  "judgement, shown beside it.")
+
+    st.subheader("Full distributions")
+    for column, order_, title, key in (
+            ("ofsted_send_progress", list(OFSTED_SEND_PROGRESS), "Self-reported Ofsted view of SEND progress",
+             "ofsted-dist-own"),
+            ("ofsted_inclusion", list(INCLUSION_GRADES), "Official 2025 inclusion grade", "ofsted-dist-incl"),
+            ("official_overall", OVERALL_ORDER, "Official overall effectiveness (pre-2025)", "ofsted-dist-oe")):
+        dist = analysis.distribution(outcomes, group, column, order_)
+        if dist.empty:
+            st.caption(f"{title}: none for these schools.")
+            continue
+        dist = dist.sort_values(group, kind="stable", key=lambda s: s.map({g: i for i, g in enumerate(order)}))
+        fig = charts.stacked(dist, group, column, "Share", f"{title}, by {words}", "Share of schools",
+                             order_)
+        fig.update_layout(legend_traceorder="normal")
+        charts.show(fig, key, v, analysis.as_percent(dist, ["Share"]), f"{title} by {words}",
+                    {group: profile, column: "Judgement", "Schools": "Schools", "Share (%)": "Share (%)"},
+                    summary=f"{plural(dist.Schools.sum())}.")
+
+st.header("Each school's Ofsted outcomes")
+table(outcomes, "Ofsted outcomes by school", "ofsted-schools", v,
+      {"school_name": "School", "urn": "URN", "phase": "Phase", group: profile,
+       "ofsted_shown": "Shown", "ofsted_shown_source": "Shown from", "ofsted_shown_date": "Inspection date (shown)",
+       "ofsted_send_progress": "SEND progress (self-reported)", "ofsted_inspection_date": "Inspection date (return)",
+       "official_overall": "Overall effectiveness (official, pre-2025)",
+       "ofsted_inclusion": "Inclusion grade (official, 2025)", "ofsted_official_date": "Inspection date (official)"},
+      height=400, caption=OFFICIAL_NOTE)
+
+header(profile)

@@ -1,0 +1,334 @@
+"""Schools: one school's profile (returns over the years, submissions, census, register, Ofsted,
+flags, and its key figures against the LA and similar schools), or up to eight side by side."""
+import html
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from lake import analysis
+from lake.api import Filters
+from lake.measures import MEASURES
+from ui import charts
+from ui.anonymise import IDENTIFYING, SMALL, label_for
+from ui.context import view
+from ui.layout import empty_state, page_header, scope_line
+from ui.tables import prepare, table
+
+TABS = ["School profile", "Compare schools"]
+MAX_COMPARE = 8
+FLAG_LABELS = {m.column: m.name.removeprefix("Flag: ")[:1].upper() + m.name.removeprefix("Flag: ")[1:]
+               for m in MEASURES if m.group == "Flags" and m.column.startswith("flag_")}
+YES_NO = ["has_return", "senco_on_slt", "senco_qualified_teacher", "deputy_senco", "admin_support", "shared_senco",
+          "combined_role", "sen_information_report_published", "sen_governor", "below_recommended",
+          "qualification_held", *FLAG_LABELS]
+RETURN_FIELDS = {
+    "academic_year": "Academic year", "school_name": "School", "urn": "URN", "phase": "Phase",
+    "number_on_roll": "Number on roll", "sen_support_pupils": "SEN Support pupils", "ehcp_pupils": "EHCP pupils",
+    "send_pupils": "SEND pupils", "send_pct": "SEND % of roll", "senco_hours_per_week": "SENCO hours a week",
+    "hours_per_10_send": "SENCO hours per 10 SEND pupils", "senco_teaching_hours_per_week": "SENCO teaching hours",
+    "senco_on_slt": "SENCO on SLT", "senco_qualified_teacher": "SENCO a qualified teacher",
+    "senco_qualification": "SENCO qualification", "senco_appointed_date": "SENCO appointed",
+    "senco_other_roles": "SENCO's other roles", "senco_shared_schools": "Schools the SENCO covers",
+    "deputy_senco": "Deputy SENCO", "admin_support_hours_per_week": "Admin support hours a week",
+    "sen_information_report_published": "SEN information report published", "sen_governor": "SEN governor",
+    "ofsted_inspection_date": "Ofsted inspection (as reported)",
+    "ofsted_send_progress": "Ofsted SEND progress (self-reported)", "conversion_notes": "Conversions made on loading",
+}
+COMPARE_FIELDS = {
+    "school_name": "School", "urn": "URN", "phase": "Phase", "school_type": "School type", "size_band": "Size band",
+    "has_return": "Return received", **{k: lbl for k, lbl in RETURN_FIELDS.items()
+                                        if k not in ("academic_year", "school_name", "urn", "phase",
+                                                     "conversion_notes")},
+    "time_band": "SENCO time band", "below_recommended": "Below the recommended time",
+    "qualification_held": "SENCO qualification held", "role_profile": "SENCO-only or combined role",
+    **FLAG_LABELS, "ofsted_shown": "Ofsted (shown)", "ofsted_shown_source": "Ofsted shown from",
+}
+REGISTER_FIELDS = {
+    "school_name": "Name on the register", "urn": "URN", "la_name": "Local authority", "la_code": "LA code",
+    "region": "Region", "phase": "Phase", "school_type": "School type", "type_group": "Type group",
+    "status": "Status", "statutory_low_age": "Lowest age", "statutory_high_age": "Highest age",
+    "number_on_roll": "Number on roll (register)", "town": "Town", "postcode": "Postcode", "open_date": "Opened",
+    "close_date": "Closed", "source": "Source",
+}
+OFSTED_FIELDS = {
+    "inspection_date": "Inspection date", "overall_effectiveness": "Overall effectiveness (pre-2025)",
+    "inclusion": "Inclusion (2025 report card)", "achievement": "Achievement",
+    "attendance_behaviour": "Attendance and behaviour", "personal_development": "Personal development",
+    "leadership_governance": "Leadership and governance", "curriculum_teaching": "Curriculum and teaching",
+    "safeguarding": "Safeguarding", "source": "Source",
+}
+SHOWN_FIELDS = {"ofsted_shown": "Judgement shown", "ofsted_shown_source": "Shown from",
+                "ofsted_shown_date": "Inspection date (shown)", "ofsted_send_progress": "SEND progress (self-reported)",
+                "ofsted_inspection_date": "Inspection date (return)"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+
+
+def md_text(text: object) -> str:
+    """School-entered text made inert for Markdown (no links, images, emphasis or directives)."""
+    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"[\r\n\t]+", " ", str(text)))
+
+
+def shown_fields(fields: dict[str, str]) -> dict[str, str]:
+    """Field labels to show: without names, URNs, towns and postcodes in anonymised mode."""
+    return {k: lbl for k, lbl in fields.items() if not (v.anonymised and k in IDENTIFYING)}
+
+
+v = view()
+head = st.empty()       # the page header's slot: drawn at once, redrawn last with the widgets' values
+
+
+def header(tab: str | None = None, school: str | None = None, compare: list | None = None) -> None:
+    """The page header, redrawn last into its slot so the share link carries the widgets' real values.
+
+    The link names schools as the widgets write them to the URL ("Name (URN)", or the label in
+    anonymised mode), so it opens without translation; a renamed school is still found by its URN."""
+    with head.container():
+        page_header("Schools", "One school's SENCO returns over the years against the LA and similar schools, or "
+                    "up to eight schools side by side.", v, "schools",
+                    {"tab": tab if tab and tab != TABS[0] else None, "school": fmt(school) if school else None,
+                     "compare": [fmt(u) for u in compare or []]})
+
+
+header()                # now, so the page keeps its title even if something below fails
+
+
+frame = v.api.school_year(v.filters)
+if frame.empty:
+    empty_state()
+    st.stop()
+
+names = {str(u): (n if isinstance(n, str) and n.strip() else "Unnamed school")
+         for u, n in zip(frame.urn.astype(int), frame.school_name)}
+if v.anonymised:
+    options = sorted(names, key=lambda u: label_for(u, v.anon_key))    # not by name: the order would tell
+else:
+    options = sorted(names, key=lambda u: (names[u].lower(), u))
+
+
+def fmt(urn: str) -> str:
+    """How a school is named in the widgets and the URL: "Name (URN)", or only its label when anonymised."""
+    return label_for(urn, v.anon_key) if v.anonymised else f"{names.get(urn, 'Unnamed school')} ({urn})"
+
+
+URN_AT_END = re.compile(r"\((\d{6,7})\)\s*$")
+
+
+def link_urn(value: str, by_label: dict[str, str]) -> str | None:
+    """The school a link value names: a bare URN, the widget's own label, or any "Name (URN)"."""
+    value = value.strip()
+    if value in names:
+        return value
+    if value in by_label:
+        return by_label[value]
+    match = URN_AT_END.search(value)
+    return match.group(1) if match and match.group(1) in names else None
+
+
+def from_link(key: str, multi: bool) -> None:
+    """Accept schools in a link as bare URNs, "Name (URN)" (even after a rename) or the widget's own
+    labels; note unknown ones. Runs before the widget, which keeps only its own exact labels."""
+    try:
+        given = st.query_params.get_all(key)
+    except Exception:
+        return
+    by_label = {fmt(u): u for u in options}
+    chosen = [link_urn(g, by_label) for g in given]
+    bad = [g for g, c in zip(given, chosen) if c is None]
+    if bad:
+        st.session_state.setdefault("_link_notices", []).append(
+            f"'{key}': {', '.join(md_text(repr(b[:40])) for b in bad[:3])} not a school in this view")
+    chosen = list(dict.fromkeys(c for c in chosen if c is not None))
+    if chosen and key not in st.session_state and any(g not in by_label for g in given):
+        st.session_state[key] = chosen[:MAX_COMPARE] if multi else chosen[0]
+
+
+try:
+    bad_tab = [t for t in st.query_params.get_all("tab") if t not in TABS]
+except Exception:
+    bad_tab = []
+if bad_tab:
+    st.session_state.setdefault("_link_notices", []).append(f"'tab': {md_text(repr(bad_tab[0][:40]))} not recognised")
+from_link("school", multi=False)
+from_link("compare", multi=True)
+
+scope_line(v, frame)
+profile_tab, compare_tab = st.tabs(TABS, key="tab", bind="query-params")
+
+
+# ------------------------------------------------------------------ one school
+def key_figures(urn: int, row: pd.DataFrame) -> None:
+    la_code = row.la_code.iloc[0]
+    la_filters = Filters(year=v.year, la=(int(la_code),)) if pd.notna(la_code) else Filters(year=v.year)
+    la_frame = v.api.school_year(la_filters)
+    me = la_frame[la_frame.urn == urn]
+    if me.empty:
+        me = row
+    peers = analysis.similar_schools(la_frame, urn)
+    figures = analysis.school_key_figures(me, la_frame, peers, small=SMALL if v.anonymised else None)
+    la_name = row.la_name.iloc[0] if pd.notna(row.la_name.iloc[0]) else "the LA"
+    cols = st.columns(len(figures))
+    for col, r in zip(cols, figures.itertuples(index=False)):
+        value = r[1]
+        shown = value if isinstance(value, str) else "–" if pd.isna(value) else \
+            f"{value:,.2f}".rstrip("0").rstrip(".")
+        delta = None if isinstance(value, str) or pd.isna(r[3]) else \
+            f"{r[3]:+.2f}".rstrip("0").rstrip(".") + " vs LA median"
+        col.metric(r[0], shown, delta=delta, delta_color="off", border=True,
+                   help=f"LA median {'–' if pd.isna(r[2]) else r[2]} ({r[5]} schools); similar schools median "
+                        f"{'–' if pd.isna(r[4]) else r[4]} ({r[6]} schools).")
+    table(figures, "Key figures against the LA and similar schools", "schools-figures", v,
+          caption=f"LA median: every return received from schools in {md_text(la_name)} for {v.year}, whatever the "
+                  "sidebar filters. Similar schools: up to 10 schools in the same LA and phase with the nearest roll "
+                  "and SEND share."
+                  + (f" Figures resting on a pupil count under {SMALL} are hidden in anonymised mode."
+                     if v.anonymised else ""))
+    peer_rows = analysis.yes_no(analysis.with_send_figures(peers), ["senco_on_slt", "admin_support"])
+    table(peer_rows, "Similar schools", "schools-peers", v,
+          {"school_name": "School", "urn": "URN", "phase": "Phase", "number_on_roll": "Number on roll",
+           "send_pupils": "SEND pupils", "send_pct": "SEND % of roll", "senco_hours_per_week": "SENCO hours a week",
+           "hours_per_10_send": "SENCO hours per 10 SEND pupils", "admin_support_hours_per_week": "Admin support hours",
+           "senco_on_slt": "SENCO on SLT"})
+
+
+def profile(urn: int) -> None:
+    row = frame[frame.urn == urn]
+    st.subheader(md_text(fmt(str(urn))))
+    has_return = bool(row.has_return.iloc[0])
+
+    st.markdown(f"#### Key figures, {v.year}")
+    if has_return:
+        key_figures(urn, row)
+    else:
+        st.info(f"No return from this school for {v.year} yet; its earlier returns are below.",
+                icon=":material/pending:")
+
+    st.markdown("#### Statutory flags")
+    if has_return:
+        flags = analysis.yes_no(row, list(FLAG_LABELS)).iloc[0].to_dict()
+        table(analysis.field_values(flags, FLAG_LABELS).rename(columns={"Field": "Flag", "Value": "Raised"}),
+              "Statutory flags", "schools-flags", v,
+              caption="Yes = the return raises the flag; Not known = the return left the answer blank.")
+    else:
+        st.caption("No return for this year, so no flags.")
+
+    st.markdown("#### Returns over the years")
+    history = analysis.with_send_figures(v.api.school_history(urn))
+    if history.empty:
+        st.caption("No returns from this school in the lake.")
+    else:
+        plot = history[history.senco_hours_per_week.notna()]
+        hidden = 0
+        if v.anonymised:
+            plot, hidden = analysis.drop_small(plot, SMALL)
+        if not plot.empty:
+            fig = charts.bars(plot, "academic_year", "senco_hours_per_week", "SENCO hours a week, by year",
+                              "SENCO hours a week")
+            charts.show(fig, "schools-history-chart", v, plot, "SENCO hours by year",
+                        {"academic_year": "Academic year", "senco_hours_per_week": "SENCO hours a week",
+                         "send_pupils": "SEND pupils", "hours_per_10_send": "SENCO hours per 10 SEND pupils"},
+                        summary=f"{len(plot)} years with SENCO hours."
+                        + (f" {hidden} years with a pupil count under {SMALL} are not plotted in anonymised "
+                           "mode." if hidden else ""))
+        table(analysis.yes_no(history, YES_NO), "Returns over the years", "schools-history", v,
+              shown_fields(RETURN_FIELDS),
+              caption="The current return for each year. Text the school typed is shown exactly as entered.")
+
+    st.markdown("#### Submissions received")
+    subs = analysis.submissions_status(v.api.school_submissions(urn))
+    table(subs, "Submissions received, including superseded ones", "schools-submissions", v,
+          {"academic_year": "Academic year", "load_id": "Load", "loaded_at": "Loaded at", "source_file": "File",
+           "source_row": "Row", "status": "Status", "number_on_roll": "Number on roll",
+           "sen_support_pupils": "SEN Support pupils", "ehcp_pupils": "EHCP pupils",
+           "senco_hours_per_week": "SENCO hours a week", "conversion_notes": "Conversions made on loading"},
+          caption="Every accepted submission; a resubmission for the same year replaces the earlier one, which is "
+                  "kept here marked as superseded.")
+
+    st.markdown("#### School census")
+    table(v.api.school_census(urn), "School census counts", "schools-census", v,
+          {"census_year": "Census year", "number_on_roll": "Number on roll", "sen_support": "SEN Support",
+           "ehcp": "EHC plans", "source": "Source"},
+          caption="Official school-level counts from the January census (DfE).")
+
+    st.markdown("#### Register")
+    register = v.api.school_register(urn)
+    if register:
+        table(analysis.field_values(register, shown_fields(REGISTER_FIELDS)), "Register details",
+              "schools-register", v)
+    else:
+        st.caption("This school is not on the register held in the lake.")
+    st.markdown("#### Ofsted")
+    official = analysis.ofsted_record(v.api.school_ofsted(urn))
+    outcome = analysis.ofsted_outcomes(row, returned_only=False)
+    if not outcome.empty and outcome.ofsted_shown.notna().any():
+        table(analysis.field_values(outcome.iloc[0].to_dict(), SHOWN_FIELDS), "Ofsted judgement shown",
+              "schools-ofsted-shown", v,
+              caption="Where the school's return and Ofsted's published outcome both exist, the official "
+                      "outcome is shown.")
+    if official:
+        table(analysis.field_values(official, OFSTED_FIELDS), "Official Ofsted outcome", "schools-ofsted", v,
+              caption="From Ofsted's published management information.")
+    else:
+        st.caption("No official Ofsted outcome for this school in the lake.")
+
+
+with profile_tab:
+    school = st.selectbox("School", options, index=None, key="school", bind="query-params", format_func=fmt,
+                          placeholder="Choose a school", help="Schools in the current filter.")
+    if profile_tab.open:
+        if school is None:
+            st.info("Choose a school to see its profile.", icon=":material/domain:")
+        else:
+            profile(int(school))
+
+
+# ------------------------------------------------------------------ side by side
+def grouped_bars(long: pd.DataFrame, category: str, title: str, value_title: str) -> go.Figure:
+    """Horizontal bars grouped per school, one pattern and colour per measure."""
+    fig = go.Figure()
+    for i, measure in enumerate(long["Measure"].drop_duplicates()):
+        part = long[long["Measure"] == measure]
+        fig.add_trace(go.Bar(
+            x=part["Value"], y=part[category].map(html.escape), orientation="h", name=measure,
+            marker={"color": charts.PALETTE[i % len(charts.PALETTE)],
+                    "pattern": {"shape": charts.PATTERNS[(i + 1) % len(charts.PATTERNS)]}},
+            text=part["Value"].map(lambda x: f"{x:.1f}"), textposition="outside", cliponaxis=False,
+            hovertemplate="%{y} · " + measure + ": %{x:.1f}<extra></extra>"))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(autorange="reversed")
+    return charts.base_layout(fig, title, value_title, "")
+
+
+with compare_tab:
+    compare = st.multiselect(f"Schools to compare (up to {MAX_COMPARE})", options, key="compare",
+                             bind="query-params", format_func=fmt, max_selections=MAX_COMPARE,
+                             placeholder="Choose schools", help="Schools in the current filter.")
+    if compare_tab.open:
+        if len(compare) < 2:
+            st.info("Choose two or more schools to see them side by side.", icon=":material/compare_arrows:")
+        if compare:
+            rows = analysis.compare_rows(frame, [int(u) for u in compare])
+            shown = prepare(analysis.yes_no(rows, YES_NO), v, COMPARE_FIELDS)
+            wide = analysis.side_by_side(shown, "School", None if v.anonymised else "URN")
+            table(wide, "Schools side by side", "schools-compare", v,
+                  caption="One column per school; values from this year's return, the register and Ofsted. "
+                          "Text the school typed is shown exactly as entered.")
+            plot = rows.assign(label=[fmt(str(u)) for u in rows.urn])
+            hidden = 0
+            if v.anonymised:
+                plot, hidden = analysis.drop_small(plot, SMALL)
+            long = analysis.per_school_long(plot, "label", {"senco_hours_per_week": "SENCO hours a week",
+                                                            "hours_per_10_send": "SENCO hours per 10 SEND pupils"})
+            if long.empty:
+                st.caption(f"No chart: every school chosen has a pupil count under {SMALL}, which anonymised mode "
+                           "does not plot." if hidden else "None of these schools has SENCO hours for this year.")
+            else:
+                fig = grouped_bars(long, "label", "SENCO hours a week and per 10 SEND pupils", "Hours")
+                charts.show(fig, "schools-compare-chart", v, long.rename(columns={"label": "School"}),
+                            "SENCO hours by school",
+                            summary="Hours per 10 SEND pupils = SENCO hours a week ÷ SEND pupils × 10."
+                            + (f" {hidden} schools with a pupil count under {SMALL} are not plotted in "
+                               "anonymised mode." if hidden else ""))
+
+header(st.session_state.get("tab"), school, compare)

@@ -1,0 +1,155 @@
+"""Schools page (school profile and compare schools), run headless against the demo lake."""
+import json
+
+import pytest
+
+from lake.api import Filters
+from tests.pages.apptest import page_text, run_page
+
+
+def charts(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def frame_with(at, *columns):
+    return next(df.value for df in at.dataframe if set(columns) <= set(df.value.columns))
+
+
+def school_names(lake_api):
+    names = lake_api._df("SELECT school_name FROM schools UNION SELECT school_name FROM returns")["school_name"]
+    return [n for n in names.dropna() if len(n) > 3]
+
+
+@pytest.fixture()
+def current(lake_api):
+    """The current year's frame: schools with a return, named."""
+    frame = lake_api.school_year(Filters(year=lake_api.current_year()))
+    return frame[frame.has_return].reset_index(drop=True)
+
+
+def test_opens_on_the_profile_tab_asking_for_a_school(demo_lake, current):
+    at = run_page("schools")
+    assert at.title[0].value == "Schools"
+    assert at.selectbox(key="school").value is None
+    assert any("Choose a school" in i.value for i in at.info)
+    options = at.selectbox(key="school").options
+    assert f"{current.school_name[0]} ({current.urn[0]})" in options
+
+
+def test_school_from_the_url_shows_its_profile(demo_lake, lake_api, current):
+    urn, name = int(current.urn[0]), current.school_name[0]
+    at = run_page("schools", school=str(urn))                  # a bare URN, as other pages and people write it
+    assert at.selectbox(key="school").value == str(urn)
+    assert name in at.subheader[0].value.replace("\\", "")
+    figures = frame_with(at, "Figure", "This school", "LA median", "Similar schools median")
+    assert list(figures.Figure) == ["SENCO hours a week", "SENCO hours per 10 SEND pupils", "SEND pupils, % of roll",
+                                    "Admin support hours a week"]
+    assert figures["This school"][0] == pytest.approx(float(current.senco_hours_per_week[0]), abs=0.01)
+    history = frame_with(at, "Academic year", "SENCO hours a week", "SENCO qualification")
+    assert list(history["Academic year"]) == lake_api.school_history(urn).academic_year.tolist()
+    flags = frame_with(at, "Flag", "Raised")
+    assert set(flags.Raised) <= {"Yes", "No", "Not known"} and len(flags) == 4
+    frame_with(at, "Census year", "SEN Support", "EHC plans")
+    frame_with(at, "Status", "Load")
+    assert any(df.value.columns.tolist() == ["Field", "Value"] for df in at.dataframe)    # register / Ofsted
+    link = at.code[0].value                                                           # share link
+    assert "school=" in link and f"%28{urn}%29" in link
+    # The widget's own label (what the link and the URL carry) opens the same profile, even after a rename.
+    for value in (f"{name} ({urn})", f"Renamed School ({urn})"):
+        again = run_page("schools", school=value)
+        assert again.selectbox(key="school").value == str(urn)
+        assert not again.warning
+
+
+def test_profile_lists_superseded_submissions(demo_lake, lake_api):
+    superseded = lake_api._df("SELECT urn FROM returns_history WHERE superseded_by_load IS NOT NULL LIMIT 1")
+    if superseded.empty:
+        pytest.skip("the demo lake has no resubmission")
+    at = run_page("schools", school=str(int(superseded.urn[0])))
+    subs = frame_with(at, "Status", "Load")
+    assert subs.Status.str.startswith("Superseded").any() and (subs.Status == "Current").any()
+
+
+def test_compare_two_schools_side_by_side(demo_lake, current):
+    a, b = current.iloc[0], current.iloc[1]
+    at = run_page("schools", tab="Compare schools", compare=[str(a.urn), str(b.urn)])
+    assert at.multiselect(key="compare").value == [str(a.urn), str(b.urn)]
+    wide = frame_with(at, "Field")
+    assert f"{a.school_name} ({a.urn})" in wide.columns and f"{b.school_name} ({b.urn})" in wide.columns
+    assert "SENCO hours a week" in set(wide.Field) and "SENCO hours per 10 SEND pupils" in set(wide.Field)
+    fig = charts(at)[0]
+    assert fig["layout"]["barmode"] == "group"
+    assert {t["name"] for t in fig["data"]} == {"SENCO hours a week", "SENCO hours per 10 SEND pupils"}
+    labels = {y for t in fig["data"] for y in t["y"]}
+    assert any(a.school_name.split()[0] in y for y in labels) and any(b.school_name.split()[0] in y for y in labels)
+    link = at.code[0].value
+    assert "tab=Compare+schools" in link and f"%28{a.urn}%29&compare=" in link and link.endswith(f"%28{b.urn}%29")
+
+
+def test_invalid_school_in_the_url_opens_with_defaults(demo_lake):
+    at = run_page("schools", school="999999", compare=["abc", "[x](https://evil.example)"], tab="Nope")
+    assert at.selectbox(key="school").value is None
+    assert at.multiselect(key="compare").value == []
+    assert at.tabs[0].label == "School profile" and any("Choose a school" in i.value for i in at.info)
+    notice = " ".join(w.value for w in at.warning)
+    assert "not know" in notice and "999999" in notice
+    assert "](https" not in notice                     # a link typed into the URL is shown as text
+
+
+def test_phase_from_the_url_narrows_the_school_list(demo_lake, lake_api):
+    everyone = run_page("schools")
+    secondary = run_page("schools", phase="secondary")
+    options = secondary.selectbox(key="school").options
+    assert 0 < len(options) < len(everyone.selectbox(key="school").options)
+    frame = lake_api.school_year(Filters(year=lake_api.current_year(), phase=("secondary",)))
+    assert len(options) == len(frame)
+
+
+def test_filters_that_match_nothing_say_so(demo_lake):
+    at = run_page("schools", phase="special", size="1,000 or more")
+    assert at.title[0].value == "Schools"
+    assert any("No schools match" in i.value for i in at.info)
+
+
+def test_anonymised_profile_and_compare_show_no_name_or_urn(demo_lake, lake_api, current):
+    urns = [str(u) for u in current.urn[:3]]
+    profile = run_page("schools", anon="true", school=urns[0])
+    compare = run_page("schools", anon="true", tab="Compare schools", compare=urns[1:])
+    for at in (profile, compare):
+        text = page_text(at) + json.dumps(charts(at))
+        assert not [n for n in school_names(lake_api) if n in text]
+        assert not [u for u in urns if u in text]
+    options = profile.selectbox(key="school").options
+    assert all(o.startswith("School ") and len(o) == len("School XXXXX") for o in options)
+    assert profile.selectbox(key="school").value == urns[0]
+    assert len(frame_with(compare, "Field").columns) == 3                    # Field + two schools
+
+
+def test_key_figures_hide_small_cohorts_and_compare_turns_rows_into_columns():
+    """Pure: a school's figures against the LA and peers; side by side; small cohorts dropped."""
+    import pandas as pd
+
+    from lake import analysis
+    frame = pd.DataFrame({
+        "urn": [1, 2, 3], "school_name": ["A", "B", "C"], "has_return": [True, True, True],
+        "number_on_roll": [100, 200, 300], "sen_support_pupils": pd.array([3, 20, 30], dtype="Int32"),
+        "ehcp_pupils": pd.array([1, 5, None], dtype="Int32"), "senco_hours_per_week": [4.0, 6.5, 9.75],
+        "admin_support_hours_per_week": [0.0, 2.0, 5.0],
+    })
+    frame = analysis.with_send_figures(frame)
+    assert frame.send_pct.tolist()[:2] == [4.0, 12.5] and frame.hours_per_10_send[0] == 10.0
+    figures = analysis.school_key_figures(frame[frame.urn == 1], frame, frame[frame.urn != 1]).set_index("Figure")
+    assert figures.loc["SENCO hours a week", "This school"] == 4.0
+    assert figures.loc["SENCO hours a week", "LA median"] == 6.5
+    assert figures.loc["SENCO hours a week", "Difference from LA median"] == -2.5
+    assert figures.loc["SENCO hours a week", "Similar schools median"] == pytest.approx(8.12, abs=0.01)
+    hidden = analysis.school_key_figures(frame[frame.urn == 1], frame, frame, small=5).set_index("Figure")
+    assert hidden.loc["SENCO hours per 10 SEND pupils", "This school"] == "<5"
+    assert hidden.loc["SENCO hours a week", "This school"] == 4.0
+    kept, dropped = analysis.drop_small(frame, 5)
+    assert kept.urn.tolist() == [2, 3] and dropped == 1                 # unknown EHCP count is not small
+    shown = pd.DataFrame({"School": ["A", "B"], "URN": [1, 2], "SENCO on SLT": [True, None], "Hours": [6.5, 9.75]})
+    wide = analysis.side_by_side(shown)
+    assert wide.columns.tolist() == ["Field", "A (1)", "B (2)"]
+    assert wide.set_index("Field").loc["SENCO on SLT"].tolist() == ["Yes", "–"]
+    assert wide.set_index("Field").loc["Hours"].tolist() == ["6.5", "9.75"]
