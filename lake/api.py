@@ -8,6 +8,7 @@ version, so a load that swaps in a new lake file is seen on the next call.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -120,6 +121,15 @@ FROM joined
 """
 
 
+def _what(row) -> str:
+    """What the benchmark counts, in its own words (from data/benchmarks.csv), without the phase."""
+    note = getattr(row, "note", None)
+    if not isinstance(note, str) or not note.strip():
+        return ""
+    note = re.sub(r"^England, State-funded \w+( school)?: ", "", note.strip())
+    return " – " + re.sub(r"\b(primary|secondary|special) ", "", note)
+
+
 _FLAG_COLUMNS = ("flag_not_qualified_teacher", "flag_qualification_overdue", "flag_no_sen_report", "flag_shared_head")
 
 
@@ -149,15 +159,17 @@ class LakeAPI:
                 self._cache = _Cache(version=version)
             if key in self._cache.items:
                 self._cache.items.move_to_end(key)
-                return self._cache.items[key].copy() if isinstance(self._cache.items[key], pd.DataFrame) \
-                    else self._cache.items[key]
+                hit = self._cache.items[key]
+                # A shallow copy is enough: pandas 3 copies on write, so a caller changing its
+                # frame never changes the cached one (and a deep copy of a national frame is not free).
+                return hit.copy(deep=False) if isinstance(hit, pd.DataFrame) else hit
         value = compute()
         with self._lock:
             if self._cache.version == version:
                 self._cache.items[key] = value
                 while len(self._cache.items) > self._cache_size:
                     self._cache.items.popitem(last=False)
-        return value.copy() if isinstance(value, pd.DataFrame) else value
+        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
 
     def _df(self, sql: str, params=None) -> pd.DataFrame:
         return self.reader.df(sql, params)
@@ -216,9 +228,10 @@ class LakeAPI:
         else:
             parts = "; ".join(f"{r.phase} {measure.format(r.value)}" for r in rows.itertuples())
             return {"value": None, "source": rows.iloc[0].source, "year": rows.iloc[0].year,
-                    "label": f"England: {parts}"}
+                    "label": f"England: {parts}" + _what(rows.iloc[0])}
         return {"value": float(row.value), "source": row.source, "year": row.year,
-                "label": f"England {row.phase if row.phase != 'all' else ''} {measure.format(row.value)}".replace("  ", " ")}
+                "label": f"England {row.phase if row.phase != 'all' else ''} {measure.format(row.value)}".replace(
+                    "  ", " ") + _what(row)}
 
     # -------------------------------------------------------------- the frame
     def school_year(self, filters: Filters) -> pd.DataFrame:
@@ -249,20 +262,99 @@ class LakeAPI:
 
     def measure_value(self, measure_id: str, filters: Filters) -> tuple[float | None, float | None, int]:
         """(value this year, value last year, n) for a measure under the filters."""
-        from lake.measures import answered, compute
         measure = MEASURE_BY_ID[measure_id]
-        now = self.school_year(filters)
-        scope = now if measure.id in ("schools_in_scope", "returns_received", "return_rate") else now[now.has_return]
+        year = filters.year or self.current_year()
+        key = ("measure", measure.id, replace(filters, year=year))
+        return self._cached(key, lambda: self._measure_value(measure, filters))
+
+    _ALL_SCHOOLS = ("schools_in_scope", "returns_received", "return_rate")
+
+    def _measure_scope(self, measure: Measure, filters: Filters) -> pd.DataFrame:
+        """The rows a measure is computed over: every school in scope, or those with a return."""
+        if measure.id in self._ALL_SCHOOLS:
+            return self.school_year(filters)
+        year = filters.year or self.current_year()
+        return self._cached(("returned", replace(filters, year=year)),
+                            lambda: self._returned_rows(self.school_year(filters)))
+
+    @staticmethod
+    def _returned_rows(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame.has_return] if not frame.empty else frame
+
+    def _measure_value(self, measure: Measure, filters: Filters) -> tuple[float | None, float | None, int]:
+        from lake.measures import answered, compute
+        scope = self._measure_scope(measure, filters)
         value = compute(measure, scope)
         previous = None
         prev_filters = filters.previous_year() if filters.year else Filters(**{**filters.__dict__,
                                                                                 "year": self.current_year()}).previous_year()
         if prev_filters and prev_filters.year in self.years():
-            before = self.school_year(prev_filters)
-            before_scope = before if measure.id in ("schools_in_scope", "returns_received", "return_rate") \
-                else before[before.has_return]
-            previous = compute(measure, before_scope)
+            previous = compute(measure, self._measure_scope(measure, prev_filters))
         return value, previous, answered(measure, scope)
+
+    def comparison_by_area(self, measure_id: str, filters: Filters) -> pd.DataFrame:
+        """A measure for the selected LA(s) beside their region(s) and England, like for like.
+
+        Every filter but the LA applies at every level, so a primary-only view compares primary
+        schools throughout. One row per selected LA (when no LA is selected and the lake holds
+        one LA, that LA), then one per region those LAs are in, then England: every school in
+        the lake, labelled 'England' only when the lake holds every region's schools (the
+        national collection) and 'All LAs in this lake' otherwise. Columns: level (LA | Region
+        | England), area, la_code, region, value, previous (last year), change, n (schools the
+        value rests on), schools (in scope), formatted. Empty when there is no year.
+        """
+        measure = MEASURE_BY_ID[measure_id]
+        year = filters.year or self.current_year()
+        cols = ["level", "area", "la_code", "region", "value", "previous", "change", "n", "schools", "formatted"]
+        if not year:
+            return pd.DataFrame(columns=cols)
+        every = replace(filters, year=year, la=())
+        key = ("comparison", measure.id, replace(filters, year=year))
+        return self._cached(key, lambda: self._comparison(measure, filters, every, cols))
+
+    def _comparison(self, measure: Measure, filters: Filters, every: Filters, cols: list[str]) -> pd.DataFrame:
+        from lake.measures import answered, compute
+        now_all = self.school_year(every)
+        prev_f = every.previous_year()
+        before_all = self.school_year(prev_f) if prev_f and prev_f.year in self.years() else None
+        las = self.las()
+        names = dict(zip(las.la_code.tolist(), las.la_name.tolist()))
+        selected = list(filters.la) or (las.la_code.tolist() if len(las) == 1 else [])
+        region_of = self._regions()
+
+        def scope(frame: pd.DataFrame | None, mask_of) -> pd.DataFrame | None:
+            if frame is None or frame.empty:
+                return frame
+            rows = frame[mask_of(frame)]
+            return rows if measure.id in self._ALL_SCHOOLS else rows[rows.has_return]
+
+        def row(level: str, area: str, la_code, region, mask_of) -> dict:
+            now = scope(now_all, mask_of)
+            value = compute(measure, now)
+            previous = compute(measure, scope(before_all, mask_of)) if before_all is not None else None
+            change = None if value is None or previous is None else value - previous
+            in_scope = 0 if now_all.empty else int(mask_of(now_all).sum())
+            return {"level": level, "area": area, "la_code": la_code, "region": region, "value": value,
+                    "previous": previous, "change": change, "n": answered(measure, now), "schools": in_scope,
+                    "formatted": measure.format(value)}
+
+        out = []
+        for code in selected:
+            out.append(row("LA", names.get(code) or f"LA {code}", int(code), region_of.get(code),
+                           lambda f, c=code: f.la_code == c))
+        for region in dict.fromkeys(region_of.get(c) for c in selected):
+            if region:
+                out.append(row("Region", region, None, region, lambda f, r=region: f.region == r))
+        national = len(set(region_of.values()) - {None}) >= 9 and len(las) >= 100
+        out.append(row("England", "England" if national else "All LAs in this lake", None, None,
+                       lambda f: pd.Series(True, index=f.index)))
+        return pd.DataFrame(out, columns=cols)
+
+    def _regions(self) -> dict[int, str | None]:
+        """LA code -> region, from the register."""
+        frame = self._cached(("regions",), lambda: self._df(
+            "SELECT la_code, any_value(region) AS region FROM schools WHERE la_code IS NOT NULL GROUP BY la_code"))
+        return {int(c): (r if isinstance(r, str) else None) for c, r in zip(frame.la_code, frame.region)}
 
     # ----------------------------------------------------------- per school
     def school_history(self, urn: int) -> pd.DataFrame:
