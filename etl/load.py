@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.columns import COLUMNS
-from etl.readers import NotAReturn, ParsedFile, read_return_file
-from etl.validate import RowResult, flag_duplicates, validate_row
+from etl.columns import COLUMNS, REQUIRED, match_header
+from etl.readers import MAX_HEADER_SCAN, NotAReturn, ParsedFile, read_return_file
+from etl.validate import Factorised, LazyResults, RowResult, Validated, validate_columns
 from lake import config
 from lake.store import RETURN_COLUMNS, RETURN_EXTRA, raw_dir, writing
 
@@ -39,6 +39,8 @@ class FileOutcome:
 
     @property
     def rejects(self) -> list[RowResult]:
+        if isinstance(self.results, LazyResults):
+            return self.results.bad()             # without making every good row's RowResult
         return [r for r in self.results if not r.ok]
 
     @property
@@ -98,25 +100,167 @@ def record_load(con: duckdb.DuckDBPyConnection, load_id: int, kind: str, file_na
 
 def check_returns(data: bytes, file_name: str, day_hours: float | None = None,
                   today: dt.date | None = None) -> FileOutcome:
-    """Read and validate one file without touching the lake (the upload preview uses this)."""
+    """Read and validate one file without touching the lake (the upload preview uses this).
+
+    Rows are validated column by column (`etl.validate.validate_columns`, identical to
+    `validate_row` + `flag_duplicates`); `results` holds every row's RowResult, each made
+    when first asked for. A plain CSV is read by a columnar fast path (see `_read_csv_columns`)
+    that gives exactly what `read_return_file` gives; anything else goes through the reader."""
     day_hours = day_hours or config.school_day_hours()
     outcome = FileOutcome(file_name=file_name)
     try:
-        parsed: ParsedFile = read_return_file(Path(file_name), data)
+        table = _read_csv_columns(data, file_name)
+        if table is None:
+            table = _columns_from_rows(read_return_file(Path(file_name), data))
     except NotAReturn as exc:
         outcome.status, outcome.message = "failed", str(exc)
         return outcome
-    outcome.ignored_headers = parsed.ignored_headers
-    cache: dict = {}
-    results = [validate_row(r.cells, r.row_number, r.raw, day_hours, today, cache) for r in parsed.rows]
-    flag_duplicates(results)
-    outcome.results = results
-    outcome.rows_read = len(results)
-    outcome.accepted = sum(r.ok for r in results)
+    outcome.ignored_headers = table.ignored_headers
+    validated = validate_columns(table.columns, table.n, table.row_numbers, table.raw_of, day_hours, today)
+    outcome.results = LazyResults(validated)
+    outcome.rows_read = validated.n
+    outcome.accepted = int(validated.ok.sum())
     outcome.rejected = outcome.rows_read - outcome.accepted
     if outcome.rows_read == 0:
         outcome.status, outcome.message = "failed", "the file has a header row but no rows of data"
     return outcome
+
+
+@dataclass
+class _Columns:
+    """A return file's data rows, column by column."""
+    n: int
+    row_numbers: object                     # numpy array of each row's number in the file
+    columns: dict[str, Factorised]          # by return column name (absent columns left out)
+    raw_of: object                          # row index -> the row's raw values by the file's headers
+    ignored_headers: list[str]
+
+
+def _columns_from_rows(parsed: ParsedFile) -> _Columns:
+    rows = parsed.rows
+    names = {name for r in rows for name in r.cells}
+    return _Columns(n=len(rows), row_numbers=[r.row_number for r in rows],
+                    columns={name: Factorised.of([r.cells.get(name) for r in rows]) for name in names},
+                    raw_of=lambda i: rows[i].raw, ignored_headers=parsed.ignored_headers)
+
+
+_FAST_MIN_BYTES = 64 * 1024        # smaller files take the ordinary reader: it is fast enough there
+# str.strip()'s whitespace, exactly (every character for which str.isspace() is true).
+_WHITESPACE = "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace())
+
+
+def _read_csv_columns(data: bytes, file_name: str) -> _Columns | None:
+    """A UTF-8 CSV/TSV return read straight into columns with pyarrow, or None when the file
+    needs the general reader (etl.readers): workbooks, forms, small files, other encodings,
+    and any text the two could read differently (a quoted cell with a line break or a stray
+    quote, a lone CR, ragged rows, a header not on a line of its own, a cell longer than the
+    csv module allows). Delimiter, header and ignored columns are decided by the reader's own
+    code; the first rows are also read by `read_return_file` and must come out the same."""
+    if len(data) < _FAST_MIN_BYTES or b"\x00" in data or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    import csv
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    from etl.readers import _blank, _sniff_delimiter
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    buf = pa.py_buffer(data)[start:]
+    try:
+        whole = pa.Array.from_buffers(pa.binary(), 1, [None, pa.py_buffer(np.array([0, len(buf)], np.int32)), buf]) \
+            if len(buf) < 2**31 else None
+        lines = pc.split_pattern(whole.cast(pa.string()), "\n").flatten() if whole is not None else None
+    except pa.ArrowInvalid:                 # not valid UTF-8: decode_text would fall back to cp1252
+        return None
+    if lines is None:
+        return None
+    if b"\r" in data and pc.any(pc.match_substring_regex(lines, "\r.")).as_py():
+        return None                          # a lone CR: the csv module ends a record there
+    head = lines[:MAX_HEADER_SCAN].to_pylist()
+    delim = _sniff_delimiter("\n".join(head))   # the reader sniffs the first 30 lines of the text
+    d = "\\t" if delim == "\t" else "\\" + delim if delim == "|" else delim
+    field = f'(?:[^"{d}\\r]*|"(?:[^"]|"")*")'
+    quoted = pc.filter(lines, pc.match_substring(lines, '"'))
+    if len(quoted) and not pc.all(pc.match_substring_regex(quoted, f"^{field}(?:{d}{field})*\\r?$")).as_py():
+        return None                          # a quote the two parsers might read differently
+    if pc.max(pc.utf8_length(lines)).as_py() > csv.field_size_limit():
+        return None
+    # Each line is one record from here on: find the header as etl.readers._from_grid does.
+    records = [next(csv.reader([ln.rstrip("\r")], delimiter=delim), []) for ln in head]
+    best_i, best_score = -1, 0
+    for i, row in enumerate(records):
+        score = len({match_header(c) for c in row if isinstance(c, str) and match_header(c)})
+        if score > best_score:
+            best_i, best_score = i, score
+    if best_score < 5:
+        return None                          # maybe the one-school form, or not a return: the reader decides
+    header = records[best_i]
+    mapping: dict[int, str] = {}
+    for j, h in enumerate(header):
+        name = match_header(h)
+        if name and name not in mapping.values():
+            mapping[j] = name
+    if any(n not in mapping.values() for n in REQUIRED):
+        return None
+    headers = [str(h).strip() if not _blank(h) else f"column {j + 1}" for j, h in enumerate(header)]
+    ncols = len(header)
+    offset = start + pc.sum(pc.binary_length(lines[:best_i + 1])).as_py() + best_i + 1
+    body_lines = lines[best_i + 1:]
+    nonempty = pc.invert(pc.or_(pc.equal(body_lines, ""), pc.equal(body_lines, "\r")))
+    line_numbers = np.flatnonzero(nonempty.to_numpy(zero_copy_only=False)) + best_i + 2
+    invalid: list = []
+    names = [f"c{j}" for j in range(ncols)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)[offset:]),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
+                                             newlines_in_values=False, ignore_empty_lines=True,
+                                             invalid_row_handler=lambda row: invalid.append(row) or "skip"),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if invalid or table.num_rows != len(line_numbers):
+        return None
+    # Rows whose every cell is blank are skipped, as the reader skips them. Only a line made
+    # of nothing but whitespace, delimiters and quotes can be such a row: check those cell by cell.
+    maybe = pc.match_substring_regex(pc.filter(body_lines, nonempty), f'^[{_WHITESPACE}{d}"]*$')
+    blank = np.zeros(table.num_rows, dtype=bool)
+    for row in np.flatnonzero(maybe.to_numpy(zero_copy_only=False)).tolist():
+        blank[row] = all(_blank(table.column(j)[row].as_py()) for j in range(ncols))
+    keep = np.flatnonzero(~blank)
+    line_numbers = line_numbers[keep]
+    taken = None if len(keep) == table.num_rows else pa.array(keep)
+    columns: dict[str, Factorised] = {}
+    for j, name in mapping.items():
+        column = table.column(j).combine_chunks()
+        enc = pc.dictionary_encode(column if taken is None else column.take(taken))
+        columns[name] = Factorised(enc.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+                                   enc.dictionary.to_pylist())
+
+    def raw_of(i: int) -> dict[str, object]:
+        row = int(keep[i]) if taken is not None else i
+        return {headers[j]: table.column(j)[row].as_py() for j in range(ncols)}
+
+    out = _Columns(n=len(keep), row_numbers=line_numbers, columns=columns, raw_of=raw_of, ignored_headers=[])
+    # The reader on the first rows: same rows, cells and raw values, else fall back to it.
+    first = min(out.n, 50)
+    upto = max(int(line_numbers[first - 1]) if first else best_i + 1, MAX_HEADER_SCAN)
+    try:
+        sample = read_return_file(Path(file_name), "\n".join(lines[:upto].to_pylist()).encode("utf-8"))
+    except NotAReturn:
+        return None
+    if sample.layout != "table" or len(sample.rows) != first:
+        return None
+    for i, row in enumerate(sample.rows):
+        cells = {name: col.uniques[col.codes[i]] for name, col in columns.items()}
+        if row.row_number != line_numbers[i] or row.raw != raw_of(i) or row.cells != cells:
+            return None
+    out.ignored_headers = sample.ignored_headers
+    return out
 
 
 def _json_safe(v: object) -> object:
@@ -126,13 +270,9 @@ def _json_safe(v: object) -> object:
 
 
 def _write_outcome(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, load_id: int) -> None:
-    good = [r for r in outcome.results if r.ok]
-    if good:
-        frame = pd.DataFrame([{**{c: r.record.get(c) for c in RETURN_COLUMNS},
-                               "load_id": load_id, "source_file": outcome.file_name,
-                               "source_row": r.row_number,
-                               "conversion_notes": "; ".join(r.notes) or None} for r in good])
-        frame = frame.astype({c.name: "object" for c in COLUMNS})
+    validated = outcome.results.validated if isinstance(outcome.results, LazyResults) else None
+    frame = _good_frame(outcome, load_id, validated)
+    if frame is not None and len(frame):
         cols = ", ".join(RETURN_COLUMNS + list(RETURN_EXTRA))
         con.register("incoming", frame)
         con.execute("""
@@ -158,6 +298,45 @@ def _write_outcome(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, load_id
         con.execute("INSERT INTO rejects SELECT load_id, source_file, row_number, urn, school_name, "
                     "academic_year, raw_values, reasons FROM incoming_rejects")
         con.unregister("incoming_rejects")
+
+
+def _good_frame(outcome: FileOutcome, load_id: int, validated: Validated | None):
+    """The accepted rows for the lake: an Arrow table built from the validated columns (no
+    per-row Python), or a frame of the RowResults' records when there are no such columns."""
+    if validated is not None:
+        try:
+            return _good_arrow(outcome, load_id, validated)
+        except (OverflowError, ValueError, TypeError):
+            pass                         # a value Arrow cannot hold: let DuckDB judge it as before
+    good = [r for r in outcome.results if r.ok]
+    if not good:
+        return None
+    frame = pd.DataFrame([{**{c: r.record.get(c) for c in RETURN_COLUMNS},
+                           "load_id": load_id, "source_file": outcome.file_name,
+                           "source_row": r.row_number,
+                           "conversion_notes": "; ".join(r.notes) or None} for r in good])
+    return frame.astype({c.name: "object" for c in COLUMNS})
+
+
+def _good_arrow(outcome: FileOutcome, load_id: int, validated: Validated):
+    import numpy as np
+    import pyarrow as pa
+    types = {"urn": pa.int64(), "count": pa.int64(), "hours": pa.float64(), "yesno": pa.bool_(),
+             "date": pa.date32()}
+    rows = np.flatnonzero(validated.ok)
+    if not len(rows):
+        return None
+    arrays, names = [], []
+    for c in COLUMNS:
+        col = validated.columns[c.name]
+        per_unique = pa.array(col.values, type=types.get(c.kind, pa.string()))
+        arrays.append(per_unique.take(pa.array(col.codes[rows])))
+        names.append(c.name)
+    n = len(rows)
+    arrays += [pa.array(np.full(n, load_id, dtype=np.int64)), pa.array([outcome.file_name] * n, pa.string()),
+               pa.array(validated.row_numbers[rows]), pa.array(validated.conversion_notes(rows), pa.string())]
+    names += list(RETURN_EXTRA)
+    return pa.table(arrays, names=names)
 
 
 def _typed_columns() -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
-"""Validate one return row at a time, and a file's rows together (duplicates).
+"""Validate one return row at a time, and a file's rows together (duplicates);
+`validate_columns` does the same for a whole file column by column, much faster.
 
 `validate_row` turns a row of raw cells (keyed by column name) into a clean record or a
 list of reasons, each written for the school that sent the row.
@@ -6,10 +7,12 @@ list of reasons, each written for the school that sent the row.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from etl.columns import COLUMNS, Column
-from etl.normalise import (Invalid, Noted, is_blank, parse_academic_year, parse_count,
+from etl.normalise import (NULL_TOKENS, Invalid, Noted, is_blank, parse_academic_year, parse_count,
                            parse_date, parse_enum, parse_hours, parse_list, parse_text, parse_urn,
                            parse_yesno)
 
@@ -128,3 +131,298 @@ def flag_duplicates(results: list[RowResult]) -> None:
                 res.reasons.append(
                     f"URN {urn} appears {len(rows)} times for {year} (rows {numbers}); "
                     "send one row per school per year")
+
+
+# ------------------------------------------------------- column by column
+#
+# The same checks as validate_row + flag_duplicates, done a column at a time for a whole
+# file: each distinct raw value of a column is parsed once (with the same parsers and the
+# same messages), values are mapped back to rows with numpy, the cross-field checks and
+# duplicates are computed on arrays, and reasons are built only for the rows that have
+# one. RowResult objects are made on demand (LazyResults), so a 100,000-row file that is
+# nearly all good costs little more than its distinct values.
+# tests/etl/test_validate_columns.py proves both give identical results.
+
+@dataclass
+class Factorised:
+    """A column as codes into its distinct raw values (uniques[codes[i]] is row i's cell)."""
+    codes: "np.ndarray"
+    uniques: list
+
+    @classmethod
+    def of(cls, values: list) -> "Factorised":
+        """Factorise Python values, keeping 1, 1.0, True and '1' apart (as the row cache does)."""
+        import numpy as np
+        index: dict = {}
+        uniques: list = []
+        codes = np.empty(len(values), dtype=np.int64)
+        for i, v in enumerate(values):
+            try:
+                key = (type(v).__name__, v)
+                code = index.get(key)
+            except TypeError:              # unhashable: never shared
+                key, code = None, None
+            if code is None:
+                code = len(uniques)
+                uniques.append(v)
+                if key is not None:
+                    index[key] = code
+            codes[i] = code
+        return cls(codes, uniques)
+
+    def take(self, rows: "np.ndarray") -> "Factorised":
+        return Factorised(self.codes[rows], self.uniques)
+
+
+# Plain values whose result is plain to see, taken without the general parsers (which give
+# the same result for them; see the comments): most of a national file's distinct URNs,
+# names and counts.
+_URN6 = re.compile(r"[0-9]{6}")              # _text leaves it; parse_urn -> int(raw)
+_PLAIN_TEXT = re.compile(r"[!-~]+(?: [!-~]+)*")   # ASCII, single spaces: _text(raw) == raw
+_DIGITS = re.compile(r"[0-9]{1,15}")          # parse_count -> int(float(raw)) == int(raw)
+
+
+def _plain(column: Column, raw: object) -> tuple[bool, object]:
+    """(True, value) when raw is a plain string the column's parser would return unchanged."""
+    if type(raw) is not str:
+        return False, None
+    kind = column.kind
+    if kind == "urn" and _URN6.fullmatch(raw):
+        return True, int(raw)
+    if kind == "text" and len(raw) <= 200 and _PLAIN_TEXT.fullmatch(raw) and raw.lower() not in NULL_TOKENS:
+        return True, raw
+    if kind == "count" and _DIGITS.fullmatch(raw):
+        value = int(raw)
+        if value >= (column.minimum or 0) and (column.maximum is None or value <= column.maximum):
+            return True, value
+    return False, None
+
+
+def _check_distinct(column: Column, uniques: list, day_hours: float, today: dt.date):
+    """(values, reasons, notes) for each distinct raw value, exactly as validate_row decides."""
+    values, reasons, notes = [], [], []
+    fast = column.kind in ("urn", "text", "count")
+    for raw in uniques:
+        if fast:
+            done, value = _plain(column, raw)
+            if done:
+                values.append(value)
+                reasons.append(None)
+                notes.append(None)
+                continue
+        value = reason = note = None
+        if is_blank(raw):
+            if column.required:
+                reason = f"{column.label} is missing"
+        else:
+            try:
+                value = _parse(column, raw, day_hours, today)
+            except Invalid as exc:
+                reason = f"{column.label}: {exc}"
+            else:
+                if isinstance(value, Noted):
+                    note = f"{column.label}: {value.note}"
+                    value = value.value
+                if column.kind == "text" and not value and column.required:
+                    reason = f"{column.label} is missing"
+        values.append(value)
+        reasons.append(reason)
+        notes.append(note)
+    return values, reasons, notes
+
+
+@dataclass
+class CheckedColumn:
+    """One return column of a file after checking: per distinct raw value its clean value,
+    reason (None when fine) and note; codes map rows to them."""
+    codes: "np.ndarray"
+    values: list
+    reasons: list
+    notes: list
+
+    def value(self, i: int) -> object:
+        return self.values[self.codes[i]]
+
+    def rows(self, per_unique: list) -> "np.ndarray":
+        return _objects(per_unique)[self.codes]
+
+
+class Validated:
+    """A file's rows checked column by column."""
+
+    def __init__(self, n: int, row_numbers, raw_of):
+        import numpy as np
+        self.n = n
+        self.row_numbers = np.asarray(row_numbers, dtype=np.int64)
+        self.raw_of = raw_of                            # row index -> raw dict as received
+        self.columns: dict[str, CheckedColumn] = {}
+        self.extra_reasons: dict[int, list[str]] = {}   # cross-field checks, then duplicates
+        self.ok = np.ones(n, dtype=bool)
+
+    def value(self, name: str, i: int) -> object:
+        return self.columns[name].value(i)
+
+    def reasons(self, i: int) -> list[str]:
+        out = []
+        for col in self.columns.values():
+            r = col.reasons[col.codes[i]]
+            if r is not None:
+                out.append(r)
+        return out + list(self.extra_reasons.get(i, ()))
+
+    def notes(self, i: int) -> list[str]:
+        out = []
+        for col in self.columns.values():
+            note = col.notes[col.codes[i]]
+            if note is not None:
+                out.append(note)
+        return out
+
+    def result(self, i: int) -> RowResult:
+        return RowResult(row_number=int(self.row_numbers[i]), raw=self.raw_of(i),
+                         record={c.name: self.value(c.name, i) for c in COLUMNS},
+                         reasons=self.reasons(i), notes=self.notes(i))
+
+    def conversion_notes(self, rows: "np.ndarray") -> "np.ndarray":
+        """The given rows' notes joined with '; ' (None when none), as the loader stores them."""
+        import numpy as np
+        out = np.full(len(rows), None, dtype=object)
+        for col in self.columns.values():
+            if all(n is None for n in col.notes):
+                continue
+            notes = _objects(col.notes)[col.codes[rows]]
+            has = notes != None                                    # noqa: E711 (elementwise)
+            first = has & (out == None)                             # noqa: E711
+            out[first] = notes[first]
+            more = has & ~first
+            out[more] = out[more] + "; " + notes[more]
+        return out
+
+
+class LazyResults(Sequence):
+    """The RowResult list of a file, each made when first asked for (then kept)."""
+
+    def __init__(self, validated: Validated):
+        self.validated = validated
+        self._made: dict[int, RowResult] = {}
+
+    def __len__(self) -> int:
+        return self.validated.n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        hit = self._made.get(i)
+        if hit is None:
+            hit = self._made[i] = self.validated.result(i)
+        return hit
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (list, tuple, LazyResults)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"LazyResults({len(self)} rows, {int((~self.validated.ok).sum())} rejected)"
+
+    def bad(self) -> list[RowResult]:
+        """The rejected rows only, without making the good ones."""
+        import numpy as np
+        return [self[int(i)] for i in np.flatnonzero(~self.validated.ok)]
+
+
+def validate_columns(columns: dict[str, Factorised], n: int, row_numbers, raw_of,
+                     day_hours: float, today: dt.date | None = None) -> Validated:
+    """validate_row for every row, then flag_duplicates, on a whole file's columns.
+
+    `columns` maps return column names to the file's cells (absent columns are blank);
+    `raw_of(i)` gives row i's raw values as received."""
+    import numpy as np
+    today = today or dt.date.today()
+    out = Validated(n, row_numbers, raw_of)
+    for column in COLUMNS:
+        col = columns.get(column.name)
+        if col is None:
+            col = Factorised(np.zeros(n, dtype=np.int64), [None])
+        values, reasons, notes = _check_distinct(column, col.uniques, day_hours, today)
+        checked = out.columns[column.name] = CheckedColumn(col.codes, values, reasons, notes)
+        bad = np.array([r is not None for r in reasons], dtype=bool)
+        if bad.any():
+            out.ok &= ~bad[checked.codes]
+    _cross_checks_columns(out)
+    _duplicates_columns(out)
+    return out
+
+
+def _objects(values: list) -> "np.ndarray":
+    import numpy as np
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
+
+
+def _numbers(col: CheckedColumn) -> "np.ndarray":
+    """The column's values per row as floats (NaN for blank)."""
+    import numpy as np
+    per_unique = np.array([np.nan if v is None else float(v) for v in col.values], dtype=float)
+    return per_unique[col.codes]
+
+
+def _add_reason(out: Validated, i: int, reason: str) -> None:
+    out.extra_reasons.setdefault(i, []).append(reason)
+    out.ok[i] = False
+
+
+_EXACT = 2.0 ** 52        # beyond this a float sum may round; such rows are checked in Python
+
+
+def _cross_checks_columns(out: Validated) -> None:
+    """_cross_checks on arrays: the sums are tested with numpy, messages made per bad row."""
+    import numpy as np
+    c = out.columns
+    roll, sup, ehcp = (_numbers(c[n]) for n in ("number_on_roll", "sen_support_pupils", "ehcp_pupils"))
+    hours, teaching = _numbers(c["senco_hours_per_week"]), _numbers(c["senco_teaching_hours_per_week"])
+    with np.errstate(invalid="ignore"):
+        candidates = ((sup + ehcp > roll) | (sup > roll) | (ehcp > roll) | (hours + teaching > 65)
+                      | (np.fmax(np.fmax(roll, sup), ehcp) >= _EXACT))
+    for i in np.flatnonzero(candidates).tolist():
+        result = RowResult(row_number=0, raw={}, record={n: out.value(n, i) for n in (
+            "number_on_roll", "sen_support_pupils", "ehcp_pupils", "senco_hours_per_week",
+            "senco_teaching_hours_per_week")})
+        _cross_checks(result)                      # the row check itself, on this row's values
+        for reason in result.reasons:
+            _add_reason(out, i, reason)
+
+
+def _duplicates_columns(out: Validated) -> None:
+    """flag_duplicates on arrays: every row repeating another row's URN and academic year."""
+    import numpy as np
+    import pandas as pd
+    urn, year = out.columns["urn"], out.columns["academic_year"]
+    # Different raw years ('2025-26', '2025/26') are the same year: group by the clean value.
+    year_ids = pd.factorize(_objects(year.values), use_na_sentinel=True)[0]
+    urn_ids = pd.factorize(_objects(urn.values), use_na_sentinel=True)[0]
+    u, y = urn_ids[urn.codes], year_ids[year.codes]
+    keyed = np.flatnonzero((u >= 0) & (y >= 0))
+    if len(keyed) < 2:
+        return
+    keys = u[keyed].astype(np.int64) * (int(y.max()) + 1) + y[keyed]
+    repeated = pd.Series(keys).duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return
+    groups: dict[tuple, list[int]] = {}
+    for i in keyed[repeated].tolist():
+        groups.setdefault((urn.value(i), year.value(i)), []).append(i)
+    for (urn_value, year_value), rows in groups.items():
+        numbers = ", ".join(str(int(out.row_numbers[i])) for i in rows)
+        for i in rows:
+            _add_reason(out, i, f"URN {urn_value} appears {len(rows)} times for {year_value} (rows {numbers}); "
+                                "send one row per school per year")

@@ -210,6 +210,11 @@ class LakeAPI:
         """The national figure to set beside a measure, for the chosen phase if there is one."""
         if not measure.benchmark_id:
             return None
+        found = self._cached(("benchmark", measure.id, tuple(phases), config.recommended_days(),
+                              config.school_day_hours()), lambda: self._benchmark(measure, tuple(phases)))
+        return dict(found) if found is not None else None
+
+    def _benchmark(self, measure: Measure, phases: tuple[str, ...]) -> dict | None:
         bm = self.benchmarks()
         if measure.benchmark_id == "recommended_senco_hours":
             rows = bm[bm.benchmark_id == "recommended_senco_days"]

@@ -71,7 +71,10 @@ def view(show_filters: bool = True) -> View:
         "size": list(SIZE_BANDS), "time": list(TIME_BANDS), "slt": list(SLT_PROFILES), "role": list(ROLE_PROFILES),
     }
     for key, allowed in choices.items():
-        _note_invalid(key, allowed)
+        if key == "la":
+            _note_invalid(key, allowed + [_la_label(c, la_names) for c in la_codes])
+        else:
+            _note_invalid(key, allowed)
     _note_invalid("anon", ["true", "false", "True", "False"])
 
     sb.header("Filters")
@@ -79,8 +82,7 @@ def view(show_filters: bool = True) -> View:
                         help="The year of the SENCO returns shown.") if years else None
     la = ()
     if len(la_codes) > 1:
-        la = sb.multiselect("Local authority", la_codes, key="la", bind="query-params",
-                            format_func=lambda c: f"{la_names.get(c) or 'LA'} ({c})", placeholder="All")
+        la = _la_selector(sb, la_codes, la_names)
     phase = sb.multiselect("Phase", choices["phase"], key="phase", bind="query-params", placeholder="All phases")
     stype = sb.multiselect("School type", choices["type"], key="type", bind="query-params", placeholder="All types")
     size = sb.multiselect("Size (pupils on roll)", choices["size"], key="size", bind="query-params",
@@ -98,6 +100,55 @@ def view(show_filters: bool = True) -> View:
     v = View(api=a, filters=filters, anonymised=bool(anonymised), anon_key=anon_key(a))
     st.session_state["_view_params"] = share_params(v)
     return v
+
+
+def _la_label(code: str, names: dict[str, str]) -> str:
+    return f"{names.get(code) or 'LA'} ({code})"
+
+
+def _la_from_url(la_codes: list[str], names: dict[str, str]) -> list[str]:
+    """The LA codes a link asks for: ?la=813 (as share links write it), or the selector's own
+    label, 'North Lincolnshire (813)'; anything else is left out (and noted by _note_invalid)."""
+    try:
+        given = st.query_params.get_all("la")
+    except Exception:     # noqa: BLE001 (no URL to read)
+        return []
+    by_label = {_la_label(c, names): c for c in la_codes}
+    known = set(la_codes)
+    out: list[str] = []
+    for value in given:
+        code = value if value in known else by_label.get(value)
+        if code and code not in out:
+            out.append(code)
+    return out
+
+
+def _la_selector(sb, la_codes: list[str], names: dict[str, str]) -> list[str]:
+    """The LA filter, shown only when the lake holds more than one LA, bound to the URL by code.
+
+    Streamlit's own binding (bind="query-params") would put the formatted label into the URL
+    ('?la=North+Lincolnshire+(813)') and ignore '?la=813', the form share links use, so this
+    widget is bound by hand: a link's codes seed it, and its value is written back as codes.
+    The value is kept for the session (persist_state), so moving between pages keeps it."""
+    wanted = _la_from_url(la_codes, names)
+    synced = st.session_state.get("_la_synced")
+    if wanted and wanted != synced:                  # a link (or the back button) asks for these LAs
+        st.session_state["la"] = wanted
+    elif "la" in st.session_state:
+        st.session_state["la"] = [c for c in st.session_state["la"] if c in set(la_codes)]
+    la = sb.multiselect("Local authority", la_codes, key="la", format_func=lambda c: _la_label(c, names),
+                        placeholder="All", persist_state="session",
+                        help="Compare one or more LAs; with none chosen, every LA in the lake is shown.")
+    try:
+        if la:
+            if st.query_params.get_all("la") != la:
+                st.query_params["la"] = la
+        elif "la" in st.query_params:
+            del st.query_params["la"]
+    except Exception:     # noqa: BLE001 (no URL to write, e.g. a bare script run)
+        pass
+    st.session_state["_la_synced"] = list(la)
+    return la
 
 
 def share_params(v: View) -> dict[str, list[str] | str]:
@@ -118,6 +169,8 @@ def share_params(v: View) -> dict[str, list[str] | str]:
 def share_link(page_path: str, extra: dict | None = None) -> str:
     params = dict(st.session_state.get("_view_params", {}))
     params.update({k: v for k, v in (extra or {}).items() if v not in (None, "", [], ())})
-    base = (st.context.url or "").split("?")[0].rstrip("/")
+    base = (st.context.url or "").split("?")[0].split("#")[0].rstrip("/")
+    if page_path and base.endswith("/" + page_path):      # st.context.url names the page already
+        base = base[:-len(page_path) - 1]
     query = urlencode(params, doseq=True)
     return f"{base}/{page_path}".rstrip("/") + (f"?{query}" if query else "")

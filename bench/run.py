@@ -1,0 +1,483 @@
+"""The benchmark: one run on one machine, every figure against its target.
+
+Measures, in this order (see docs/benchmarks.md for the latest figures):
+
+1. the floor: an AppTest run of a page that only does st.write('x');
+2. each page's script run time under AppTest (cold: first run after clearing the app's
+   cached read API and giving the lake a new version; warm: median of later runs) on the
+   LA demo lake, on the national lake (all of England) and on the national lake with one
+   LA selected; each as a ratio to the floor. Also, as a diagnostic, the national warm
+   runs with table downloads generated only when clicked (see `deferred_downloads`);
+3. the ETL: `load_returns` on a 120,000-row returns CSV into a fresh lake, against
+   DuckDB's own read_csv of the same file (and, for context, DuckDB loading it into a
+   table with no checks at all); rows per second; the ETL process's peak memory; a
+   one-row load into the national lake (the cost of the lake's copy-and-swap write);
+4. the app: `streamlit run app.py` on each lake, a shared link to SENCO time opened in
+   headless Chromium timed to the first Plotly chart drawn, then (national lake) every
+   page opened once and the server's peak memory (VmHWM) read from /proc.
+
+Writes bench/out/results.json and regenerates docs/benchmarks.md from it.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import functools
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DOC = ROOT / "docs" / "benchmarks.md"
+PAGES = ("overview", "senco_time", "leadership", "ofsted", "schools", "data_quality", "about")
+URL_PATHS = {"overview": "/", "senco_time": "/senco-time", "leadership": "/leadership", "ofsted": "/ofsted",
+             "schools": "/schools", "data_quality": "/data-quality", "about": "/about"}
+TARGETS = {"page_ratio": 3.0, "etl_ratio": 3.0, "memory_mb": 1024.0}
+ETL_ROWS = 120_000
+ETL_TODAY = dt.date(2026, 11, 20)
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run"]
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CHART = ".js-plotly-plot, [data-testid='stPlotlyChart'] svg"
+LA_FOR_ONE_LA_VIEW = 813          # North Lincolnshire: the demo LA, here inside the national lake
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def median(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+# ------------------------------------------------------------------ machine
+
+def machine() -> dict:
+    import duckdb
+    import numpy
+    import pandas
+    import pyarrow
+    import streamlit
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor() or "unknown")
+    mem_kb = next(int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines()
+                  if ln.startswith("MemTotal"))
+    return {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "nproc": os.cpu_count(),
+            "ram_gib": round(mem_kb / 2**20, 1), "cpu": cpu, "platform": platform.platform(),
+            "python": platform.python_version(), "duckdb": duckdb.__version__, "streamlit": streamlit.__version__,
+            "pandas": pandas.__version__, "pyarrow": pyarrow.__version__, "numpy": numpy.__version__,
+            "load_average_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+# ------------------------------------------------------------------- lakes
+
+def build_la_lake(out: Path) -> dict:
+    from etl.demo import build_demo
+    lake = out / "la" / "senco.duckdb"
+    lake.parent.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    code = build_demo(lake, quiet=True)
+    if code:
+        raise RuntimeError(f"demo build failed ({code})")
+    return {"lake": str(lake), "seconds": time.perf_counter() - t, "mb": lake.stat().st_size / 2**20}
+
+
+def build_national_lake(out: Path, reuse: bool) -> dict:
+    from bench import national
+    folder = out / "national"
+    lake = folder / "senco.duckdb"
+    stamp = folder / "built-with.json"
+    want = {"seed": national.SEED, "years": list(national.YEARS)}
+    if reuse and lake.exists() and stamp.exists() and json.loads(stamp.read_text()).get("want") == want:
+        summary = json.loads(stamp.read_text())["summary"]
+        summary["reused"] = True
+        return summary
+    summary = national.build(folder, quiet=True)
+    stamp.write_text(json.dumps({"want": want, "summary": summary}, default=str))
+    return summary
+
+
+# ---------------------------------------------------------- AppTest pages
+
+def _quiet_streamlit() -> None:
+    import logging
+
+    from streamlit import logger
+    logger.set_log_level("error")
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+
+
+def apptest_run(path: Path, params: dict | None = None, timeout: float = 900) -> float:
+    """Seconds for one AppTest run of a script (raises if the script raised)."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(path), default_timeout=timeout)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    t = time.perf_counter()
+    at.run()
+    seconds = time.perf_counter() - t
+    if at.exception:
+        raise RuntimeError("; ".join(str(e.value)[:300] for e in at.exception))
+    return seconds
+
+
+def measure_floor(runs: int) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix="senco-bench-"))
+    script = folder / "empty_page.py"
+    script.write_text("import streamlit as st\n\nst.write('x')\n")
+    apptest_run(script)                       # first run imports Streamlit's machinery
+    times = [apptest_run(script) for _ in range(runs)]
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"median": median(times), "runs": times}
+
+
+def _new_version(lake: Path) -> None:
+    """Give the lake a new version (its mtime), so the read API's cache starts empty."""
+    st = lake.stat()
+    os.utime(lake, ns=(st.st_atime_ns, max(time.time_ns(), st.st_mtime_ns + 1_000_000)))
+
+
+def measure_pages(lake: Path, runs: int, floor: float, params: dict | None = None) -> dict:
+    from ui.context import _api
+    os.environ["SENCO_LAKE"] = str(lake)
+    out: dict[str, dict] = {}
+    for page in PAGES:
+        path = ROOT / "pages" / f"{page}.py"
+        if not path.exists():
+            out[page] = {"missing": True}
+            continue
+        _api.clear()
+        _new_version(lake)
+        try:
+            cold = apptest_run(path, params)
+            warm = [apptest_run(path, params) for _ in range(runs)]
+        except Exception as exc:                       # noqa: BLE001 (report it, go on)
+            out[page] = {"error": str(exc)[:500]}
+            log(f"  {page}: ERROR {str(exc)[:200]}")
+            continue
+        w = median(warm)
+        out[page] = {"cold": cold, "warm": w, "warm_runs": warm, "cold_ratio": cold / floor, "warm_ratio": w / floor}
+        log(f"  {page:13s} cold {cold:6.2f} s ({cold / floor:5.1f}x)  warm {w:6.2f} s ({w / floor:5.1f}x)")
+    _api.clear()
+    return out
+
+
+@contextlib.contextmanager
+def deferred_downloads():
+    """Diagnostic only: ui.tables.downloads with the file built when the button is clicked
+    (st.download_button accepts a callable) instead of on every run. This is what the
+    proposed one-line change in ui/tables.py would do; the real pages are measured without it."""
+    import re
+
+    import streamlit as st
+
+    import ui.tables as tables
+    from ui.export import csv_bytes, xlsx_bytes
+    real = tables.downloads
+
+    def downloads(shown, title, key, v):
+        stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "table"
+        stem = f"{stem}-{(v.year or '').replace('/', '-')}" + ("-anonymised" if v.anonymised else "")
+        note = f"{title} · {v.year} · {'anonymised' if v.anonymised else 'named'} · SENCO dashboard"
+        c1, c2, _ = st.columns([1, 1, 3])
+        c1.download_button("Download CSV", functools.partial(csv_bytes, shown), file_name=f"{stem}.csv",
+                           mime="text/csv", key=f"{key}-csv", icon=":material/download:", help=f"{title} as CSV")
+        c2.download_button("Download XLSX", functools.partial(xlsx_bytes, shown, sheet=title[:31], note=note),
+                           file_name=f"{stem}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"{key}-xlsx", icon=":material/download:", help=f"{title} as an Excel workbook")
+    tables.downloads = downloads
+    try:
+        yield
+    finally:
+        tables.downloads = real
+
+
+# ---------------------------------------------------------------------- ETL
+
+_ETL_CHILD = textwrap.dedent("""
+    import datetime as dt, json, resource, sys, time
+    from pathlib import Path
+    import duckdb
+    import pyarrow.compute, pyarrow.csv          # imported up front, like duckdb: timings are of the work
+    from etl.load import load_returns
+    what, path, lake = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    out = {}
+    if what == "read":
+        t = time.perf_counter()
+        n = duckdb.sql(f"SELECT count(*) FROM read_csv('{path}', all_varchar=true)").fetchall()[0][0]
+        out = {"seconds": time.perf_counter() - t, "rows": n}
+    elif what == "ctas":
+        t = time.perf_counter()
+        con = duckdb.connect(str(lake))
+        con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path}', all_varchar=true)")
+        con.execute("CHECKPOINT")
+        con.close()
+        out = {"seconds": time.perf_counter() - t}
+    else:
+        data = path.read_bytes()
+        t = time.perf_counter()
+        [o] = load_returns([(path.name, data)], lake, today=dt.date(2026, 11, 20))
+        out = {"seconds": time.perf_counter() - t, "status": o.status, "rows_read": o.rows_read,
+               "accepted": o.accepted, "rejected": o.rejected, "message": o.message}
+    # VmHWM, not ru_maxrss: Linux carries a parent's peak into ru_maxrss across fork and exec,
+    # so a child of a big process would report the parent's size.
+    hwm = [ln for ln in open("/proc/self/status") if ln.startswith("VmHWM:")]
+    out["peak_rss_mb"] = int(hwm[0].split()[1]) / 1024
+    out["ru_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+""")
+
+
+def _child(what: str, path: Path, lake: Path) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _ETL_CHILD, what, str(path), str(lake)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=1800,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if proc.returncode:
+        raise RuntimeError(f"ETL child ({what}) failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure_etl(out: Path, runs: int, national_lake: Path | None) -> dict:
+    from bench import national
+    folder = out / "etl"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    t = time.perf_counter()
+    csv_path = national.etl_file(folder / f"senco_returns_{ETL_ROWS}_rows_SYNTHETIC.csv", ETL_ROWS)
+    generated = time.perf_counter() - t
+    reads, ctas, loads = [], [], []
+    for i in range(runs):                  # interleaved, so drifting machine load hits all three alike
+        reads.append(_child("read", csv_path, folder / "unused.duckdb"))
+        ctas.append(_child("ctas", csv_path, folder / f"ctas-{i}.duckdb"))
+        lake = folder / f"load-{i}" / "senco.duckdb"
+        loads.append(_child("load", csv_path, lake))
+        log(f"  run {i + 1}: read_csv {reads[-1]['seconds']:.2f} s, plain DuckDB load {ctas[-1]['seconds']:.2f} s, "
+            f"load_returns {loads[-1]['seconds']:.2f} s ({loads[-1]['accepted']} accepted, "
+            f"{loads[-1]['rejected']} rejected, peak {loads[-1]['peak_rss_mb']:.0f} MB)")
+    read_s = median([r["seconds"] for r in reads])
+    load_s = median([r["seconds"] for r in loads])
+    ctas_s = median([r["seconds"] for r in ctas])
+    result = {
+        "file": str(csv_path.relative_to(ROOT)), "rows": ETL_ROWS, "mb": csv_path.stat().st_size / 2**20,
+        "generate_seconds": generated,
+        "read_csv_seconds": read_s, "read_csv_runs": [r["seconds"] for r in reads],
+        "plain_duckdb_load_seconds": ctas_s, "plain_duckdb_load_ratio": ctas_s / read_s,
+        "load_seconds": load_s, "load_runs": [r["seconds"] for r in loads],
+        "ratio": load_s / read_s, "rows_per_second": ETL_ROWS / load_s,
+        "accepted": loads[0]["accepted"], "rejected": loads[0]["rejected"], "status": loads[0]["status"],
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in loads),     # VmHWM of the loading process
+    }
+    if national_lake is not None and national_lake.exists():
+        result["one_row_into_national"] = _one_row_load(folder, national_lake, runs)
+    for p in folder.glob("load-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in folder.glob("ctas-*"):
+        p.unlink(missing_ok=True)
+    return result
+
+
+def _one_row_load(folder: Path, national_lake: Path, runs: int) -> dict:
+    """A load of one return into (a copy of) the national lake: the price of copy-and-swap."""
+    from etl.columns import COLUMNS
+    from etl.load import load_returns
+    lake = folder / "national-copy" / "senco.duckdb"
+    lake.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(national_lake, lake)
+    times = []
+    for i in range(runs):
+        row = {"urn": "100000", "school_name": "Benchmark School", "academic_year": "2026/27",
+               "senco_hours_per_week": str(6 + i)}
+        text = ",".join(c.name for c in COLUMNS) + "\n" + ",".join(row.get(c.name, "") for c in COLUMNS) + "\n"
+        t = time.perf_counter()
+        load_returns([(f"one-row-{i}.csv", text.encode())], lake, today=ETL_TODAY)
+        times.append(time.perf_counter() - t)
+    shutil.rmtree(lake.parent, ignore_errors=True)
+    return {"seconds": median(times), "runs": times, "lake_mb": national_lake.stat().st_size / 2**20}
+
+
+# ------------------------------------------------------------ the browser
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.read().decode().strip() == "ok"
+    except Exception:                                   # noqa: BLE001
+        return False
+
+
+@contextlib.contextmanager
+def streamlit_server(lake: Path, log_path: Path):
+    port = _free_port()
+    env = {**os.environ, "SENCO_LAKE": str(lake), "PYTHONUNBUFFERED": "1"}
+    with open(log_path, "w", encoding="utf-8") as logf:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.25)
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+                try:
+                    os.killpg(proc.pid, sig)
+                    proc.wait(timeout=wait)
+                    break
+                except ProcessLookupError:
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+
+
+def _vm_hwm_mb(pid: int) -> float | None:
+    try:
+        for ln in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if ln.startswith("VmHWM:"):
+                return int(ln.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def measure_browser(lake: Path, year: str, runs: int, tour: bool, log_path: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+    link_path = f"/senco-time?year={quote(year, safe='')}&phase=primary"
+    result: dict = {"link": link_path}
+    with streamlit_server(lake, log_path) as (proc, url), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            times, dialogs = [], []
+            for _ in range(runs):
+                ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+                page = ctx.new_page()
+                t = time.perf_counter()
+                page.goto(url + link_path, wait_until="commit", timeout=300_000)
+                page.locator(CHART).first.wait_for(state="visible", timeout=600_000)
+                times.append(time.perf_counter() - t)
+                title = page.locator("h1").first.inner_text(timeout=60_000)
+                if title != "SENCO time":
+                    raise RuntimeError(f"the link opened '{title}', not SENCO time")
+                dialogs += [d.split("\n")[0] for d in page.locator("[role='dialog']").all_inner_texts()]
+                ctx.close()
+            result.update({"first": times[0], "median": median(times), "runs": times, "dialogs": dialogs})
+            log(f"  link to chart: first {times[0]:.2f} s, median {median(times):.2f} s")
+            if tour:
+                ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+                page = ctx.new_page()
+                pages = {}
+                for name, path in URL_PATHS.items():
+                    if not (ROOT / "pages" / f"{name}.py").exists():
+                        continue
+                    t = time.perf_counter()
+                    page.goto(url + path, wait_until="domcontentloaded", timeout=300_000)
+                    page.wait_for_selector("h1", state="visible", timeout=900_000)   # the script has started
+                    page.wait_for_selector(READY, state="attached", timeout=900_000)  # ... and finished
+                    pages[name] = time.perf_counter() - t
+                ctx.close()
+                result["tour_seconds"] = pages
+                result["app_peak_mb"] = _vm_hwm_mb(proc.pid)
+                log(f"  every page opened once; server peak memory (VmHWM) {result['app_peak_mb']:.0f} MB")
+        finally:
+            browser.close()
+    return result
+
+
+# ------------------------------------------------------------------ driver
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description="SENCO dashboard benchmark (LA and national scale)")
+    ap.add_argument("--quick", action="store_true", help="fewer repeats and no diagnostic runs (a few minutes)")
+    ap.add_argument("--reuse-lakes", action="store_true", help="keep a national lake built earlier by the same generator")
+    ap.add_argument("--skip-browser", action="store_true", help="no Streamlit server / Chromium measurements")
+    ap.add_argument("--report-only", action="store_true", help="regenerate docs/benchmarks.md from bench/out/results.json")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    from bench import report
+    results_path = args.out / "results.json"
+    if args.report_only:
+        report.write(json.loads(results_path.read_text()), DOC)
+        print(f"wrote {DOC}")
+        return 0
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    args.out.mkdir(parents=True, exist_ok=True)
+    _quiet_streamlit()
+    floor_runs, page_runs, etl_runs, link_runs = (5, 3, 3, 3) if args.quick else (7, 5, 3, 3)
+    started = time.perf_counter()
+    results: dict = {"quick": args.quick, "machine": machine(), "targets": TARGETS}
+    log(f"machine: {results['machine']['nproc']} CPUs, {results['machine']['ram_gib']} GiB, {results['machine']['cpu']}; "
+        f"load average {results['machine']['load_average_start']}")
+
+    log("floor: empty page under AppTest")
+    results["floor"] = measure_floor(floor_runs)
+    floor = results["floor"]["median"]
+    log(f"  floor {floor:.3f} s")
+
+    log("building the LA demo lake and the national lake")
+    results["la_lake"] = build_la_lake(args.out)
+    results["national_lake"] = build_national_lake(args.out, args.reuse_lakes)
+    la_lake, nat_lake = Path(results["la_lake"]["lake"]), Path(results["national_lake"]["lake"])
+    log(f"  LA lake {results['la_lake']['mb']:.1f} MB; national lake {results['national_lake']['lake_mb']:.1f} MB, "
+        f"{results['national_lake']['schools']} schools, {results['national_lake']['return_rows']} return rows")
+
+    results["pages"] = {}
+    for scale, lake, params in (("la", la_lake, None), ("national", nat_lake, None),
+                                ("national_one_la", nat_lake, {"la": str(LA_FOR_ONE_LA_VIEW)})):
+        log(f"pages at {scale} scale ({lake})")
+        results["pages"][scale] = measure_pages(lake, page_runs, floor, params)
+    if not args.quick:
+        log("diagnostic: national pages with downloads built on click (the proposed ui/tables.py change)")
+        with deferred_downloads():
+            results["pages"]["national_deferred_downloads"] = measure_pages(nat_lake, 3, floor)
+
+    log(f"ETL: load_returns on {ETL_ROWS:,} rows against DuckDB's read_csv")
+    results["etl"] = measure_etl(args.out, etl_runs, nat_lake)
+    e = results["etl"]
+    log(f"  load {e['load_seconds']:.2f} s vs read_csv {e['read_csv_seconds']:.2f} s = {e['ratio']:.1f}x; "
+        f"{e['rows_per_second']:,.0f} rows/s; peak {e['peak_rss_mb']:.0f} MB")
+
+    if not args.skip_browser:
+        results["browser"] = {}
+        for scale, lake in (("la", la_lake), ("national", nat_lake)):
+            log(f"browser at {scale} scale")
+            from lake.api import LakeAPI
+            from lake.store import Reader
+            year = LakeAPI(Reader(path=lake)).current_year()
+            results["browser"][scale] = measure_browser(lake, year, link_runs, tour=scale == "national",
+                                                        log_path=args.out / f"streamlit-{scale}.log")
+    results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["seconds"] = time.perf_counter() - started
+    results_path.write_text(json.dumps(results, indent=2, default=str))
+    report.write(results, DOC)
+    log(f"wrote {results_path.relative_to(ROOT)} and {DOC.relative_to(ROOT)} in {results['seconds'] / 60:.1f} min")
+    print(report.summary(results))
+    return 0
