@@ -12,9 +12,10 @@ PAGE_TITLES = {"overview": "Overview", "senco_time": "SENCO time", "leadership":
 NOTES = """\
 ## Before and after, what was changed, what remains
 
-Measured on this machine on 23 November 2026 while it was idle: the code before this work (the
-files changed here, as last committed) against the code after, on the same 120,000-row file and
-the same national lake (medians):
+Measured on this machine on 23 November 2026: the code before this work (the files changed
+here, as they were before) against the code after, on the same 120,000-row file and the same
+national lake (medians; the ETL rows with the machine idle, the page rows with it busy, load
+average ~5, before and after interleaved, so only the comparison between them means anything):
 
 | | before | after |
 |---|---|---|
@@ -22,8 +23,9 @@ the same national lake (medians):
 | of which reading the CSV | 2.1 s | 0.25 s |
 | of which checking the rows | 6.5 s | 0.13 s |
 | of which writing the accepted rows and committing | 1.8 s | 0.7 s |
-| Overview, national, warm / cold | 0.158 s / 0.547 s | 0.147 s / 0.557 s |
-| Leadership & support, national, warm | 0.976 s | 0.978 s |
+| Overview, national, warm (busy machine) | 0.55-0.63 s | 0.21-0.28 s |
+| Overview, national, cold (busy machine) | 1.0-1.6 s | 0.7-1.2 s |
+| Leadership & support, national, warm (busy machine) | 1.4-1.8 s | 1.2-1.8 s |
 
 Changes:
 
@@ -48,14 +50,18 @@ Changes:
 4. **Read API** (`lake/api.py`): `measure_value` and `benchmark` results are cached per lake
    version (each headline card re-filtered and re-aggregated the whole frame), and cached frames
    are handed out as shallow copies (pandas 3 copies on write, so a caller still cannot change the
-   cached frame). Measured effect: small (Overview warm 0.158 s -> 0.147 s); the read API was not
-   where the time went. `school_year`'s SQL takes ~20 ms at national scale; turning its 58 columns
-   of 22,000 rows into pandas takes ~0.2 s, once per year, per filter and lake version.
+   cached frame). The Overview's 18 headline cards each filtered and aggregated the whole
+   national frame twice per run; now a warm run reuses the results (table above). Pages whose time
+   goes elsewhere (Leadership) did not change. `school_year`'s SQL takes ~20 ms at national scale; turning its 58 columns of
+   22,000 rows into pandas takes ~0.2 s, once per year, per filter and lake version.
 5. **LA selector** (`ui/context.py`): Streamlit's own URL binding wrote the selector's label into
    the link (`?la=North+Lincolnshire+(813)`) and silently dropped `?la=813`, the form the app's
    share links use, so a shared link with an LA did not reopen that LA. The selector is now bound
    by hand with codes (old label links still work), keeps its value across pages, and is shown
-   only when the lake holds more than one LA. The "one LA" column above depends on it.
+   only when the lake holds more than one LA. The "one LA" column above depends on it. The
+   "Link to this view" address is now the page's own address as the browser shows it: it named
+   the page twice (`/senco-time/senco-time`, a dead link) and sent the default page to
+   `/overview` rather than to the app's root, where it lives.
    `LakeAPI.comparison_by_area(measure_id, filters)` gives a measure for the selected LA(s), their
    region(s) and England, like for like.
 
@@ -212,9 +218,10 @@ def render(results: dict) -> str:
     b = results.get("browser")
     if b:
         out += ["", "## In the browser", "",
-                "`streamlit run app.py` on each lake; headless Chromium opens a shared link "
-                "(`/senco-time?year=…&phase=primary`) in a new browser context and the time to the first Plotly "
-                "chart being visible is taken (first: the server's first visitor; median of all runs).", "",
+                "`streamlit run app.py` on each lake; headless Chromium opens a shared link to SENCO time "
+                f"(`{(b.get('la') or b.get('national') or {}).get('link', '')}`) in a new browser context and the time "
+                "to the first Plotly chart being visible is taken (first: the server's first visitor; median of all "
+                "runs).", "",
                 "| lake | first | median |", "|---|---|---|"]
         dialogs = []
         for scale in ("la", "national"):

@@ -44,8 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DOC = ROOT / "docs" / "benchmarks.md"
 PAGES = ("overview", "senco_time", "leadership", "ofsted", "schools", "data_quality", "about")
-URL_PATHS = {"overview": "/", "senco_time": "/senco-time", "leadership": "/leadership", "ofsted": "/ofsted",
-             "schools": "/schools", "data_quality": "/data-quality", "about": "/about"}
+URL_PATHS = {"overview": "/", "senco_time": "/senco_time", "leadership": "/leadership", "ofsted": "/ofsted",
+             "schools": "/schools", "data_quality": "/data_quality", "about": "/about"}
 TARGETS = {"page_ratio": 3.0, "etl_ratio": 3.0, "memory_mb": 1024.0}
 ETL_ROWS = 120_000
 ETL_TODAY = dt.date(2026, 11, 20)
@@ -370,7 +370,7 @@ def _vm_hwm_mb(pid: int) -> float | None:
 
 def measure_browser(lake: Path, year: str, runs: int, tour: bool, log_path: Path) -> dict:
     from playwright.sync_api import sync_playwright
-    link_path = f"/senco-time?year={quote(year, safe='')}&phase=primary"
+    link_path = f"/senco_time?year={quote(year, safe='')}&phase=primary"
     result: dict = {"link": link_path}
     with streamlit_server(lake, log_path) as (proc, url), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)

@@ -23,7 +23,7 @@ chase_tab, rejects_tab, history_tab, upload_tab, template_tab = st.tabs(TABS, ke
 with header:
     page_header("Returns & data quality",
                 "Which schools have not sent a SENCO return, which rows were rejected and why, every file loaded, "
-                "and where to upload new returns and download the blank template.", v, "data-quality",
+                "and where to upload new returns and download the blank template.", v, "data_quality",
                 {"tab": st.session_state.get("tab"), "row": st.session_state.get("row")})
 
 

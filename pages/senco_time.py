@@ -14,7 +14,7 @@ from ui.tables import table
 v = view()
 page_header("SENCO time", "Designated SENCO time against the size of the SEND cohort, by phase and size, "
             f"with the recommended {config.recommended_days():g} days a week "
-            f"({config.recommended_hours():g} hours) marked.", v, "senco-time")
+            f"({config.recommended_hours():g} hours) marked.", v, "senco_time")
 frame = v.api.school_year(v.filters)
 ret = analysis.returned(frame)
 if ret.empty or ret.senco_hours_per_week.notna().sum() == 0:

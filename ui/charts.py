@@ -14,15 +14,31 @@ PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b58840", "#d53880", "#5
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down", "hexagon"]
 PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
 REFERENCE = "#0b0c0c"
+TEXT = "#0b0c0c"
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def text_on(fill: str) -> str:
+    """White or near-black, whichever reads at 4.5:1 or better on the fill (WCAG 1.4.3)."""
+    white = 1.05 / (_luminance(fill) + 0.05)
+    return "#ffffff" if white >= 4.5 else TEXT
 
 
 def base_layout(fig: go.Figure, title: str, x_title: str | None = None, y_title: str | None = None) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "font": {"size": 16}}, template="plotly_white",
+        title={"text": title, "font": {"size": 16, "color": TEXT}}, template="plotly_white",
         font={"family": "Arial, Helvetica, sans-serif", "size": 13, "color": "#0b0c0c"},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0, "font": {"color": TEXT}},
         margin={"l": 10, "r": 10, "t": 50, "b": 10}, hoverlabel={"font_size": 13},
     )
+    fig.update_xaxes(tickfont={"color": TEXT}, title_font={"color": TEXT})
+    fig.update_yaxes(tickfont={"color": TEXT}, title_font={"color": TEXT})
+    fig.update_annotations(font_color=TEXT)
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
@@ -77,6 +93,7 @@ def stacked(frame: pd.DataFrame, category: str, series: str, value: str, title: 
             x=rows[value], y=rows[category].astype(str), orientation="h", name=str(name),
             marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]}},
             text=rows[value].map(lambda v: f"{v * 100:.0f}%"), textposition="inside",
+            textfont={"color": text_on(PALETTE[i % len(PALETTE)])}, insidetextanchor="middle",
             hovertemplate="%{y} · " + str(name) + ": %{x:.0%}<extra></extra>"))
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
@@ -101,7 +118,9 @@ def boxes(frame: pd.DataFrame, group: str, value: str, title: str, value_title: 
 def show(fig: go.Figure, key: str, v: View, data: pd.DataFrame, data_title: str,
          columns: dict[str, str] | None = None, summary: str | None = None) -> None:
     """Draw a chart with its text summary and a table alternative holding the same numbers."""
-    st.plotly_chart(fig, key=key, width="stretch", config={
+    # theme=None: the project's own layout (dark text, GOV.UK palette) rather than Streamlit's
+    # chart theme, whose grey labels fall below 4.5:1 contrast.
+    st.plotly_chart(fig, key=key, width="stretch", theme=None, config={
         "displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}})
     if summary:
         st.caption(summary)

@@ -169,8 +169,10 @@ def share_params(v: View) -> dict[str, list[str] | str]:
 def share_link(page_path: str, extra: dict | None = None) -> str:
     params = dict(st.session_state.get("_view_params", {}))
     params.update({k: v for k, v in (extra or {}).items() if v not in (None, "", [], ())})
-    base = (st.context.url or "").split("?")[0].split("#")[0].rstrip("/")
-    if page_path and base.endswith("/" + page_path):      # st.context.url names the page already
-        base = base[:-len(page_path) - 1]
+    # The page's own address as the browser shows it: st.context.url already names the page
+    # ('/senco_time'), and the default page lives at the app's root.
+    # Without a browser (a bare script run) there is no URL: fall back to the page path.
+    url = (st.context.url or "").split("?")[0].split("#")[0].rstrip("/")
+    target = url or f"/{page_path}".rstrip("/")
     query = urlencode(params, doseq=True)
-    return f"{base}/{page_path}".rstrip("/") + (f"?{query}" if query else "")
+    return target + (f"?{query}" if query else "")

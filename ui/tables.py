@@ -43,8 +43,10 @@ def downloads(shown: pd.DataFrame, title: str, key: str, v: View) -> None:
     stem = f"{stem}-{(v.year or '').replace('/', '-')}" + ("-anonymised" if v.anonymised else "")
     note = f"{title} · {v.year} · {'anonymised' if v.anonymised else 'named'} · SENCO dashboard"
     c1, c2, _ = st.columns([1, 1, 3])
-    c1.download_button("Download CSV", csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
+    # The files are built only when someone clicks (a callable), not on every run of the page.
+    c1.download_button("Download CSV", lambda: csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
                        key=f"{key}-csv", icon=":material/download:", help=f"{title} as CSV")
-    c2.download_button("Download XLSX", xlsx_bytes(shown, sheet=title[:31], note=note), file_name=f"{stem}.xlsx",
+    c2.download_button("Download XLSX", lambda: xlsx_bytes(shown, sheet=title[:31], note=note),
+                       file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}-xlsx", icon=":material/download:", help=f"{title} as an Excel workbook")

@@ -1,0 +1,153 @@
+"""Save a screenshot of every page for the README: docs/screenshots/<page>.png.
+
+    .venv/bin/python docs/screenshots.py [--lake PATH] [--out DIR]
+
+Builds the demo lake in a temporary folder (unless --lake is given), starts the app on a
+free port, opens each page in headless Chromium at 1400 px wide and saves the whole page.
+Needs Chromium (Debian's /usr/bin/chromium, or set SENCO_CHROMIUM).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = {
+    "overview": "/",
+    "senco_time": "/senco_time",
+    "leadership": "/leadership",
+    "ofsted": "/ofsted",
+    "schools": "/schools",
+    "data_quality": "/data_quality",
+    "about": "/about",
+}
+CHROMIUM = os.environ.get("SENCO_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+WIDTH, HEIGHT, MAX_HEIGHT = 1400, 1000, 6000
+WAIT_MS = 30_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.read().decode().strip() == "ok"
+    except Exception:
+        return False
+
+
+def python() -> str:
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+def start(lake: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [python(), "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env={**os.environ, "SENCO_LAKE": str(lake)}, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"streamlit exited:\n{log.read_text()[-2000:]}")
+        if healthy(url):
+            return proc, url
+        time.sleep(0.25)
+    stop(proc)
+    raise SystemExit("streamlit did not start within 60 s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=wait)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            continue
+
+
+def wait_ready(page) -> None:
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached",
+                           timeout=WAIT_MS)
+    page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => !document.querySelector(\"[data-stale='true']\") && [...document.querySelectorAll("
+        "\"[data-testid='stPlotlyChart']\")].every(c => c.querySelector('.main-svg'))", timeout=WAIT_MS)
+
+
+def shoot(url: str, out: Path, pages: dict[str, str]) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    saved = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for name, path in pages.items():
+                ctx = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="en-GB")
+                page = ctx.new_page()
+                page.goto(url + path, wait_until="domcontentloaded", timeout=WAIT_MS)
+                wait_ready(page)
+                # The app scrolls inside its main section, so grow the window to the content's height.
+                height = page.evaluate("""() => Math.max(
+                    document.documentElement.scrollHeight,
+                    ...[...document.querySelectorAll("[data-testid='stMain'], [data-testid='stAppViewContainer'],"
+                        + " [data-testid='stMainBlockContainer']")].map(e => e.scrollHeight))""")
+                page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(MAX_HEIGHT, int(height) + 40))})
+                wait_ready(page)
+                page.wait_for_timeout(500)     # let Plotly finish resizing to the new window
+                target = out / f"{name}.png"
+                page.screenshot(path=str(target), full_page=True)
+                saved.append(target)
+                print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+                ctx.close()
+        finally:
+            browser.close()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lake", type=Path, help="an existing lake to show (default: build the demo lake)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="senco-shots-") as tmp:
+        lake = args.lake
+        if lake is None:
+            from etl.demo import build_demo
+            lake = Path(tmp) / "senco.duckdb"
+            if build_demo(lake) != 0:
+                print("the demo lake did not build", file=sys.stderr)
+                return 1
+        proc, url = start(lake.resolve(), Path(tmp) / "streamlit.log")
+        try:
+            shoot(url, args.out, PAGES)
+        finally:
+            stop(proc)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
