@@ -10,7 +10,7 @@ from ui.context import View
 from ui.tables import table
 
 # GOV.UK design system colours, each at least 3:1 against white.
-PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b58840", "#d53880", "#505a5f", "#003078", "#28a197"]
+PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b58840", "#912b88", "#505a5f", "#003078", "#28a197"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down", "hexagon"]
 PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
 REFERENCE = "#0b0c0c"
