@@ -165,3 +165,12 @@ def test_different_schools_same_year_are_not_duplicates():
     rows = [check(GOOD, 2), check({**GOOD, "urn": "117726"}, 3)]
     flag_duplicates(rows)
     assert all(r.ok for r in rows)
+
+
+def test_a_count_too_large_for_any_school_is_rejected_not_a_crash(tmp_path):
+    from etl.load import load_returns
+    data = ("urn,school_name,academic_year,number_on_roll\n"
+            "117725,Example Primary School,2025/26,99999999999\n").encode()
+    [outcome] = load_returns([("huge.csv", data)], tmp_path / "senco.duckdb")
+    assert (outcome.accepted, outcome.rejected) == (0, 1)
+    assert "Number on roll" in outcome.rejects[0].reasons[0]
