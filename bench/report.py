@@ -177,17 +177,12 @@ def render(results: dict) -> str:
             f"{nat.get('return_rows', 0):,} return rows; 'one LA' is the national lake with `?la={813}` (what an "
             "LA team using a national lake sees).", ""]
     pages = results.get("pages", {})
-    diag = pages.get("national_deferred_downloads")
     head = ["page", "LA cold", "LA warm", "national cold", "national warm", "national, one LA, warm"]
-    if diag:
-        head.append("national warm, deferred downloads (diagnostic)")
     out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for page, title in PAGE_TITLES.items():
         cells = [title, _page_cell(pages.get("la", {}).get(page), "cold"), _page_cell(pages.get("la", {}).get(page)),
                  _page_cell(pages.get("national", {}).get(page), "cold"), _page_cell(pages.get("national", {}).get(page)),
                  _page_cell(pages.get("national_one_la", {}).get(page))]
-        if diag:
-            cells.append(_page_cell(diag.get(page)))
         out.append("| " + " | ".join(cells) + " |")
     e = results.get("etl")
     if e:

@@ -6,8 +6,7 @@ Measures, in this order (see docs/benchmarks.md for the latest figures):
 2. each page's script run time under AppTest (cold: first run after clearing the app's
    cached read API and giving the lake a new version; warm: median of later runs) on the
    LA demo lake, on the national lake (all of England) and on the national lake with one
-   LA selected; each as a ratio to the floor. Also, as a diagnostic, the national warm
-   runs with table downloads generated only when clicked (see `deferred_downloads`);
+   LA selected; each as a ratio to the floor;
 3. the ETL: `load_returns` on a 120,000-row returns CSV into a fresh lake, against
    DuckDB's own read_csv of the same file (and, for context, DuckDB loading it into a
    table with no checks at all); rows per second; the ETL process's peak memory; a
@@ -23,7 +22,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import functools
 import json
 import os
 import platform
@@ -175,37 +173,6 @@ def measure_pages(lake: Path, runs: int, floor: float, params: dict | None = Non
         log(f"  {page:13s} cold {cold:6.2f} s ({cold / floor:5.1f}x)  warm {w:6.2f} s ({w / floor:5.1f}x)")
     _api.clear()
     return out
-
-
-@contextlib.contextmanager
-def deferred_downloads():
-    """Diagnostic only: ui.tables.downloads with the file built when the button is clicked
-    (st.download_button accepts a callable) instead of on every run. This is what the
-    proposed one-line change in ui/tables.py would do; the real pages are measured without it."""
-    import re
-
-    import streamlit as st
-
-    import ui.tables as tables
-    from ui.export import csv_bytes, xlsx_bytes
-    real = tables.downloads
-
-    def downloads(shown, title, key, v):
-        stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "table"
-        stem = f"{stem}-{(v.year or '').replace('/', '-')}" + ("-anonymised" if v.anonymised else "")
-        note = f"{title} · {v.year} · {'anonymised' if v.anonymised else 'named'} · SENCO dashboard"
-        c1, c2, _ = st.columns([1, 1, 3])
-        c1.download_button("Download CSV", functools.partial(csv_bytes, shown), file_name=f"{stem}.csv",
-                           mime="text/csv", key=f"{key}-csv", icon=":material/download:", help=f"{title} as CSV")
-        c2.download_button("Download XLSX", functools.partial(xlsx_bytes, shown, sheet=title[:31], note=note),
-                           file_name=f"{stem}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key=f"{key}-xlsx", icon=":material/download:", help=f"{title} as an Excel workbook")
-    tables.downloads = downloads
-    try:
-        yield
-    finally:
-        tables.downloads = real
 
 
 # ---------------------------------------------------------------------- ETL
@@ -454,10 +421,6 @@ def main(argv: list[str] | None = None) -> int:
                                 ("national_one_la", nat_lake, {"la": str(LA_FOR_ONE_LA_VIEW)})):
         log(f"pages at {scale} scale ({lake})")
         results["pages"][scale] = measure_pages(lake, page_runs, floor, params)
-    if not args.quick:
-        log("diagnostic: national pages with downloads built on click (the proposed ui/tables.py change)")
-        with deferred_downloads():
-            results["pages"]["national_deferred_downloads"] = measure_pages(nat_lake, 3, floor)
 
     log(f"ETL: load_returns on {ETL_ROWS:,} rows against DuckDB's read_csv")
     results["etl"] = measure_etl(args.out, etl_runs, nat_lake)

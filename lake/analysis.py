@@ -82,6 +82,36 @@ def linear_trend(frame: pd.DataFrame, x: str, y: str) -> tuple[float, float] | N
     return float(slope), float(intercept)
 
 
+def cohort_scatter(frame: pd.DataFrame, x: str, y: str, min_cohort: int = 0,
+                   keep: tuple[str, ...] = ("urn", "school_name", "phase", "hours_per_10_send")):
+    """The points of a y-against-cohort chart and what it says.
+
+    Rows with both x and y (and, with `min_cohort`, x at least that: smaller cohorts are left
+    out), keeping only the columns the chart and its table use; their rank correlation and n,
+    the fitted trend, and how many rows the cohort rule left out.
+    Returns (points, rho, n, trend, hidden)."""
+    if frame.empty:
+        return frame, None, 0, None, 0
+    cols = list(dict.fromkeys([c for c in keep if c in frame.columns] + [x, y]))
+    points = frame.loc[frame[x].notna() & frame[y].notna(), cols]
+    hidden = 0
+    if min_cohort:
+        small = points[x] < min_cohort
+        hidden = int(small.sum())
+        points = points[~small]
+    rho, n = spearman(points, x, y)
+    return points.reset_index(drop=True), rho, n, linear_trend(points, x, y), hidden
+
+
+def box_points(frame: pd.DataFrame, group: str, column: str, order: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Rows with a group and a value, just those two columns; the group put in `order` when given."""
+    rows = frame.loc[frame[group].notna() & frame[column].notna(), [group, column]] if not frame.empty else frame
+    if order and not rows.empty:
+        rows = rows.assign(**{group: pd.Categorical(rows[group], ordered=True, categories=[
+            *order, *sorted(set(rows[group]) - set(order))])})
+    return rows.reset_index(drop=True)
+
+
 def ranked(frame: pd.DataFrame, column: str, ascending: bool = True) -> pd.DataFrame:
     rows = frame[frame[column].notna()] if not frame.empty else frame
     out = rows.sort_values([column, "school_name"], ascending=[ascending, True]).reset_index(drop=True)
@@ -404,3 +434,19 @@ def as_percent(table: pd.DataFrame, columns, decimals: int = 1) -> pd.DataFrame:
             out[col] = (pd.to_numeric(out[col], errors="coerce") * 100).round(decimals)
             out = out.rename(columns={col: f"{col} (%)"})
     return out
+
+
+def area_table(comparisons: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """Measures down, areas across: one row per measure, one column per area (LA, region,
+    England) holding the measure's formatted value and the number of schools it rests on.
+
+    `comparisons` pairs each measure's name with its `LakeAPI.comparison_by_area` frame."""
+    rows, areas = [], {}
+    for name, cmp in comparisons:
+        row = {"Measure": name}
+        for r in cmp.itertuples(index=False):
+            label = f"{r.area} ({r.level})" if r.level != "England" else r.area
+            areas.setdefault(label, None)
+            row[label] = r.formatted if r.value is None or pd.isna(r.value) else f"{r.formatted} (n = {r.n:,})"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Measure", *areas])

@@ -171,6 +171,25 @@ class LakeAPI:
                     self._cache.items.popitem(last=False)
         return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
 
+    def derived(self, fn, filters: Filters, *args, returned: bool = False, via=None):
+        """`fn(frame, *args)` over the filters' school-year frame, cached per lake version like
+        every read here. With `returned`, the frame holds only schools with a return; with
+        `via`, it is `via(frame)` (itself cached), e.g. the Ofsted outcomes of those schools.
+
+        Pages ask for their cuts and tables through this, so a warm page does no pandas work
+        over the national frame: `fn` and `via` must be pure functions of their arguments
+        (lake.analysis holds them), and each argument a value (lists are keyed as tuples)."""
+        year = filters.year or self.current_year()
+        source = via or (self._returned_rows if returned else None)
+        key = ("derived", fn.__module__, fn.__qualname__, replace(filters, year=year),
+               source and (source.__module__, source.__qualname__),
+               tuple(tuple(a) if isinstance(a, list) else a for a in args))
+
+        def compute():
+            frame = self.derived(source, filters) if source else self.school_year(filters)
+            return fn(frame, *args)
+        return self._cached(key, compute)
+
     def _df(self, sql: str, params=None) -> pd.DataFrame:
         return self.reader.df(sql, params)
 

@@ -1,7 +1,5 @@
 """Leadership & support: SLT membership, admin support, deputies, qualification and shared SENCOs,
 cut by phase or size band against national figures, and the schools raising a statutory flag."""
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from etl.columns import PHASES, QUALIFICATIONS
@@ -42,11 +40,10 @@ header()                # now, so the page keeps its title even if something bel
 
 
 frame = v.api.school_year(v.filters)
-ret = analysis.returned(frame)
 if frame.empty:
     empty_state()
     st.stop()
-if ret.empty:
+if not frame.has_return.any():
     scope_line(v, frame)
     empty_state("No returns have been received for these schools this year yet.")
     st.stop()
@@ -76,7 +73,7 @@ def reference(measure_id: str, groups: list[str]) -> tuple[dict | None, dict]:
 def rate_chart(measure_id: str, key: str) -> None:
     """Share of schools where the measure's column is true, per group, with the national figure marked."""
     m = MEASURE_BY_ID[measure_id]
-    cut_table = analysis.share_by(ret, group, m.column, order)
+    cut_table = v.api.derived(analysis.share_by, v.filters, group, m.column, order, returned=True)
     if cut_table.empty:
         st.caption(f"{m.name}: no school in scope answered this.")
         return
@@ -84,17 +81,11 @@ def rate_chart(measure_id: str, key: str) -> None:
     cut_table = analysis.with_reference(cut_table, group, per_group)
     text = cut_table.apply(lambda r: f"{r['Share'] * 100:.0f}% ({r['Yes (count)']} of {r['Schools (n)']})", axis=1)
     single = overall["value"] if overall and overall["value"] is not None else None
+    marks = cut_table.loc[cut_table["England figure"].notna(), [group, "England figure"]]
+    # No one national figure for the whole filter: mark each phase's own figure on its bar.
     fig = charts.bars(cut_table, group, "Share", f"{m.name}, by {cut.lower()}", "Share of schools", percent=True,
-                      benchmark=single, benchmark_label=overall["label"] if single is not None else "", text=text)
-    fig.data[0].name = "Schools in scope"
-    marks = cut_table[cut_table["England figure"].notna()]
-    if single is None and not marks.empty:
-        # No one national figure for the whole filter: mark each phase's own figure on its bar.
-        fig.add_trace(go.Scatter(
-            x=marks["England figure"], y=marks[group].astype(str), mode="markers", name="England figure",
-            marker={"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": charts.REFERENCE}},
-            hovertemplate="%{y}: England %{x:.0%}<extra></extra>"))
-        fig.update_layout(showlegend=True)
+                      benchmark=single, benchmark_label=overall["label"] if single is not None else "", text=text,
+                      name="Schools in scope", marks=marks if single is None else None, marks_name="England figure")
     summary = m.definition
     if overall:
         summary += f" National figure: {overall['label']} ({overall['source']}, {overall['year']})."
@@ -110,16 +101,15 @@ st.header("Senior leadership, admin support and deputies")
 measure_cards(v, ["slt_rate", "admin_support_rate", "median_admin_hours", "deputy_rate"])
 rate_chart("slt_rate", "lead-slt")
 rate_chart("admin_support_rate", "lead-admin")
-admin = ret[ret[group].notna() & ret.admin_hours_if_any.notna()]
-admin = admin.assign(**{group: pd.Categorical(admin[group], ordered=True, categories=[
-    *order, *sorted(set(admin[group]) - set(order))])})                    # boxes in phase / size order
+admin = v.api.derived(analysis.box_points, v.filters, group, "admin_hours_if_any", order,
+                      returned=True)                                        # boxes in phase / size order
 if admin.empty:
     st.caption("No school in scope reports any admin support hours.")
 else:
     m = MEASURE_BY_ID["median_admin_hours"]
     fig = charts.boxes(admin, group, "admin_hours_if_any",
                        f"Admin support hours a week (where given), by {cut.lower()}", "Admin support hours a week")
-    charts.show(fig, "lead-admin-hours", v, analysis.summary_by(admin, group, "admin_hours_if_any"),
+    charts.show(fig, "lead-admin-hours", v, v.api.derived(analysis.summary_by, v.filters, group, "admin_hours_if_any", returned=True),
                 f"Admin support hours by {cut.lower()}",
                 {group: cut, **{c: c for c in ("Schools (n)", "Median", "Lower quartile", "Upper quartile", "Min",
                                                "Max")}}, summary=m.definition)
@@ -127,7 +117,8 @@ rate_chart("deputy_rate", "lead-deputy")
 
 st.header("Qualification")
 measure_cards(v, ["qualification_held", "flag_qual_overdue", "flag_not_qt"], per_row=3)
-quals = analysis.distribution(ret, group, "senco_qualification", list(QUALIFICATIONS))
+quals = v.api.derived(analysis.distribution, v.filters, group, "senco_qualification", list(QUALIFICATIONS),
+                      returned=True)
 if quals.empty:
     st.caption("No school in scope gave its SENCO's qualification status.")
 else:
@@ -135,7 +126,6 @@ else:
                               kind="stable")
     fig = charts.stacked(quals, group, "senco_qualification", "Share", f"SENCO qualification status, by {cut.lower()}",
                          "Share of SENCOs", list(QUALIFICATIONS))
-    fig.update_layout(legend_traceorder="normal")            # legend in the order the segments are stacked
     charts.show(fig, "lead-quals", v, analysis.as_percent(quals, ["Share"]),
                 f"SENCO qualification status by {cut.lower()}",
                 {group: cut, "senco_qualification": "Qualification", "Schools": "Schools", "Share (%)": "Share (%)"},
@@ -151,7 +141,7 @@ rate_chart("flag_shared_head", "lead-shared-head")
 
 st.header("Schools with a statutory flag")
 measure_cards(v, ["any_flag", "flag_no_report"], per_row=2)
-flagged = analysis.flagged_schools(ret, list(FLAG_LABELS))
+flagged = v.api.derived(analysis.flagged_schools, v.filters, list(FLAG_LABELS), returned=True)
 table(flagged, "Schools raising a statutory flag", "lead-flagged", v,
       {"school_name": "School", "urn": "URN", "phase": "Phase", "size_band": "Size band",
        "flags_raised": "Flags raised", **FLAG_LABELS},

@@ -53,22 +53,23 @@ header()                # now, so the page keeps its title even if something bel
 
 
 frame = v.api.school_year(v.filters)
-ret = analysis.returned(frame)
 if frame.empty:
     empty_state()
     st.stop()
-if ret.empty:
+if not frame.has_return.any():
     scope_line(v, frame)
     empty_state("No returns have been received for these schools this year yet.")
     st.stop()
 scope_line(v, frame)
-outcomes = analysis.ofsted_outcomes(frame)
+outcomes = v.api.derived(analysis.ofsted_outcomes, v.filters)
+OUTCOMES = analysis.ofsted_outcomes     # cuts below are computed over these rows, and cached with the lake
 
 measure_cards(v, ["ofsted_good", "ofsted_inclusion_expected"], per_row=2)
 st.info(OFFICIAL_NOTE, icon=":material/verified:")
 
 st.header("Ofsted judgement shown for each school")
-shown = analysis.distribution(outcomes, "ofsted_shown_source", "ofsted_shown", SHOWN_ORDER)
+shown = v.api.derived(analysis.distribution, v.filters, "ofsted_shown_source", "ofsted_shown", SHOWN_ORDER,
+                      via=OUTCOMES)
 if shown.empty:
     st.caption("No school in scope has an Ofsted outcome, reported or published.")
 else:
@@ -78,7 +79,6 @@ else:
     both = int(outcomes.ofsted_both.sum())
     fig = charts.stacked(shown, "ofsted_shown_source", "ofsted_shown", "Share",
                          "Ofsted judgement shown, by where it comes from", "Share of schools", SHOWN_ORDER)
-    fig.update_layout(legend_traceorder="normal")
     charts.show(fig, "ofsted-shown", v, analysis.as_percent(shown, ["Share"]), "Ofsted judgement shown by source",
                 {"ofsted_shown_source": "Source", "ofsted_shown": "Judgement", "Schools": "Schools",
                  "Share (%)": "Share (%)"},
@@ -94,7 +94,7 @@ profile = st.selectbox("SENCO profile to cut by", list(PROFILES), key="profile",
                        help="Split schools by one part of the SENCO's profile from the return.")
 group, order, words = PROFILES[profile]
 st.caption(CAUTION)
-by_profile = analysis.ofsted_by_profile(outcomes, group, order)
+by_profile = v.api.derived(analysis.ofsted_by_profile, v.filters, group, order, via=OUTCOMES)
 if by_profile.empty:
     st.caption(f"No school in scope has a {words} answer in its return.")
 else:
@@ -127,14 +127,13 @@ else:
              "ofsted-dist-own"),
             ("ofsted_inclusion", list(INCLUSION_GRADES), "Official 2025 inclusion grade", "ofsted-dist-incl"),
             ("official_overall", OVERALL_ORDER, "Official overall effectiveness (pre-2025)", "ofsted-dist-oe")):
-        dist = analysis.distribution(outcomes, group, column, order_)
+        dist = v.api.derived(analysis.distribution, v.filters, group, column, order_, via=OUTCOMES)
         if dist.empty:
             st.caption(f"{title}: none for these schools.")
             continue
         dist = dist.sort_values(group, kind="stable", key=lambda s: s.map({g: i for i, g in enumerate(order)}))
         fig = charts.stacked(dist, group, column, "Share", f"{title}, by {words}", "Share of schools",
                              order_)
-        fig.update_layout(legend_traceorder="normal")
         charts.show(fig, key, v, analysis.as_percent(dist, ["Share"]), f"{title} by {words}",
                     {group: profile, column: "Judgement", "Schools": "Schools", "Share (%)": "Share (%)"},
                     summary=f"{plural(dist.Schools.sum())}.")

@@ -1,10 +1,8 @@
 """Schools: one school's profile (returns over the years, submissions, census, register, Ofsted,
 flags, and its key figures against the LA and similar schools), or up to eight side by side."""
-import html
 import re
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from lake import analysis
@@ -284,22 +282,6 @@ with profile_tab:
 
 
 # ------------------------------------------------------------------ side by side
-def grouped_bars(long: pd.DataFrame, category: str, title: str, value_title: str) -> go.Figure:
-    """Horizontal bars grouped per school, one pattern and colour per measure."""
-    fig = go.Figure()
-    for i, measure in enumerate(long["Measure"].drop_duplicates()):
-        part = long[long["Measure"] == measure]
-        fig.add_trace(go.Bar(
-            x=part["Value"], y=part[category].map(html.escape), orientation="h", name=measure,
-            marker={"color": charts.PALETTE[i % len(charts.PALETTE)],
-                    "pattern": {"shape": charts.PATTERNS[(i + 1) % len(charts.PATTERNS)]}},
-            text=part["Value"].map(lambda x: f"{x:.1f}"), textposition="outside", cliponaxis=False,
-            hovertemplate="%{y} · " + measure + ": %{x:.1f}<extra></extra>"))
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(autorange="reversed")
-    return charts.base_layout(fig, title, value_title, "")
-
-
 with compare_tab:
     compare = st.multiselect(f"Schools to compare (up to {MAX_COMPARE})", options, key="compare",
                              bind="query-params", format_func=fmt, max_selections=MAX_COMPARE,
@@ -324,7 +306,7 @@ with compare_tab:
                 st.caption(f"No chart: every school chosen has a pupil count under {SMALL}, which anonymised mode "
                            "does not plot." if hidden else "None of these schools has SENCO hours for this year.")
             else:
-                fig = grouped_bars(long, "label", "SENCO hours a week and per 10 SEND pupils", "Hours")
+                fig = charts.grouped(long, "label", "Measure", "Value", "SENCO hours a week and per 10 SEND pupils", "Hours")
                 charts.show(fig, "schools-compare-chart", v, long.rename(columns={"label": "School"}),
                             "SENCO hours by school",
                             summary="Hours per 10 SEND pupils = SENCO hours a week ÷ SEND pupils × 10."

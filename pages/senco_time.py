@@ -1,5 +1,4 @@
 """SENCO time: how much designated time SENCOs have, and whether it tracks the SEND cohort."""
-import pandas as pd
 import streamlit as st
 
 from lake import analysis, config
@@ -16,8 +15,7 @@ page_header("SENCO time", "Designated SENCO time against the size of the SEND co
             f"with the recommended {config.recommended_days():g} days a week "
             f"({config.recommended_hours():g} hours) marked.", v, "senco_time")
 frame = v.api.school_year(v.filters)
-ret = analysis.returned(frame)
-if ret.empty or ret.senco_hours_per_week.notna().sum() == 0:
+if frame.empty or not frame.has_return.any() or frame.senco_hours_per_week.notna().sum() == 0:
     empty_state()
     st.stop()
 scope_line(v, frame)
@@ -30,16 +28,13 @@ st.header("Time against the SEND cohort")
 x_choice = st.radio("Compare SENCO hours with", ["SEND pupils", "EHCP pupils"], key="x", bind="query-params",
                     horizontal=True)
 x_col = "send_pupils" if x_choice == "SEND pupils" else "ehcp_pupils"
-plot = ret[ret[x_col].notna() & ret.senco_hours_per_week.notna()]
-hidden = 0
+# Cuts and tables come from the read API's cache: a warm page does no work over the whole frame.
+plot, rho, n, trend, hidden = v.api.derived(analysis.cohort_scatter, v.filters, x_col, "senco_hours_per_week",
+                                            SMALL if v.anonymised else 0, returned=True)
 if v.anonymised:
-    hidden = int((plot[x_col] < SMALL).sum())
-    plot = plot[plot[x_col] >= SMALL]
     plot = plot.assign(label=plot.urn.map(lambda u: label_for(u, v.anon_key)))
 else:
     plot = plot.assign(label=plot.school_name)
-rho, n = analysis.spearman(plot, x_col, "senco_hours_per_week")
-trend = analysis.linear_trend(plot, x_col, "senco_hours_per_week")
 fig = charts.scatter(plot, x_col, "senco_hours_per_week", "phase", "label",
                      f"SENCO hours a week against {x_choice}", x_choice, "SENCO hours a week",
                      hline=rec, hline_label=rec_label, trend=trend)
@@ -55,14 +50,14 @@ st.header("Distribution")
 by = st.radio("Group by", ["Phase", "Size band"], key="by", bind="query-params", horizontal=True)
 update_share_link({"x": None if x_choice == "SEND pupils" else x_choice, "by": None if by == "Phase" else by})
 group = "phase" if by == "Phase" else "size_band"
-dist = ret[ret[group].notna()]
-if group == "size_band":
-    dist = dist.assign(size_band=pd.Categorical(dist.size_band, categories=list(SIZE_BANDS), ordered=True))
+dist = v.api.derived(analysis.box_points, v.filters, group, "senco_hours_per_week",
+                     SIZE_BANDS if group == "size_band" else None, returned=True)
 fig = charts.boxes(dist, group, "senco_hours_per_week", f"SENCO hours a week by {by.lower()}", "SENCO hours a week",
                    hline=rec, hline_label=rec_label)
-charts.show(fig, "time-dist", v, analysis.summary_by(dist, group, "senco_hours_per_week"),
-            f"SENCO hours by {by.lower()}")
-below = analysis.share_by(ret, group, "below_recommended", list(SIZE_BANDS) if group == "size_band" else None)
+charts.show(fig, "time-dist", v, v.api.derived(analysis.summary_by, v.filters, group, "senco_hours_per_week",
+                                               returned=True), f"SENCO hours by {by.lower()}")
+below = v.api.derived(analysis.share_by, v.filters, group, "below_recommended",
+                      list(SIZE_BANDS) if group == "size_band" else None, returned=True)
 fig = charts.bars(below, group, "Share", f"Schools below the recommended time, by {by.lower()}", "Share of schools",
                   percent=True)
 charts.show(fig, "time-below", v, below, "Share below the recommended time")
@@ -70,15 +65,15 @@ charts.show(fig, "time-below", v, below, "Share below the recommended time")
 st.header("Schools ranked by hours per 10 SEND pupils")
 m = MEASURE_BY_ID["median_hours_per_10_send"]
 st.caption(m.definition + " Lowest first: these SENCOs have the least time for the size of their cohort.")
-ranked = analysis.ranked(ret, "hours_per_10_send")
+ranked = v.api.derived(analysis.ranked, v.filters, "hours_per_10_send", returned=True)
 table(ranked, "Schools ranked by SENCO hours per 10 SEND pupils", "time-ranked", v,
       {"Rank": "Rank", "school_name": "School", "urn": "URN", "phase": "Phase", "senco_hours_per_week": "SENCO hours",
        "send_pupils": "SEND pupils", "hours_per_10_send": "Hours per 10 SEND pupils",
        "below_recommended": "Below recommended"}, height=400)
 
 st.header("Other roles and teaching load")
-roles = analysis.role_counts(frame)
+roles = v.api.derived(analysis.role_counts, v.filters)
 fig = charts.bars(roles, "Other role", "Share", "Other roles SENCOs carry", "Share of SENCOs", percent=True)
 charts.show(fig, "time-roles", v, roles, "Other roles SENCOs carry")
-teach = analysis.summary_by(ret, "phase", "senco_teaching_hours_per_week")
+teach = v.api.derived(analysis.summary_by, v.filters, "phase", "senco_teaching_hours_per_week", returned=True)
 table(teach, "SENCO class-teaching hours a week, by phase", "time-teaching", v)

@@ -73,3 +73,27 @@ def test_chase_list_and_history(api):
     assert list(api.school_history(100002).academic_year) == ["2024/25", "2025/26"]
     loads = api.loads()
     assert (loads.rows_read == loads.accepted + loads.rejected).all()
+
+
+def test_derived_cuts_are_cached_until_the_lake_changes(tmp_path):
+    from lake import analysis
+    from lake.store import writing
+    path = build(tmp_path / "senco.duckdb")
+    api = LakeAPI(Reader(path=path))
+    calls = []
+
+    def count_returns(frame, label):
+        calls.append(label)
+        return len(frame)
+    count_returns.__qualname__ = "count_returns"
+    f = Filters(year="2025/26")
+    assert api.derived(count_returns, f, "x") == 5                       # every school in scope
+    assert api.derived(count_returns, f, "x", returned=True) == 4        # only those with a return
+    assert api.derived(count_returns, f, "x") == 5 and calls == ["x", "x"]        # second ask: from the cache
+    assert api.derived(count_returns, Filters(year="2025/26", phase=("secondary",)), "x") == 1
+    slt = api.derived(analysis.share_by, f, "phase", "senco_on_slt", ["primary", "secondary"], returned=True)
+    assert slt.equals(analysis.share_by(analysis.returned(api.school_year(f)), "phase", "senco_on_slt",
+                                        ["primary", "secondary"]))
+    with writing(path) as con:                                             # a load swaps in a new lake
+        con.execute("DELETE FROM returns WHERE urn = 100001 AND academic_year = '2025/26'")
+    assert api.derived(count_returns, f, "x", returned=True) == 3 and calls[-1] == "x"
