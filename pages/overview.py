@@ -2,10 +2,15 @@
 import streamlit as st
 
 from lake import analysis
-from lake.measures import INCLUSION_GRADES
+from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
 from ui import charts
 from ui.context import view
 from ui.layout import empty_state, measure_cards, page_header, scope_line
+from ui.tables import table
+
+# Measures set beside the LA's region and England when the lake holds several LAs.
+COMPARED = ["return_rate", "median_senco_hours", "median_hours_per_10_send", "below_recommended", "slt_rate",
+            "admin_support_rate", "qualification_held", "any_flag"]
 
 v = view()
 page_header("Overview", "Headline figures from the SENCO returns for the schools in the current filter, "
@@ -27,6 +32,19 @@ st.header("Leadership and support")
 measure_cards(v, ["slt_rate", "admin_support_rate", "deputy_rate", "qualification_held"])
 st.header("Statutory flags")
 measure_cards(v, ["any_flag", "flag_not_qt", "flag_qual_overdue", "flag_no_report"])
+
+las = v.api.las()
+if len(las) > 1:
+    st.header("Compared with region and England")
+    if not v.filters.la:
+        st.info("Choose one or more LAs in the sidebar to set them beside their region and England.",
+                icon=":material/compare_arrows:")
+    else:
+        compared = analysis.area_table([(MEASURE_BY_ID[m].name, v.api.comparison_by_area(m, v.filters))
+                                        for m in COMPARED])
+        table(compared, "LA, region and England", "overview-areas", v,
+              caption="Like for like: every filter but the LA applies at each level, so a primary-only view "
+              "compares primary schools throughout. n is the number of schools each figure rests on.")
 
 st.header("Ofsted")
 measure_cards(v, ["ofsted_good", "ofsted_inclusion_expected"], per_row=2)

@@ -122,7 +122,7 @@ def test_comparison_by_area_sets_an_la_beside_its_region_and_the_lake(built):
     assert list(cmp.level) == ["LA", "Region", "England"]
     la, region, everyone = (cmp.iloc[i] for i in range(3))
     assert la.area == "North Lincolnshire" and la.la_code == 813
-    assert region.area == la.region == "North Yorkshire and The Humber"
+    assert region.area == la.region == "Yorkshire and the Humber"
     assert everyone.area == "All LAs in this lake"                # two LAs are not England
     assert everyone.schools >= region.schools > la.schools > 0
     assert la.value == api.measure_value("median_senco_hours", Filters(la=(813,)))[0]
@@ -132,3 +132,37 @@ def test_comparison_by_area_sets_an_la_beside_its_region_and_the_lake(built):
     primary = api.comparison_by_area("slt_rate", Filters(la=(813, 812), phase=("primary",)))
     assert list(primary.level) == ["LA", "LA", "Region", "England"]
     assert primary.iloc[-1].value == api.measure_value("slt_rate", Filters(phase=("primary",)))[0]
+
+
+def test_overview_sets_the_chosen_la_beside_its_region_and_the_lake(built, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from lake.api import Filters, LakeAPI
+    from lake.store import Reader
+    from ui.context import _api
+    monkeypatch.setenv("SENCO_LAKE", str(built["lake"]))
+    _api.clear()
+    root = Path(__file__).resolve().parents[2]
+    api = LakeAPI(Reader(path=built["lake"]))
+    try:
+        at = AppTest.from_file(str(root / "pages" / "overview.py"), default_timeout=120)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert "Compared with region and England" in [h.value for h in at.header]
+        assert any("Choose one or more LAs" in i.value for i in at.info)      # nothing chosen: says how
+
+        at = AppTest.from_file(str(root / "pages" / "overview.py"), default_timeout=120)    # a shared link
+        at.query_params["la"] = "813"
+        at.query_params["phase"] = "primary"
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        table = next(d.value for d in at.dataframe if "Measure" in d.value.columns)
+        assert list(table.columns) == ["Measure", "North Lincolnshire (LA)", "Yorkshire and the Humber (Region)",
+                                       "All LAs in this lake"]
+        hours = table.set_index("Measure").loc["Median SENCO hours a week"]
+        for column, filters in (("North Lincolnshire (LA)", Filters(la=(813,), phase=("primary",))),
+                                ("All LAs in this lake", Filters(phase=("primary",)))):
+            value, _, n = api.measure_value("median_senco_hours", filters)
+            assert hours[column] == f"{value:.1f} h (n = {n:,})"          # like for like: primary at every level
+    finally:
+        _api.clear()
