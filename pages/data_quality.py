@@ -29,8 +29,10 @@ with header:
 
 def year_or_note() -> str | None:
     if not v.year:
-        st.info("No SENCO returns are loaded yet, so there is no academic year to show. Upload returns in the "
-                "'Upload returns' tab.", icon=":material/inbox:")
+        where = ("They are loaded on the loading server." if upload.upload_unavailable(v.api.reader)
+                 else "Upload returns in the 'Upload returns' tab.")
+        st.info(f"No SENCO returns are loaded yet, so there is no academic year to show. {where}",
+                icon=":material/inbox:")
     return v.year
 
 
@@ -194,6 +196,10 @@ def show_outcomes(outcomes: list) -> None:
 
 def upload_returns() -> None:
     st.header("Upload returns")
+    read_only = upload.upload_unavailable(v.api.reader)
+    if read_only:
+        st.info(read_only, icon=":material/cloud_off:")
+        return
     if v.anonymised:
         st.info("Uploading is switched off in anonymised mode, which is for showing data to a room of schools. "
                 "Turn anonymised mode off to upload returns.", icon=":material/visibility_off:")

@@ -200,6 +200,20 @@ def reject_table(outcome) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ load
+READ_ONLY_MESSAGE = ("Uploading returns is not available on this server: it shows a read-only published copy of "
+                     "the lake. Returns are uploaded or loaded on the loading server, and show here once it next "
+                     "publishes the lake.")
+
+
+def upload_unavailable(reader) -> str | None:
+    """Why this app cannot take uploads, or None when it can.
+
+    An app reading a Parquet export (a replica behind a load balancer) has no lake file to
+    load into: an upload there would go to a DuckDB file that no page reads.
+    """
+    return READ_ONLY_MESSAGE if getattr(reader, "parquet", None) else None
+
+
 def template_file() -> bytes | None:
     """The blank return workbook as bytes, or None while etl.template is not installed."""
     try:

@@ -1,11 +1,51 @@
-"""Helpers for running pages headless with AppTest."""
+"""Helpers for running pages headless with AppTest, over either kind of lake.
+
+The app reads the DuckDB lake file ($SENCO_LAKE) or, on a replica, a Parquet export of it
+($SENCO_PARQUET_LAKE). Page tests run once per kind (tests/pages/conftest.py `lake_kind`).
+"""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
+LAKE_KINDS = ("duckdb", "parquet")
+
+
+def publish(lake: Path, kind: str) -> Path | None:
+    """For "parquet", export `lake` (as the loader machine does after each load) to a folder beside
+    it, replacing an earlier export, and return the folder; for "duckdb", None."""
+    if kind != "parquet":
+        return None
+    from lake.parquet import export
+    return export(lake, lake.parent / f"{lake.stem}-parquet")
+
+
+def use_lake(path: Path | None, parquet: Path | None = None) -> None:
+    """Point the app at a lake file and, when given, at a Parquet export to read instead.
+
+    Sets (or, for None, unsets) SENCO_LAKE and SENCO_PARQUET_LAKE and clears the cached read API.
+    """
+    from ui.context import _api
+    for name, value in (("SENCO_LAKE", path), ("SENCO_PARQUET_LAKE", parquet)):
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = str(value)
+    _api.clear()
+
+
+def serve(lake: Path, kind: str) -> None:
+    """Point the app at `lake`: the file itself, or for "parquet" a fresh Parquet export of it."""
+    use_lake(lake, publish(lake, kind))
+
+
+def served() -> tuple[Path | None, Path | None]:
+    """The lake file and Parquet export the app reads now, for use_lake to restore later."""
+    lake, parquet = os.environ.get("SENCO_LAKE"), os.environ.get("SENCO_PARQUET_LAKE")
+    return (Path(lake) if lake else None), (Path(parquet) if parquet else None)
 
 
 def run_page(name: str, **params) -> AppTest:

@@ -1,16 +1,15 @@
-"""About page, run headless with AppTest on a private copy of the session's lake."""
+"""About page, run headless with AppTest on a private copy of the session's lake (the file, or
+a Parquet export of it: tests/pages/conftest.py)."""
 from __future__ import annotations
 
-import os
 import shutil
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import ROOT, page_text
-from tests.pages.test_data_quality import api_for, base_lake, use_lake
+from tests.pages.apptest import ROOT, page_text, serve, served, use_lake
+from tests.pages.test_data_quality import api_for, base_lake
 
 PAGE = str(ROOT / "pages" / "about.py")
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -18,7 +17,7 @@ HOSTILE = "Made by <script>alert(1)</script> <b>bold</b> [a link](https://exampl
 
 
 @pytest.fixture(scope="module")
-def about_lake(request, tmp_path_factory):
+def about_lake(request, tmp_path_factory, lake_kind):
     """A copy of the lake marked as demo data, whose description carries HTML and Markdown."""
     from lake.store import writing
 
@@ -27,10 +26,10 @@ def about_lake(request, tmp_path_factory):
     shutil.copyfile(src, path)
     with writing(path) as con:
         con.execute("INSERT OR REPLACE INTO lake_info VALUES ('demo', 'true'), ('demo_description', ?)", [HOSTILE])
-    before = os.environ.get("SENCO_LAKE")
-    use_lake(path)
+    before = served()
+    serve(path, lake_kind)
     yield path
-    use_lake(Path(before) if before else None)
+    use_lake(*before)
 
 
 def run(**params) -> AppTest:
@@ -93,18 +92,19 @@ def test_demo_data_is_explained_and_lake_text_is_not_html(about_lake):
         assert "<script>" not in value and "<b>" not in value and "](" not in value and ":red[" not in value
 
 
-def test_no_demo_section_for_a_real_lake(about_lake, tmp_path):
+def test_no_demo_section_for_a_real_lake(about_lake, tmp_path, lake_kind):
     from lake.store import writing
 
     path = tmp_path / "senco.duckdb"
     shutil.copyfile(about_lake, path)
     with writing(path) as con:
         con.execute("DELETE FROM lake_info WHERE key IN ('demo', 'demo_description')")
-    use_lake(path)
+    before = served()
+    serve(path, lake_kind)
     try:
         at = run()
     finally:
-        use_lake(about_lake)
+        use_lake(*before)
     assert "About the demo data" not in [h.value for h in at.header]
     assert "alert" not in page_text(at)
 

@@ -4,6 +4,11 @@ The page tests run on a private copy of the session's demo lake (tests/conftest.
 `demo_lake`) with a few rejected rows added for the current year, so nothing here
 changes the lake other test modules read. Until etl/demo.py exists the copy is made
 from the small hand-made lake of tests/lake/small_lake.py instead.
+
+Each page test runs on the lake file and on a Parquet export of it (tests/pages/conftest.py).
+A replica reading Parquet cannot write to the lake: there the upload tests check that the
+upload tab says so, and tests that change the lake change the file and publish a new export,
+as the loader machine does.
 """
 from __future__ import annotations
 
@@ -12,7 +17,6 @@ import datetime as dt
 import importlib.util
 import io
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -21,7 +25,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import ROOT, page_text
+from tests.pages.apptest import ROOT, page_text, publish, serve, served, use_lake
 
 PAGE = str(ROOT / "pages" / "data_quality.py")
 TABS = ["Chase list", "Rejected rows", "Load history", "Upload returns", "Template"]
@@ -61,19 +65,28 @@ def api_for(path: Path):
     return LakeAPI(Reader(path=path))
 
 
-def use_lake(path: Path | None) -> None:
-    """Point the app (SENCO_LAKE and the cached read API) at a lake, or unset it."""
-    from ui.context import _api
-    if path is None:
-        os.environ.pop("SENCO_LAKE", None)
-    else:
-        os.environ["SENCO_LAKE"] = str(path)
-    _api.clear()
+def published_api(path: Path, kind: str):
+    """The read API a user of the app sees `path` through: the file, or a fresh Parquet export of it."""
+    from lake.api import LakeAPI
+    from lake.store import Reader
+    parquet = publish(path, kind)
+    return LakeAPI(Reader(parquet=str(parquet))) if parquet else api_for(path)
+
+
+def assert_upload_unavailable(at: AppTest) -> None:
+    """The upload tab of an app reading a Parquet replica: a clear message and nothing to upload with."""
+    assert "Upload returns" in [h.value for h in at.header]
+    assert not at.file_uploader
+    assert not [b for b in at.button if b.key == "load-returns"]
+    notes = [i.value for i in at.info]
+    assert any("not available on this server" in n and "read-only" in n for n in notes), notes
+    assert not any("anonymised mode" in n for n in notes)        # turning it off would not help
 
 
 @pytest.fixture(scope="module")
-def dq_lake(request, tmp_path_factory):
-    """A private copy of the lake with rejected rows for the current year; SENCO_LAKE points at it."""
+def dq_lake(request, tmp_path_factory, lake_kind):
+    """A private copy of the lake with rejected rows for the current year; the app reads it (or,
+    on the "parquet" run, its export)."""
     from etl.load import load_returns
     from lake.api import Filters
 
@@ -92,20 +105,21 @@ def dq_lake(request, tmp_path_factory):
     )
     outcomes = load_returns([(BAD_FILE, bad)], path)
     assert outcomes[0].rejected == 3
-    before = os.environ.get("SENCO_LAKE")
-    use_lake(path)
+    before = served()
+    serve(path, lake_kind)
     yield {"path": path, "year": year, "rejected_urn": urn, "rejected_name": name}
-    use_lake(Path(before) if before else None)
+    use_lake(*before)
 
 
 @pytest.fixture()
-def fresh_lake(dq_lake, tmp_path):
-    """A throw-away copy of the private lake, for tests that load into it."""
+def fresh_lake(dq_lake, tmp_path, lake_kind):
+    """A throw-away copy of the private lake, for tests that load into it; the app reads it."""
     path = tmp_path / "senco.duckdb"
     shutil.copyfile(dq_lake["path"], path)
-    use_lake(path)
+    before = served()
+    serve(path, lake_kind)
     yield path
-    use_lake(dq_lake["path"])
+    use_lake(*before)
 
 
 def run(**params) -> AppTest:
@@ -193,7 +207,7 @@ def test_chase_list_ignores_the_senco_profile_filters(dq_lake):
     assert any("not applied here" in c.value for c in at.caption)
 
 
-def test_rejected_rows_are_the_returns_only(dq_lake, fresh_lake):
+def test_rejected_rows_are_the_returns_only(dq_lake, fresh_lake, lake_kind):
     """Rows rejected from official data files (no academic year) are not listed as a school's rejects."""
     from lake.store import writing
 
@@ -202,6 +216,7 @@ def test_rejected_rows_are_the_returns_only(dq_lake, fresh_lake):
                     "'loaded', '', NULL)")
         con.execute("INSERT INTO rejects VALUES (9999, 'census-file.csv', 5, NULL, 'Census Row School', NULL, "
                     "'{}', 'Number on roll: is not a number')")
+    serve(fresh_lake, lake_kind)                 # a replica sees the load once it is published
     at = run(tab="Rejected rows")
     assert "census-file.csv" not in set(frame_with(at, "File", "Reasons").File)
     history = frame_with(run(tab="Load history"), "File", "Rejected")
@@ -297,16 +312,22 @@ def test_anonymised_rejects_show_labels_and_categories_only(dq_lake):
     assert not [c for c in at.code if c.value.lstrip().startswith("{")]          # no raw values
 
 
-def test_anonymised_upload_is_switched_off(dq_lake):
+def test_anonymised_upload_is_switched_off(dq_lake, lake_kind):
     at = run(tab="Upload returns", anon="true")
+    if lake_kind == "parquet":                   # a replica cannot upload at all, anonymised or not
+        assert_upload_unavailable(at)
+        return
     assert not at.file_uploader
     assert any("switched off in anonymised mode" in i.value for i in at.info)
 
 
 # ------------------------------------------------------------------ upload, in the page
-def test_upload_previews_then_loads_and_the_return_shows_everywhere(dq_lake, fresh_lake):
+def test_upload_previews_then_loads_and_the_return_shows_everywhere(dq_lake, fresh_lake, lake_kind):
     from lake.api import Filters
 
+    if lake_kind == "parquet":                   # a replica has no lake file to load into
+        assert_upload_unavailable(run(tab="Upload returns"))
+        return
     api = api_for(fresh_lake)
     year = dq_lake["year"]
     missing = api.missing_returns(Filters(year=year))
@@ -350,7 +371,10 @@ def test_upload_previews_then_loads_and_the_return_shows_everywhere(dq_lake, fre
     assert "late-return.csv" in set(history.File)
 
 
-def test_uploading_the_same_file_again_changes_nothing(dq_lake, fresh_lake):
+def test_uploading_the_same_file_again_changes_nothing(dq_lake, fresh_lake, lake_kind):
+    if lake_kind == "parquet":
+        assert_upload_unavailable(run(tab="Upload returns"))
+        return
     bad = api_for(fresh_lake)._df("SELECT raw_path FROM loads WHERE file_name = ?", [BAD_FILE]).raw_path.iloc[0]
     data = Path(bad).read_bytes()
     at = run(tab="Upload returns")
@@ -418,7 +442,8 @@ def test_preview_cache_validates_a_file_once(monkeypatch):
     assert len(calls) == 1
 
 
-def test_load_makes_the_return_appear_through_the_read_api(dq_lake, fresh_lake):
+def test_load_makes_the_return_appear_through_the_read_api(dq_lake, fresh_lake, lake_kind):
+    """A load on the loader machine shows through the read API: of the file, or of the export published after it."""
     from lake.api import Filters
     from ui import upload
 
@@ -432,9 +457,10 @@ def test_load_makes_the_return_appear_through_the_read_api(dq_lake, fresh_lake):
     assert [(o.status, o.accepted, o.rejected) for o in outcomes] == [("loaded", 1, 0)]
     table = upload.outcome_table(outcomes)
     assert table.loc[0, "Result"] == "loaded"
-    row = api.school_year(Filters(year=year)).set_index("urn").loc[urn]
+    seen = published_api(fresh_lake, lake_kind)
+    row = seen.school_year(Filters(year=year)).set_index("urn").loc[urn]
     assert bool(row.has_return) and row.senco_hours_per_week == 6
-    assert urn not in set(api.missing_returns(Filters(year=year)).urn.astype(int))
+    assert urn not in set(seen.missing_returns(Filters(year=year)).urn.astype(int))
     # The same bytes again: the loader changes nothing, and the preview says so first.
     again = upload.preview_files([("one.csv", data)], upload.loaded_hashes(api.loads()))
     assert again[0].already_loaded == outcomes[0].load_id

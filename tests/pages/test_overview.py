@@ -1,8 +1,8 @@
-"""Overview page, run headless against the demo lake."""
+"""Overview page, run headless against the demo lake (the file, or its Parquet export)."""
 import subprocess
 import sys
 
-from tests.pages.apptest import ROOT, metric, page_text, run_page
+from tests.pages.apptest import ROOT, metric, page_text, publish, run_page
 
 
 def test_overview_shows_headlines_with_benchmarks_and_change(demo_lake, lake_api):
@@ -52,8 +52,9 @@ def test_anonymised_overview_names_no_school(demo_lake, lake_api):
     assert not [n for n in names if n in text]
 
 
-def test_open_app_sees_a_load_without_restart(demo_lake, tmp_path, monkeypatch):
-    """A load run by the CLI while the page is open shows on the page's next run."""
+def test_open_app_sees_a_load_without_restart(demo_lake, tmp_path, monkeypatch, lake_kind):
+    """A load run by the CLI while the page is open shows on the page's next run; on a replica
+    reading Parquet, once the loader machine has published the loaded lake."""
     import shutil
 
     from lake.api import LakeAPI
@@ -62,6 +63,9 @@ def test_open_app_sees_a_load_without_restart(demo_lake, tmp_path, monkeypatch):
     lake = tmp_path / "senco.duckdb"                 # a private copy: other tests keep the demo as built
     shutil.copyfile(demo_lake, lake)
     monkeypatch.setenv("SENCO_LAKE", str(lake))
+    parquet = publish(lake, lake_kind)
+    if parquet:
+        monkeypatch.setenv("SENCO_PARQUET_LAKE", str(parquet))
     lake_api = LakeAPI(Reader(path=lake))
     at = run_page("overview")
     before = int(metric(at, "Returns received").replace(",", ""))
@@ -74,6 +78,12 @@ def test_open_app_sees_a_load_without_restart(demo_lake, tmp_path, monkeypatch):
     proc = subprocess.run([sys.executable, "-m", "etl", "load", str(f)], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    if parquet:
+        at.run()                                     # not published yet: the replica shows what it had
+        assert int(metric(at, "Returns received").replace(",", "")) == before
+        proc = subprocess.run([sys.executable, "-m", "etl", "export-parquet", str(parquet)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
     at.run()
     assert int(metric(at, "Returns received").replace(",", "")) == before + 1
     _api.clear()
