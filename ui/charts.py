@@ -21,6 +21,7 @@ TEXT = "#0b0c0c"
 GRID = "#e5e6e7"
 AXIS_LINE = "#505a5f"
 ALL_POINTS = 2000          # a box plot shows every school as a dot up to this many
+WEBGL_POINTS = 3000        # a scatter of more schools than this is drawn with WebGL
 
 
 def _luminance(hex_colour: str) -> float:
@@ -105,9 +106,12 @@ def scatter(frame: pd.DataFrame, x: str, y: str, group: str, hover: str, title: 
             hline: float | None = None, hline_label: str = "",
             trend: tuple[float, float] | None = None) -> go.Figure:
     data = []
+    # Past a few thousand schools (a national view), points are drawn with WebGL: as SVG, each
+    # point is a page element and the browser takes seconds to draw and redraw them.
+    kind = "scattergl" if len(frame) > WEBGL_POINTS else "scatter"
     for i, (name, rows) in enumerate(frame.groupby(group, observed=True, dropna=False)):
         data.append({
-            "type": "scatter", "x": rows[x].to_numpy(), "y": rows[y].to_numpy(), "mode": "markers",
+            "type": kind, "x": rows[x].to_numpy(), "y": rows[y].to_numpy(), "mode": "markers",
             "name": str(name), "text": as_text(rows[hover]),
             "marker": {"color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9,
                        "line": {"width": 1, "color": "#ffffff"}},
