@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from etl.columns import COLUMNS, REQUIRED, match_header
 from etl.readers import MAX_HEADER_SCAN, NotAReturn, ParsedFile, read_return_file
 from etl.validate import Factorised, LazyResults, RowResult, Validated, validate_columns
 from lake import config
-from lake.store import RETURN_COLUMNS, RETURN_EXTRA, raw_dir, writing
+from lake.store import RETURN_COLUMNS, RETURN_EXTRA, raw_dir, returns_key_checked_at_end, writing
 
 RETURN_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"}
 
@@ -66,9 +67,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def keep_raw(data: bytes, file_name: str, lake_path: Path) -> Path:
-    """Keep the file exactly as received, addressed by its hash."""
-    digest = sha256(data)
+def keep_raw(data: bytes, file_name: str, lake_path: Path, digest: str | None = None) -> Path:
+    """Keep the file exactly as received, addressed by its hash (`digest`, when already known)."""
+    digest = digest or sha256(data)
     folder = raw_dir(lake_path) / digest[:2] / digest
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / Path(file_name).name
@@ -145,8 +146,6 @@ def _columns_from_rows(parsed: ParsedFile) -> _Columns:
 
 
 _FAST_MIN_BYTES = 64 * 1024        # smaller files take the ordinary reader: it is fast enough there
-# str.strip()'s whitespace, exactly (every character for which str.isspace() is true).
-_WHITESPACE = "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace())
 
 
 def _read_csv_columns(data: bytes, file_name: str) -> _Columns | None:
@@ -182,10 +181,12 @@ def _read_csv_columns(data: bytes, file_name: str) -> _Columns | None:
     delim = _sniff_delimiter("\n".join(head))   # the reader sniffs the first 30 lines of the text
     d = "\\t" if delim == "\t" else "\\" + delim if delim == "|" else delim
     field = f'(?:[^"{d}\\r]*|"(?:[^"]|"")*")'
-    quoted = pc.filter(lines, pc.match_substring(lines, '"'))
-    if len(quoted) and not pc.all(pc.match_substring_regex(quoted, f"^{field}(?:{d}{field})*\\r?$")).as_py():
-        return None                          # a quote the two parsers might read differently
-    if pc.max(pc.utf8_length(lines)).as_py() > csv.field_size_limit():
+    if b'"' in data:                         # (the regex kernel finds a literal far faster than match_substring)
+        quoted = pc.filter(lines, pc.match_substring_regex(lines, '"'))
+        if len(quoted) and not pc.all(pc.match_substring_regex(quoted, f"^{field}(?:{d}{field})*\\r?$")).as_py():
+            return None                      # a quote the two parsers might read differently
+    limit = csv.field_size_limit()           # in characters; a line has at least as many bytes
+    if pc.max(pc.binary_length(lines)).as_py() > limit and pc.max(pc.utf8_length(lines)).as_py() > limit:
         return None
     # Each line is one record from here on: find the header as etl.readers._from_grid does.
     records = [next(csv.reader([ln.rstrip("\r")], delimiter=delim), []) for ln in head]
@@ -212,6 +213,10 @@ def _read_csv_columns(data: bytes, file_name: str) -> _Columns | None:
     line_numbers = np.flatnonzero(nonempty.to_numpy(zero_copy_only=False)) + best_i + 2
     invalid: list = []
     names = [f"c{j}" for j in range(ncols)]
+    # The return's columns are read dictionary-encoded (their distinct values are what
+    # validation works on); other columns are only ever needed as raw values.
+    coded = pa.dictionary(pa.int32(), pa.string())
+    types = {n: coded if j in mapping else pa.string() for j, n in enumerate(names)}
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data)[offset:]),
@@ -219,31 +224,44 @@ def _read_csv_columns(data: bytes, file_name: str) -> _Columns | None:
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
                                              newlines_in_values=False, ignore_empty_lines=True,
                                              invalid_row_handler=lambda row: invalid.append(row) or "skip"),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+            # (check_utf8 off: the whole text was checked above, and cells split at ASCII bytes stay valid)
+            convert_options=pacsv.ConvertOptions(column_types=types, check_utf8=False,
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, ValueError):
         return None
     if invalid or table.num_rows != len(line_numbers):
         return None
-    # Rows whose every cell is blank are skipped, as the reader skips them. Only a line made
-    # of nothing but whitespace, delimiters and quotes can be such a row: check those cell by cell.
-    maybe = pc.match_substring_regex(pc.filter(body_lines, nonempty), f'^[{_WHITESPACE}{d}"]*$')
+    encoded: dict[int, tuple] = {}
+    for j in mapping:
+        column = table.column(j).unify_dictionaries().combine_chunks()     # one dictionary, in first-seen order
+        encoded[j] = (column.indices.to_numpy(zero_copy_only=False), column.dictionary.to_pylist())
+    # Rows whose every cell is blank are skipped, as the reader skips them: narrow the rows
+    # down column by column, the return's columns (blank judged once per distinct value, the
+    # columns with fewest distinct values first) before any other.
+    maybe = np.arange(table.num_rows)
+    for j in [*sorted(mapping, key=lambda j: len(encoded[j][1])), *(j for j in range(ncols) if j not in mapping)]:
+        if not len(maybe):
+            break
+        if j in encoded:
+            codes, uniques = encoded[j]
+            maybe = maybe[np.array([_blank(u) for u in uniques], dtype=bool)[codes[maybe]]]
+        else:
+            cells = table.column(j).take(pa.array(maybe)).to_pylist()
+            maybe = maybe[np.array([_blank(c) for c in cells], dtype=bool)]
     blank = np.zeros(table.num_rows, dtype=bool)
-    for row in np.flatnonzero(maybe.to_numpy(zero_copy_only=False)).tolist():
-        blank[row] = all(_blank(table.column(j)[row].as_py()) for j in range(ncols))
+    blank[maybe] = True
     keep = np.flatnonzero(~blank)
     line_numbers = line_numbers[keep]
-    taken = None if len(keep) == table.num_rows else pa.array(keep)
+    taken = None if len(keep) == table.num_rows else keep
     columns: dict[str, Factorised] = {}
     for j, name in mapping.items():
-        column = table.column(j).combine_chunks()
-        enc = pc.dictionary_encode(column if taken is None else column.take(taken))
-        columns[name] = Factorised(enc.indices.to_numpy(zero_copy_only=False).astype(np.int64),
-                                   enc.dictionary.to_pylist())
+        codes, uniques = encoded[j]
+        columns[name] = Factorised(codes if taken is None else codes[taken], uniques)
 
     def raw_of(i: int) -> dict[str, object]:
         row = int(keep[i]) if taken is not None else i
-        return {headers[j]: table.column(j)[row].as_py() for j in range(ncols)}
+        return {headers[j]: encoded[j][1][encoded[j][0][row]] if j in encoded else table.column(j)[row].as_py()
+                for j in range(ncols)}
 
     out = _Columns(n=len(keep), row_numbers=line_numbers, columns=columns, raw_of=raw_of, ignored_headers=[])
     # The reader on the first rows: same rows, cells and raw values, else fall back to it.
@@ -330,10 +348,17 @@ def _good_arrow(outcome: FileOutcome, load_id: int, validated: Validated):
     for c in COLUMNS:
         col = validated.columns[c.name]
         per_unique = pa.array(col.values, type=types.get(c.kind, pa.string()))
-        arrays.append(per_unique.take(pa.array(col.codes[rows])))
+        codes = col.codes[rows]
+        if c.kind in types:
+            arrays.append(per_unique.take(pa.array(codes)))
+        else:                            # text stays dictionary-encoded: no copy of every row's string
+            blank = per_unique.is_null().to_numpy(zero_copy_only=False)
+            arrays.append(pa.DictionaryArray.from_arrays(       # (a row's null is in its index, not the dictionary)
+                pa.array(codes, mask=blank[codes] if per_unique.null_count else None), per_unique.fill_null("")))
         names.append(c.name)
     n = len(rows)
-    arrays += [pa.array(np.full(n, load_id, dtype=np.int64)), pa.array([outcome.file_name] * n, pa.string()),
+    arrays += [pa.array(np.full(n, load_id, dtype=np.int64)),
+               pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([outcome.file_name])),
                pa.array(validated.row_numbers[rows]), pa.array(validated.conversion_notes(rows), pa.string())]
     names += list(RETURN_EXTRA)
     return pa.table(arrays, names=names)
@@ -348,29 +373,45 @@ def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
                  today: dt.date | None = None) -> list[FileOutcome]:
     """Load a batch of (file name, bytes) in one transaction; returns each file's outcome."""
     lake_path = Path(lake_path or config.lake_path())
+    files = list(files)
     outcomes: list[FileOutcome] = []
-    with writing(lake_path) as con:
-        seen: set[str] = set()
-        for name, data in files:
-            digest = sha256(data)
-            earlier = previous_load(con, digest, "returns")
-            if earlier is not None or digest in seen:
-                before = con.execute("SELECT rejected FROM loads WHERE load_id = ?", [earlier]).fetchall() \
-                    if earlier is not None else []
-                outcomes.append(FileOutcome(file_name=name, status="unchanged", load_id=earlier,
-                                            rejected=before[0][0] if before else 0))
-                continue
-            seen.add(digest)
-            outcome = check_returns(data, name, today=today)
-            raw = keep_raw(data, name, lake_path)
-            load_id = new_load_id(con)
-            outcome.load_id = load_id
-            if outcome.status != "failed":
-                _write_outcome(con, outcome, load_id)
-            record_load(con, load_id, "returns", name, digest, outcome.rows_read, outcome.accepted,
-                        outcome.rejected, outcome.status, outcome.message, str(raw))
-            outcomes.append(outcome)
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        # A lake that does not exist yet holds no earlier load, so the first file is hashed,
+        # read and checked while writing() prepares the build file. (Should another load
+        # create the lake meanwhile, the check for an earlier load below still applies and
+        # this result is then not used.)
+        ahead = helper.submit(_hash_and_check, *files[0], today) if files and not lake_path.exists() else None
+        with writing(lake_path) as con, returns_key_checked_at_end(con):
+            # One thread: each statement here scans one in-memory Arrow table and the commit
+            # writes a few row groups per table, so more threads add CPU time, not speed.
+            con.execute("SET threads = 1")
+            seen: set[str] = set()
+            for i, (name, data) in enumerate(files):
+                checked = ahead.result() if i == 0 and ahead is not None else None
+                digest = checked[0] if checked else sha256(data)
+                earlier = previous_load(con, digest, "returns")
+                if earlier is not None or digest in seen:
+                    before = con.execute("SELECT rejected FROM loads WHERE load_id = ?", [earlier]).fetchall() \
+                        if earlier is not None else []
+                    outcomes.append(FileOutcome(file_name=name, status="unchanged", load_id=earlier,
+                                                rejected=before[0][0] if before else 0))
+                    continue
+                seen.add(digest)
+                outcome = checked[1] if checked else check_returns(data, name, today=today)
+                kept = helper.submit(keep_raw, data, name, lake_path, digest)   # written while DuckDB works
+                load_id = new_load_id(con)
+                outcome.load_id = load_id
+                if outcome.status != "failed":
+                    _write_outcome(con, outcome, load_id)
+                raw = kept.result()
+                record_load(con, load_id, "returns", name, digest, outcome.rows_read, outcome.accepted,
+                            outcome.rejected, outcome.status, outcome.message, str(raw))
+                outcomes.append(outcome)
     return outcomes
+
+
+def _hash_and_check(name: str, data: bytes, today: dt.date | None) -> tuple[str, FileOutcome]:
+    return sha256(data), check_returns(data, name, today=today)
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -8,6 +8,7 @@ A parser may also return a `Noted` value when it had to convert something (for e
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -30,17 +31,27 @@ class Noted:
     note: str
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _text(raw: object) -> str:
+    if type(raw) is str and raw.isascii() and raw.isprintable() and "  " not in raw:
+        return raw.strip()            # its only whitespace is single spaces: nothing to fold
     if raw is None:
         return ""
     if isinstance(raw, float) and math.isnan(raw):
         return ""
     s = str(raw).replace("\u00a0", " ").replace("\ufeff", "").replace("\u200b", "")
-    return re.sub(r"\s+", " ", s).strip()
+    return _SPACES.sub(" ", s).strip()
 
 
 def is_blank(raw: object) -> bool:
     return _text(raw).lower() in NULL_TOKENS
+
+
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
+_URN = re.compile(r"\d{6}")
+_TRAILING_ZEROS = re.compile(r"\.0+$")
 
 
 def _number(raw: object) -> float:
@@ -52,7 +63,7 @@ def _number(raw: object) -> float:
             raise Invalid("is not a number")
         return float(raw)
     s = _text(raw).replace(",", "")
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", s):
+    if not _NUMBER.fullmatch(s):
         raise Invalid(f"'{_text(raw)}' is not a number")
     return float(s)
 
@@ -61,8 +72,8 @@ def parse_urn(raw: object) -> int:
     s = _text(raw)
     if isinstance(raw, float) and raw.is_integer():
         s = str(int(raw))
-    s = re.sub(r"\.0+$", "", s)
-    if not re.fullmatch(r"\d{6}", s):
+    s = _TRAILING_ZEROS.sub("", s)
+    if not _URN.fullmatch(s):
         raise Invalid(f"URN '{_text(raw)}' is not a 6-digit DfE URN (find it on Get Information about Schools)")
     return int(s)
 
@@ -74,10 +85,13 @@ def parse_text(raw: object, max_length: int = 200) -> str:
     return s
 
 
+_YEAR = re.compile(r"(\d{4})\s*(?:/|-|–|to|_|\s)\s*(\d{2}|\d{4})", flags=re.I)
+_YEAR_RUN_TOGETHER = re.compile(r"(\d{4})(\d{2})")
+
+
 def parse_academic_year(raw: object) -> str:
     s = _text(raw)
-    m = re.fullmatch(r"(\d{4})\s*(?:/|-|–|to|_|\s)\s*(\d{2}|\d{4})", s, flags=re.I) or re.fullmatch(
-        r"(\d{4})(\d{2})", s)
+    m = _YEAR.fullmatch(s) or _YEAR_RUN_TOGETHER.fullmatch(s)
     if not m:
         raise Invalid(f"academic year '{s}' should look like 2025/26")
     start, end = int(m.group(1)), m.group(2)
@@ -194,19 +208,25 @@ def _from_serial(serial: float, raw: object) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
+_MIDNIGHT = re.compile(r"[T ]00:00(:00)?(\.0+)?$")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DMY_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
+_WORDY_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:\s+|\s*-\s*)([a-z]+)\.?,?(?:\s+|\s*-\s*)(\d{4}|\d{2})",
+                         flags=re.I)
+_SERIAL_DATE = re.compile(r"\d{5}(\.\d+)?")
+
+
 def _date_from_text(s: str, today: dt.date | None = None) -> dt.date:
-    bad = Invalid(f"'{s}' is not a date we can read (write DD/MM/YYYY, e.g. 01/09/2021)")
-    s2 = re.sub(r"[T ]00:00(:00)?(\.0+)?$", "", s)
+    s2 = _MIDNIGHT.sub("", s)
     try:
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s2):
+        if m := _ISO_DATE.fullmatch(s2):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        if m := re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})", s2):
+        if m := _DMY_DATE.fullmatch(s2):
             year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
             if len(m[3]) == 2 and year > (today or dt.date.today()).year:
                 year -= 100
             return dt.date(year, int(m[2]), int(m[1]))
-        if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?(?:\s+|\s*-\s*)([a-z]+)\.?,?(?:\s+|\s*-\s*)(\d{4}|\d{2})",
-                             s2, flags=re.I):
+        if m := _WORDY_DATE.fullmatch(s2):
             # '1 September 2021', and Excel's own d-mmm-yy display ('01-Sep-21')
             month = _MONTHS.get(m[2][:3].lower())
             if month:
@@ -214,15 +234,23 @@ def _date_from_text(s: str, today: dt.date | None = None) -> dt.date:
                 if len(m[3]) == 2 and year > (today or dt.date.today()).year:
                     year -= 100
                 return dt.date(year, month, int(m[1]))
-        if re.fullmatch(r"\d{5}(\.\d+)?", s2):
+        if _SERIAL_DATE.fullmatch(s2):
             return _from_serial(float(s2), s)
     except ValueError:
-        raise bad from None
-    raise bad
+        raise _unreadable_date(s) from None
+    raise _unreadable_date(s)
 
 
+def _unreadable_date(s: str) -> Invalid:
+    return Invalid(f"'{s}' is not a date we can read (write DD/MM/YYYY, e.g. 01/09/2021)")
+
+
+_NOT_FOLDED = re.compile(r"[^a-z0-9+]")
+
+
+@functools.lru_cache(maxsize=8192)
 def _fold(s: str) -> str:
-    return re.sub(r"[^a-z0-9+]", "", s.lower())
+    return _NOT_FOLDED.sub("", s.lower())
 
 
 _PHASE_SYNONYMS = {
@@ -289,16 +317,25 @@ _ROLE_SYNONYMS = {
 }
 
 
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+_LIST_SEPARATORS = re.compile(r"[;,\n/|]|\band\b(?=\s)")
+_PLAIN_SEPARATORS = re.compile(r"[;,\n/|]")       # the same split for text without 'and'
+_NO_ROLE = frozenset({"none", "no", "nil", "na", "noneother"})
+
+
 def parse_list(raw: object) -> list[str]:
     if isinstance(raw, str):      # a line break in the cell (Alt+Enter) separates items; _text would join them
-        raw = re.sub(r"[\r\n]+", ";", raw)
+        raw = _LINE_BREAKS.sub(";", raw)
     s = _text(raw)
-    parts = [p.strip(" .") for p in re.split(r"[;,\n/|]|\band\b(?=\s)", s) if p.strip(" .")]
     roles: list[str] = []
-    for p in parts:
-        if _fold(p) in {"none", "no", "nil", "na", "noneother"}:
+    for p in (_LIST_SEPARATORS if "and" in s else _PLAIN_SEPARATORS).split(s):
+        p = p.strip(" .")
+        if not p:
             continue
-        role = _ROLE_SYNONYMS.get(_fold(p), p)
+        key = _fold(p)
+        if key in _NO_ROLE:
+            continue
+        role = _ROLE_SYNONYMS.get(key, p)
         if role not in roles:
             roles.append(role)
     return roles

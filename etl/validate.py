@@ -198,18 +198,54 @@ def _plain(column: Column, raw: object) -> tuple[bool, object]:
     return False, None
 
 
+def _plain_many(column: Column, uniques: list):
+    """_plain for many distinct values at once, with Arrow: (values, indices still to parse),
+    values holding each plain value's result; None when the values are not all strings."""
+    if len(uniques) < 64 or not all(type(u) is str for u in uniques):
+        return None
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    try:
+        arr = pa.array(uniques, pa.string())
+    except (pa.ArrowException, UnicodeError):       # e.g. a lone surrogate: left to the parsers
+        return None
+    kind = column.kind
+    # The same patterns as _URN6, _DIGITS and _PLAIN_TEXT; RE2's $ is the end of the text.
+    if kind == "text":
+        plain = pc.and_(pc.match_substring_regex(arr, "^[!-~]+(?: [!-~]+)*$"), pc.less_equal(pc.utf8_length(arr), 200))
+        plain = pc.and_(plain, pc.invert(pc.is_in(pc.utf8_lower(arr), pa.array(sorted(NULL_TOKENS)))))
+        values = pc.if_else(plain, arr, pa.scalar(None, pa.string()))
+    else:
+        plain = pc.match_substring_regex(arr, "^[0-9]{6}$" if kind == "urn" else "^[0-9]{1,15}$")
+        ints = pc.cast(pc.if_else(plain, arr, "0"), pa.int64())
+        if kind == "count":
+            plain = pc.and_(plain, pc.greater_equal(ints, column.minimum or 0))
+            if column.maximum is not None:
+                plain = pc.and_(plain, pc.less_equal(ints, column.maximum))
+        values = pc.if_else(plain, ints, pa.scalar(None, pa.int64()))
+    return values.to_pylist(), np.flatnonzero(~plain.to_numpy(zero_copy_only=False)).tolist()
+
+
 def _check_distinct(column: Column, uniques: list, day_hours: float, today: dt.date):
     """(values, reasons, notes) for each distinct raw value, exactly as validate_row decides."""
-    values, reasons, notes = [], [], []
-    fast = column.kind in ("urn", "text", "count")
-    for raw in uniques:
-        if fast:
-            done, value = _plain(column, raw)
-            if done:
-                values.append(value)
-                reasons.append(None)
-                notes.append(None)
-                continue
+    n = len(uniques)
+    values, reasons, notes = [None] * n, [None] * n, [None] * n
+    todo: list[int] | range = range(n)
+    if column.kind in ("urn", "text", "count"):
+        many = _plain_many(column, uniques)
+        if many is not None:
+            values, todo = many
+        else:
+            todo = []
+            for k, raw in enumerate(uniques):
+                done, value = _plain(column, raw)
+                if done:
+                    values[k] = value
+                else:
+                    todo.append(k)
+    for k in todo:
+        raw = uniques[k]
         value = reason = note = None
         if is_blank(raw):
             if column.required:
@@ -225,9 +261,7 @@ def _check_distinct(column: Column, uniques: list, day_hours: float, today: dt.d
                     value = value.value
                 if column.kind == "text" and not value and column.required:
                     reason = f"{column.label} is missing"
-        values.append(value)
-        reasons.append(reason)
-        notes.append(note)
+        values[k], reasons[k], notes[k] = value, reason, note
     return values, reasons, notes
 
 
@@ -287,15 +321,19 @@ class Validated:
         """The given rows' notes joined with '; ' (None when none), as the loader stores them."""
         import numpy as np
         out = np.full(len(rows), None, dtype=object)
+        filled = np.zeros(len(rows), dtype=bool)
         for col in self.columns.values():
-            if all(n is None for n in col.notes):
+            noted = np.array([n is not None for n in col.notes], dtype=bool)
+            if not noted.any():
                 continue
-            notes = _objects(col.notes)[col.codes[rows]]
-            has = notes != None                                    # noqa: E711 (elementwise)
-            first = has & (out == None)                             # noqa: E711
-            out[first] = notes[first]
-            more = has & ~first
-            out[more] = out[more] + "; " + notes[more]
+            codes = col.codes[rows]
+            at = np.flatnonzero(noted[codes])                      # the rows with a note here
+            notes = _objects(col.notes)[codes[at]]
+            first = ~filled[at]
+            out[at[first]] = notes[first]
+            more = at[~first]
+            out[more] = out[more] + "; " + notes[~first]
+            filled[at] = True
         return out
 
 
