@@ -2,7 +2,9 @@
 formats, Ofsted outcomes and the benchmarks file, as an LA analyst would see them."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -148,6 +150,29 @@ def test_census_adds_minimal_schools_without_overwriting_the_register(lake):
     assert gough["la_name"] == "North Lincolnshire"
     indep = school(lake, 134315)
     assert is_null(indep["phase"]) and indep["type_group"] == "Independent schools"
+
+
+def test_every_la_in_the_bundled_england_census_gets_a_name_and_region(lake):
+    """England's January 2019 census, loaded as the national benchmark loads it: every school's
+    LA has a name (the LA selector) and a region it shares with other LAs (the region comparison)."""
+    census = ROOT / "data" / "open" / "census_2019_england.csv"
+    rows = csv.DictReader(io.StringIO(census.read_text(encoding="utf-8-sig")))
+    codes = {int(r["LA"]) for r in rows if r["LA"].strip().isdigit()}
+    assert len(codes) > 150
+    out = load_official("census", census.name, census.read_bytes(), lake)
+    assert out.status == "loaded", out.report_lines()
+    unnamed = query(lake, "SELECT la_code, count(*) FROM schools WHERE la_name IS NULL OR region IS NULL "
+                          "GROUP BY 1 ORDER BY 1")
+    assert unnamed == [], f"(LA code, schools) without an LA name or region: {unnamed}"
+    las = query(lake, "SELECT la_code, count(DISTINCT la_name), count(DISTINCT region), any_value(la_name), "
+                      "any_value(region) FROM schools GROUP BY 1")
+    assert {code for code, *_ in las} == codes
+    assert all(names == 1 and regions == 1 for _, names, regions, _, _ in las)
+    names = [name for _, _, _, name, _ in las]
+    assert len(set(names)) == len(names), "two LAs in one census share a name"
+    regions = [region for *_, region in las]
+    alone = sorted({r for r in regions if regions.count(r) == 1})
+    assert alone == [], f"regions with a single LA, compared with nothing but itself: {alone}"
 
 
 def test_census_year_from_file_name():

@@ -1,12 +1,18 @@
 """The lake file: atomic swaps, readers that follow them, loads that die part-way."""
+import hashlib
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import threading
+import time
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from lake.store import LakeMissing, Reader, writing
+from lake.store import LakeMissing, Reader, raw_dir, writing
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -87,3 +93,130 @@ def test_concurrent_writers_are_serialised_and_none_is_lost(tmp_path):
 def test_missing_lake_says_how_to_build_one(tmp_path):
     with pytest.raises(LakeMissing, match="python -m etl demo"):
         Reader(path=tmp_path / "none.duckdb").version()
+
+
+# ------------------------------------------------------------------ a loader killed mid-way through a large load
+def national_returns(path: Path, years: tuple[str, ...] = ("2023/24", "2024/25", "2025/26")) -> int:
+    """Three years of SENCO returns from every state-funded school in England, typed the way people
+    type them with the usual few mistakes (the national benchmark's seeded generator), as one CSV.
+    Returns the number of data rows written."""
+    from bench import national
+    schools, _ = national.read_census()
+    names = national.school_names(schools)
+    sim = national.simulate(schools, years)
+    frame = pd.concat([national.return_rows(schools, names, sim, y) for y in years], ignore_index=True)
+    frame.to_csv(path, index=False)
+    return len(frame)
+
+
+def file_sha256(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def lake_answers(api) -> dict:
+    """What the dashboard would show from this lake: every table, the current year's schools
+    and the headline figures the Overview opens with."""
+    from lake.api import Filters
+    tables = api._df("SELECT table_name FROM information_schema.tables WHERE table_catalog = 'lake' "
+                     "ORDER BY 1").table_name.tolist()
+    assert {"loads", "returns", "returns_history", "rejects", "schools"} <= set(tables)
+    out = {t: api._df(f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
+    year = api.current_year()
+    out["years"] = api.years()
+    out["school_year"] = api.school_year(Filters(year=year))
+    out["headlines"] = {m: api.measure_value(m, Filters(year=year))
+                        for m in ("schools_in_scope", "returns_received", "median_senco_hours")}
+    return out
+
+
+def assert_same_answers(got: dict, expected: dict) -> None:
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(got[key], value, obj=key)
+        else:
+            assert got[key] == value, key
+
+
+def assert_loads_balance(reader: Reader) -> None:
+    loads = reader.df("SELECT load_id, rows_read, accepted, rejected, status FROM loads")
+    assert len(loads)
+    for row in loads.itertuples():
+        assert row.rows_read == row.accepted + row.rejected, row
+        if row.status != "failed":
+            kept = reader.scalar("SELECT count(*) FROM rejects WHERE load_id = ?", [row.load_id])
+            assert kept == row.rejected, f"load {row.load_id}: {row.rejected} rejected but {kept} kept in rejects"
+
+
+def kill_while_writing(lake: Path, returns: Path, env: dict) -> Path | None:
+    """Run `python -m etl load` and SIGKILL it once its build file has grown past the lake's
+    size, that is while it writes the new rows into its private copy, before the swap. Returns
+    that build file, or None when the load finished before it was seen writing."""
+    lake_size = lake.stat().st_size
+    loader = subprocess.Popen([sys.executable, "-m", "etl", "load", str(returns)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    written = None
+    deadline = time.monotonic() + 120
+    try:
+        while written is None and loader.poll() is None and time.monotonic() < deadline:
+            for build in lake.parent.glob(f"{lake.name}.building-{loader.pid}.*"):
+                try:
+                    if build.stat().st_size > lake_size:
+                        written = build
+                        os.kill(loader.pid, signal.SIGKILL)
+                        break
+                except FileNotFoundError:
+                    pass
+            time.sleep(0.001)
+    finally:
+        if loader.poll() is None and written is None:
+            loader.kill()
+        stderr = loader.communicate(timeout=60)[1].decode(errors="replace")
+    if written is None:
+        assert loader.returncode in (0, 1), f"the load failed (exit {loader.returncode}): {stderr[-2000:]}"
+        return None
+    assert loader.returncode == -signal.SIGKILL, stderr[-2000:]
+    return written
+
+
+@pytest.mark.slow
+def test_loader_killed_during_a_large_load_leaves_the_lake_as_it_was(demo_lake, tmp_path):
+    from lake.api import LakeAPI
+
+    lake = tmp_path / demo_lake.name
+    returns = tmp_path / "senco_returns_england_SYNTHETIC.csv"
+    rows = national_returns(returns)
+    assert rows > 50_000
+    env = {**os.environ, "SENCO_LAKE": str(lake)}
+    for _ in range(3):          # a load that outruns the watcher on a busy machine is run again
+        shutil.copyfile(demo_lake, tmp_path / "copy.duckdb")
+        os.replace(tmp_path / "copy.duckdb", lake)
+        shutil.rmtree(raw_dir(lake), ignore_errors=True)
+        before_sha = file_sha256(lake)
+        open_session = LakeAPI(Reader(path=lake))   # a dashboard that has the lake open throughout
+        before = lake_answers(open_session)
+        if kill_while_writing(lake, returns, env):
+            break
+    else:
+        pytest.fail("the loader finished three times before it was seen writing its build file")
+
+    assert file_sha256(lake) == before_sha
+    assert_same_answers(lake_answers(open_session), before)
+    assert_same_answers(lake_answers(LakeAPI(Reader(path=lake))), before)
+    assert_loads_balance(Reader(path=lake))
+
+    rerun = subprocess.run([sys.executable, "-m", "etl", "load", str(returns)], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    after = Reader(path=lake)
+    loads = after.df("SELECT load_id, rows_read, accepted, rejected, status FROM loads WHERE file_name = ?",
+                     [returns.name])
+    assert len(loads) == 1, loads                   # the killed load left no trace in the load history
+    load = loads.iloc[0]
+    assert load.status == "loaded" and load.rows_read == rows, rerun.stdout[-2000:] + rerun.stderr
+    assert rerun.returncode == (0 if load.rejected == 0 else 1), rerun.stdout[-2000:] + rerun.stderr
+    assert (f"total: 1 files, {rows} rows read, {load.accepted} accepted, {load.rejected} rejected"
+            in rerun.stdout)
+    assert after.scalar("SELECT count(*) FROM returns WHERE load_id = ?", [int(load.load_id)]) == load.accepted
+    assert_loads_balance(after)
+    assert open_session.reader.scalar("SELECT count(*) FROM loads WHERE file_name = ?", [returns.name]) == 1
+    assert not list(tmp_path.glob("*.building-*"))  # the next load cleared what the killed one left
