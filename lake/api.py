@@ -133,20 +133,60 @@ def _what(row) -> str:
 _FLAG_COLUMNS = ("flag_not_qualified_teacher", "flag_qualification_overdue", "flag_no_sen_report", "flag_shared_head")
 
 
-@dataclass
 class _Cache:
-    version: tuple | None = None
-    items: OrderedDict = field(default_factory=OrderedDict)
+    """Answers per lake version: the newest few versions, each an LRU of answers.
+
+    More than one version is kept because sessions drawing when a load lands still read the
+    version they started on (`LakeAPI.snapshot`) while newer sessions read the new one."""
+    VERSIONS = 2
+
+    def __init__(self, size: int):
+        self.size = size
+        self.lock = threading.Lock()
+        self.by_version: dict = {}
+        self.first_seen: dict = {}          # version -> when first asked for: later is newer
+
+    def _age(self, version: tuple) -> int:
+        return self.first_seen.setdefault(version, len(self.first_seen))
+
+    def get(self, version: tuple, key: tuple):
+        with self.lock:
+            self._age(version)
+            items = self.by_version.get(version)
+            if items is None or key not in items:
+                return _MISS
+            items.move_to_end(key)
+            return items[key]
+
+    def put(self, version: tuple, key: tuple, value) -> None:
+        with self.lock:
+            items = self.by_version.get(version)
+            if items is None:
+                kept = sorted(self.by_version, key=self._age)
+                if len(kept) >= self.VERSIONS and self._age(version) < self._age(kept[0]):
+                    return                  # a draw still on an old version: answer it, keep nothing
+                items = self.by_version[version] = OrderedDict()
+                for old in kept[:max(0, len(kept) + 1 - self.VERSIONS)]:
+                    del self.by_version[old]
+            items[key] = value
+            while len(items) > self.size:
+                items.popitem(last=False)
+
+
+_MISS = object()
 
 
 class LakeAPI:
     """Read-only questions the pages ask of the lake."""
 
-    def __init__(self, reader: Reader | None = None, cache_size: int = 64):
+    def __init__(self, reader: Reader | None = None, cache_size: int = 64, _cache: _Cache | None = None):
         self.reader = reader or Reader()
-        self._cache = _Cache()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
+        self._cache = _cache or _Cache(cache_size)
+
+    def snapshot(self) -> "LakeAPI":
+        """The same questions, all answered from the lake as it is now (one page draw), sharing
+        this API's cache. A load landing during the draw shows on the next draw, never half-way."""
+        return LakeAPI(self.reader.snapshot(), _cache=self._cache)
 
     # ---------------------------------------------------------------- plumbing
     def version(self) -> tuple:
@@ -154,22 +194,13 @@ class LakeAPI:
 
     def _cached(self, key: tuple, compute):
         version = self.reader.version()
-        with self._lock:
-            if self._cache.version != version:
-                self._cache = _Cache(version=version)
-            if key in self._cache.items:
-                self._cache.items.move_to_end(key)
-                hit = self._cache.items[key]
-                # A shallow copy is enough: pandas 3 copies on write, so a caller changing its
-                # frame never changes the cached one (and a deep copy of a national frame is not free).
-                return hit.copy(deep=False) if isinstance(hit, pd.DataFrame) else hit
-        value = compute()
-        with self._lock:
-            if self._cache.version == version:
-                self._cache.items[key] = value
-                while len(self._cache.items) > self._cache_size:
-                    self._cache.items.popitem(last=False)
-        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
+        hit = self._cache.get(version, key)
+        if hit is _MISS:
+            hit = compute()
+            self._cache.put(version, key, hit)
+        # A shallow copy is enough: pandas 3 copies on write, so a caller changing its frame
+        # never changes the cached one (and a deep copy of a national frame is not free).
+        return hit.copy(deep=False) if isinstance(hit, pd.DataFrame) else hit
 
     def derived(self, fn, filters: Filters, *args, returned: bool = False, via=None):
         """`fn(frame, *args)` over the filters' school-year frame, cached per lake version like

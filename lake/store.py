@@ -300,16 +300,34 @@ class Reader:
             con.execute("USE lake")
         return con
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
+    def _current(self) -> tuple[duckdb.DuckDBPyConnection, tuple]:
+        """The connection to the lake as it is now, opening the new file if a load swapped one in."""
         version = self.version()
         with self._lock:
             if self._con is None or version != self._version:
-                self._con = self._open(version)
-                self._version = version
-            cur = self._con.cursor()
+                for _ in range(5):
+                    con = self._open(version)
+                    opened = self.version()
+                    if opened == version:        # no swap between looking and opening
+                        break
+                    con.close()
+                    version = opened
+                self._con, self._version = con, version
+            return self._con, self._version
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        con, _ = self._current()
+        with self._lock:
+            cur = con.cursor()
         if not self.parquet:
             cur.execute("USE lake")      # each cursor starts in the in-memory database
         return cur
+
+    def snapshot(self) -> "Snapshot":
+        """This lake as it is now, for the whole of one page draw: a load that swaps in a new
+        file during the draw is seen by the next draw, so one page never mixes the two."""
+        con, version = self._current()
+        return Snapshot(self, con, version)
 
     def df(self, sql: str, params: list | tuple | dict | None = None) -> pd.DataFrame:
         cur = self.cursor()
@@ -325,6 +343,32 @@ class Reader:
             return rows[0][0] if rows else None
         finally:
             cur.close()
+
+
+class Snapshot(Reader):
+    """A Reader fixed on one version of the lake (see `Reader.snapshot`).
+
+    It keeps the connection to the file it was taken from; on a DuckDB lake that file stays
+    readable after a load renames a new one over its path, until the snapshot is dropped.
+    (A Parquet lake re-exported in place cannot be held this way: its files are replaced.)"""
+
+    def __init__(self, reader: Reader, con: duckdb.DuckDBPyConnection, version: tuple):
+        self.parquet, self.path = reader.parquet, reader.path
+        self._lock = threading.Lock()
+        self._con, self._version = con, version
+
+    def version(self) -> tuple:
+        return self._version
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            cur = self._con.cursor()
+        if not self.parquet:
+            cur.execute("USE lake")
+        return cur
+
+    def snapshot(self) -> "Snapshot":
+        return self
 
 
 def _sql_literal(text: str) -> str:

@@ -54,9 +54,9 @@ def _note_invalid(key: str, allowed: list[str]) -> None:
 
 def view(show_filters: bool = True) -> View:
     """Draw the sidebar filters (bound to the URL) and return the user's view."""
-    a = api()
     try:
-        a.version()
+        # One version of the lake for the whole draw: a load landing half-way shows on the next.
+        a = api().snapshot()
     except LakeMissing as exc:
         st.error(str(exc))
         st.stop()

@@ -49,3 +49,43 @@ def test_sessions_querying_during_a_load_see_old_or_new_never_half(tmp_path):
     assert not errors, errors[:3]
     assert seen <= {(before, 2), (before + 2000, 3)}, seen          # old state or new state, nothing between
     assert (before + 2000, 3) in seen
+
+
+def test_a_page_draw_answers_every_question_from_the_lake_it_started_on(tmp_path):
+    """A page asks many questions while it draws; a load landing half-way must not give the
+    first half of the page the old lake and the rest the new one."""
+    from lake.store import writing
+    lake = build(tmp_path / "senco.duckdb")
+    shared = LakeAPI(Reader(path=lake))
+    f = Filters(year="2025/26")
+    draw = shared.snapshot()                                    # a page starts drawing
+    before = int(draw.school_year(f).has_return.sum())
+    slt_before = draw.measure_value("slt_rate", f)
+    with writing(lake) as con:                                   # a load lands mid-draw
+        con.execute("DELETE FROM returns WHERE academic_year = '2025/26' AND urn = 100001")
+    assert draw.measure_value("returns_received", f)[0] == before          # the rest of the page: same lake
+    assert draw.measure_value("slt_rate", f) == slt_before
+    assert draw.reader.scalar("SELECT count(*) FROM returns WHERE academic_year = '2025/26'") == before
+    nxt = shared.snapshot()                                     # the next draw sees the load
+    assert int(nxt.school_year(f).has_return.sum()) == before - 1
+    assert nxt.measure_value("returns_received", f)[0] == before - 1
+    # the old draw, still open, keeps its answers; both versions are served side by side
+    assert int(draw.school_year(f).has_return.sum()) == before
+    assert int(shared.school_year(f).has_return.sum()) == before - 1
+
+
+def test_an_old_draw_never_pushes_the_newest_answers_out_of_the_cache(tmp_path):
+    from lake.store import writing
+    lake = build(tmp_path / "senco.duckdb")
+    shared = LakeAPI(Reader(path=lake))
+    f = Filters(year="2025/26")
+    oldest = shared.snapshot()
+    oldest.school_year(f)
+    for urn in (100001, 100002):                                 # two loads land
+        with writing(lake) as con:
+            con.execute("DELETE FROM returns WHERE academic_year = '2025/26' AND urn = ?", [urn])
+        shared.snapshot().school_year(f)
+    newest = shared.version()
+    oldest.school_year(Filters(year="2025/26", phase=("primary",)))   # a slow old draw finishes late
+    assert newest in shared._cache.by_version and oldest.version() not in shared._cache.by_version
+    assert len(shared._cache.by_version) <= 2
