@@ -10,84 +10,58 @@ PAGE_TITLES = {"overview": "Overview", "senco_time": "SENCO time", "leadership":
 # What the figures mean and what was done about them. Kept here so a regenerated report keeps it;
 # the numbers in the tables above it come from the run.
 NOTES = """\
-## Before and after, what was changed, what remains
+## What was changed, and what remains
 
-Measured on this machine on 23 November 2026: the code before this work (the files changed
-here, as they were before) against the code after, on the same 120,000-row file and the same
-national lake (medians; the ETL rows with the machine idle, the page rows with it busy, load
-average ~5, before and after interleaved, so only the comparison between them means anything):
+Pages, national scale, warm, on this machine (medians, times the empty-page floor):
 
-| | before | after |
-|---|---|---|
-| `load_returns`, 120,000 rows | 9.9 s (61x `read_csv`) | 1.25 s (7.8x) |
-| of which reading the CSV | 2.1 s | 0.25 s |
-| of which checking the rows | 6.5 s | 0.13 s |
-| of which writing the accepted rows and committing | 1.8 s | 0.7 s |
-| Overview, national, warm (busy machine) | 0.55-0.63 s | 0.21-0.28 s |
-| Overview, national, cold (busy machine) | 1.0-1.6 s | 0.7-1.2 s |
-| Leadership & support, national, warm (busy machine) | 1.4-1.8 s | 1.2-1.8 s |
+| page | first measured | after caching headline figures and building downloads on click | now |
+|---|---|---|---|
+| SENCO time | 75x | ~6-9x | see the table above |
+| Ofsted & outcomes | 87x | ~6-9x | |
+| Leadership & support | 15x | ~9x | |
+| Returns & data quality | 7x | ~1.5x | |
 
-Changes:
+What brought every page under 3x:
 
-1. **Checking column by column** (`etl/validate.py` `validate_columns`, used by
-   `etl.load.check_returns`): each distinct raw value of a column is parsed once by the same
-   parsers (plain URNs, names and counts are taken as they are: the parsers would return them
-   unchanged), values are mapped back to rows with numpy, the cross-field checks and duplicates
-   are found on arrays (the row check itself is re-run only on candidate rows), and a row's
-   `RowResult` is made only when asked for (`LazyResults`; `FileOutcome.rejects` makes only the
-   rejected ones). `tests/etl/test_validate_columns.py` shows every row's number, raw values,
-   record, reasons and notes, and what reaches the lake, are identical to `validate_row` +
-   `flag_duplicates` on every fixture and corpus file and on generated awkward files.
-2. **Reading a CSV straight into columns** (`etl/load.py` `_read_csv_columns`): a UTF-8 CSV is
-   read by pyarrow's CSV reader into dictionary-encoded columns, after checks that it reads exactly
-   as the csv module reads it (no quoted line break or stray quote, no lone CR, every row as wide as
-   the header, no over-long cell; the delimiter, header and ignored columns are found by the
-   reader's own code and the first 50 rows are also read by `read_return_file` and must agree).
-   Workbooks, forms, other encodings, odd quoting and files under 64 KB go through
-   `etl/readers.py` as before.
-3. **Accepted rows handed to DuckDB as an Arrow table** (`etl/load.py` `_good_arrow`) built from
-   the distinct values, instead of a frame of Python objects.
-4. **Read API** (`lake/api.py`): `measure_value` and `benchmark` results are cached per lake
-   version (each headline card re-filtered and re-aggregated the whole frame), and cached frames
-   are handed out as shallow copies (pandas 3 copies on write, so a caller still cannot change the
-   cached frame). The Overview's 18 headline cards each filtered and aggregated the whole
-   national frame twice per run; now a warm run reuses the results (table above). Pages whose time
-   goes elsewhere (Leadership) did not change. `school_year`'s SQL takes ~20 ms at national scale; turning its 58 columns of
-   22,000 rows into pandas takes ~0.2 s, once per year, per filter and lake version.
-5. **LA selector** (`ui/context.py`): Streamlit's own URL binding wrote the selector's label into
-   the link (`?la=North+Lincolnshire+(813)`) and silently dropped `?la=813`, the form the app's
-   share links use, so a shared link with an LA did not reopen that LA. The selector is now bound
-   by hand with codes (old label links still work), keeps its value across pages, and is shown
-   only when the lake holds more than one LA. The "one LA" column above depends on it. The
-   "Link to this view" address is now the page's own address as the browser shows it: it named
-   the page twice (`/senco-time/senco-time`, a dead link) and sent the default page to
-   `/overview` rather than to the app's root, where it lives.
-   `LakeAPI.comparison_by_area(measure_id, filters)` gives a measure for the selected LA(s), their
-   region(s) and England, like for like.
+1. **Headline figures** (`measure_value`, `benchmark`) are cached per lake version; each of the
+   Overview's 18 cards used to filter and aggregate the whole national frame twice a run.
+2. **Downloads are built when their button is clicked** (`st.download_button` takes a callable);
+   building every table's XLSX on every run cost ~2.5 s for an 18,000-row table.
+3. **Charts from plain dicts** (`ui/charts.py`): a Plotly template plus `update_layout` calls cost
+   ~30 ms a figure; one layout dict and no template cost ~3 ms. Pages with 6-9 charts spent most
+   of their time there, at LA scale too.
+4. **Cuts cached with the lake** (`LakeAPI.derived`): pages ask the read API for each cut, table
+   and distribution (pure functions in `lake/analysis.py`), so a warm run does no pandas work over
+   the national frame; only the columns a chart needs are kept.
+5. **What the browser draws**: past 3,000 schools the SENCO time scatter is drawn with WebGL, and
+   past 2,000 a box plot shows its outliers rather than every school. A shared link to SENCO time
+   on the national lake reached its chart in ~14 s; now about what it takes at LA scale.
+
+The loader (`load_returns`, 120,000 rows): 9.9 s (61x `read_csv`) at first; 1.25 s (7.8x) after
+checking column by column, reading UTF-8 CSV straight into Arrow columns and handing DuckDB an
+Arrow table; now (table above) after checking plain URNs, counts and names in bulk, compiling
+parsers once, keeping text dictionary-encoded into DuckDB, hashing once and keeping the raw
+file in a helper thread, running DuckDB on one thread, half-size row groups (a large load is
+written straight to the file at commit), no per-step fsync inside the private build file (one
+fsync before the rename stays) and building the `returns` key once when the table starts empty.
+Loaded tables are identical, table by table, to those of the earlier code.
 
 What remains:
 
-* **ETL ratio (~8x against 3x).** DuckDB itself needs 3.5-4x its bare `read_csv` time just to
-  store the same file in a table and checkpoint it (the "no checks" row). The rest of the load's
-  time is DuckDB inserting into two tables (one with a primary key) and checkpointing (~0.7 s),
-  reading (~0.25 s), checking (~0.13 s), and the atomic file swap; 3x would leave no time to check
-  or store anything.
-* **At national scale most of a page's time is `ui/tables.py`.** Every table's CSV and
-  XLSX download is built on every run (`downloads` -> `ui/export.xlsx_bytes`, openpyxl, about 2.5 s
-  for an 18,000-row table). `st.download_button` accepts a callable that is run only when the
-  button is clicked; the "deferred downloads" column is the same pages with that one change
-  (patched in the benchmark only). With it, Returns & data quality passes (~1.5x) and SENCO
-  time and Ofsted drop from ~75-90x to ~6-9x, which is what they take at LA scale.
-* **What is left is not about scale**: SENCO time, Leadership and Ofsted take 5-9x the floor at LA
-  scale too. Each Plotly figure costs ~20-50 ms to build (`ui/charts.base_layout` validating the
-  layout and template) and these pages draw 6-9 figures and 6-10 tables; at national scale they
-  also send every school's point and row to the browser. Fewer or cached figures, and aggregated
-  or capped national views, would be the next step (pages/ and ui/, not changed here).
-* **In the browser** a shared link reaches its chart after ~4 s even at LA scale: Streamlit's
-  frontend starting (~1.5 s) and loading Plotly's bundle in a fresh browser profile (~2.5 s); the
-  script itself reaches the chart in ~0.1 s. At national scale the page's eager downloads and
-  sending and drawing a 14,000-point scatter add another 6-10 s.
-* Cold runs pay for `school_year` twice (this year and last year's comparison).
+* **ETL ratio (~4-4.5x against 3x).** DuckDB alone needs ~4x its bare `read_csv` just to store
+  the same file in a table and checkpoint it (the "no checks" row): the loader is now
+  about as fast as DuckDB's own load with no checks. Of its ~0.7 s, DuckDB's inserts, commit and
+  checkpoint are ~0.4 s; 3x would need dropping the history copy of each accepted return and the
+  primary key on `returns` (measured: that saves ~0.23 s of CPU), or the checkpoint the atomic
+  swap depends on. Those guarantees are kept.
+* **Cold runs** (first view after a load, per filter) take 5-15x: `school_year`'s SQL is ~20 ms at
+  national scale but turning its columns into pandas for 22,000 schools takes ~0.2 s, and the
+  first run pays for last year's frame too (change since last year).
+* **In the browser** a shared link reaches its chart after ~4-5 s even at LA scale: Streamlit's
+  frontend starting and loading Plotly's bundle in a fresh browser profile; the script itself
+  reaches the chart in ~0.1 s.
+* Leadership & support is the closest to the target (~2.8-3x): it draws 9 charts, 10 tables
+  and 20 headline cards, and at that count Streamlit's own cost per element dominates.
 """
 
 
