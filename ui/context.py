@@ -52,8 +52,24 @@ def _note_invalid(key: str, allowed: list[str]) -> None:
             md_escape(f"'{key}': {', '.join(repr(b[:40]) for b in bad[:3])} not recognised"))
 
 
+def _through_app() -> None:
+    """Make sure the page runs inside app.py (its navigation, page settings and sign-in).
+
+    Streamlit starts a server assuming a `pages/` folder means its older multipage mode, and
+    leaves that mode only when app.py calls st.navigation. If the first visitor after a start
+    opens a link to any page but the default one, that older mode runs the page file on its own,
+    without app.py, and stays on for every later session: a navigation of file names, and no
+    sign-in. So a page that finds itself run that way switches the mode off and reruns, which
+    runs app.py with the same address and query."""
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def view(show_filters: bool = True) -> View:
     """Draw the sidebar filters (bound to the URL) and return the user's view."""
+    _through_app()
     try:
         # One version of the lake for the whole draw: a load landing half-way shows on the next.
         a = api().snapshot()

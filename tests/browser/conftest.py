@@ -176,6 +176,9 @@ def app_url(app_lake, browser) -> str:
             first.wait_for_timeout(500)
             FIRST_VISIT["dialogs"] = first.locator("[role='dialog']").all_inner_texts()
             FIRST_VISIT["title"] = first.locator("h1").first.inner_text()
+            FIRST_VISIT["nav"] = first.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+            FIRST_VISIT["phase"] = selected_options(first, "Phase")
+            FIRST_VISIT["tab_title"] = first.title()
         finally:
             ctx.close()
         yield url

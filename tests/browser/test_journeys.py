@@ -78,6 +78,19 @@ def test_first_visitor_after_start_opens_a_shared_link_cleanly(app_url):
     assert FIRST_VISIT["dialogs"] == [], (
         f"opening {FIRST_VISIT['path']} as the first session after the server started showed "
         f"{FIRST_VISIT['dialogs']} over the page (the page itself was drawn)")
+    # The page ran inside app.py: its navigation (page titles, not file names), its page
+    # settings and its sign-in, with the link's filter kept.
+    nav = [" ".join(t.split()) for t in FIRST_VISIT["nav"]]
+    assert any(t.endswith("SENCO time") for t in nav) and any(t.endswith("Leadership & support") for t in nav), nav
+    assert not any(t in ("app", "senco time", "data quality") for t in nav), nav
+    assert FIRST_VISIT["phase"] == ["primary"]
+
+
+def test_sessions_after_the_first_visitor_get_the_app_navigation(app_url, page):
+    open_page(page, f"{app_url}/leadership")
+    nav = [" ".join(t.split()) for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
+    assert [t.split(" ", 1)[-1] for t in nav] == ["Overview", "SENCO time", "Leadership & support",
+                                                  "Ofsted & outcomes", "Schools", "Returns & data quality", "About"]
 
 
 def test_shared_link_reopens_year_and_phase(app_url, browser, lake_facts):
