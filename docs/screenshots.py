@@ -93,7 +93,7 @@ def wait_ready(page) -> None:
                            timeout=WAIT_MS)
     page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=WAIT_MS)
     page.wait_for_function(
-        "() => !document.querySelector(\"[data-stale='true']\") && [...document.querySelectorAll("
+        "() => !document.querySelector(\"[data-stale='true'], [data-testid='stSkeleton']\") && [...document.querySelectorAll("
         "\"[data-testid='stPlotlyChart']\")].every(c => c.querySelector('.main-svg'))", timeout=WAIT_MS)
 
 
@@ -116,6 +116,7 @@ def shoot(url: str, out: Path, pages: dict[str, str]) -> list[Path]:
                     ...[...document.querySelectorAll("[data-testid='stMain'], [data-testid='stAppViewContainer'],"
                         + " [data-testid='stMainBlockContainer']")].map(e => e.scrollHeight))""")
                 page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(MAX_HEIGHT, int(height) + 40))})
+                page.wait_for_timeout(1000)    # the resized window redraws: elements show a skeleton meanwhile
                 wait_ready(page)
                 page.wait_for_timeout(500)     # let Plotly finish resizing to the new window
                 target = out / f"{name}.png"
