@@ -8,7 +8,7 @@ from lake.api import SIZE_BANDS
 from lake.measures import MEASURE_BY_ID, MEASURES
 from ui import charts
 from ui.context import _note_invalid, view
-from ui.layout import empty_state, measure_cards, page_header, scope_line
+from ui.layout import empty_state, measure_cards, page_header, scope_line, update_share_link
 from ui.tables import table
 
 CUTS = {"Phase": "phase", "Size band": "size_band"}
@@ -24,19 +24,10 @@ def sheet_safe(title: str) -> str:
 
 v = view()
 _note_invalid("cut", list(CUTS))                # before the widget drops an unknown value from the URL
-head = st.empty()       # the page header's slot: drawn at once, redrawn last with the widgets' values
-
-
-def header(cut: str | None = None) -> None:
-    """The page header, redrawn last into its slot so the share link carries the widgets' real values."""
-    with head.container():
-        page_header("Leadership & support",
-                    "Whether SENCOs sit on the senior leadership team, have admin support and a deputy, hold the "
-                    "mandatory qualification and are shared with other schools, by phase or size, against "
-                    "national figures.", v, "leadership", {"cut": cut if cut and cut != "Phase" else None})
-
-
-header()                # now, so the page keeps its title even if something below fails
+page_header("Leadership & support",
+            "Whether SENCOs sit on the senior leadership team, have admin support and a deputy, hold the "
+            "mandatory qualification and are shared with other schools, by phase or size, against "
+            "national figures.", v, "leadership")
 
 
 frame = v.api.school_year(v.filters)
@@ -149,4 +140,4 @@ table(flagged, "Schools raising a statutory flag", "lead-flagged", v,
       "the flag; Not known = the return left the answer blank. Each flag is defined beside its chart above and in "
       "the help of its headline figure.")
 
-header(cut)
+update_share_link({"cut": cut if cut != "Phase" else None})   # with the page's own choice

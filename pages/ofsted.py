@@ -8,7 +8,7 @@ from lake.api import ROLE_PROFILES, SLT_PROFILES, TIME_BANDS
 from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
 from ui import charts
 from ui.context import _note_invalid, view
-from ui.layout import empty_state, measure_cards, page_header, scope_line
+from ui.layout import empty_state, measure_cards, page_header, scope_line, update_share_link
 from ui.tables import table
 
 # SENCO profile the outcomes are cut by: label -> (column of the frame, order of its groups, words for titles).
@@ -36,20 +36,10 @@ def plural(n) -> str:
 
 v = view()
 _note_invalid("profile", list(PROFILES))        # before the widget drops an unknown value from the URL
-head = st.empty()       # the page header's slot: drawn at once, redrawn last with the widgets' values
-
-
-def header(profile: str | None = None) -> None:
-    """The page header, redrawn last into its slot so the share link carries the widgets' real values."""
-    with head.container():
-        page_header("Ofsted & outcomes",
-                    "Ofsted's view of SEND progress as schools report it, the official outcomes Ofsted has "
-                    "published (pre-2025 overall effectiveness and the 2025 report-card inclusion grade), and how "
-                    "both vary with the SENCO's time, leadership, role and admin support.", v, "ofsted",
-                    {"profile": profile if profile and profile != next(iter(PROFILES)) else None})
-
-
-header()                # now, so the page keeps its title even if something below fails
+page_header("Ofsted & outcomes",
+            "Ofsted's view of SEND progress as schools report it, the official outcomes Ofsted has "
+            "published (pre-2025 overall effectiveness and the 2025 report-card inclusion grade), and how "
+            "both vary with the SENCO's time, leadership, role and admin support.", v, "ofsted")
 
 
 frame = v.api.school_year(v.filters)
@@ -147,4 +137,4 @@ table(outcomes, "Ofsted outcomes by school", "ofsted-schools", v,
        "ofsted_inclusion": "Inclusion grade (official, 2025)", "ofsted_official_date": "Inspection date (official)"},
       height=400, caption=OFFICIAL_NOTE)
 
-header(profile)
+update_share_link({"profile": profile if profile != next(iter(PROFILES)) else None})
