@@ -7,23 +7,13 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.auth import require_sign_in
+from ui.navigation import PAGES as PAGE_SPECS
 
 st.set_page_config(page_title="SENCO dashboard", page_icon=":material/school:", layout="wide",
                    initial_sidebar_state="expanded")
 
-# Each url_path is its file's name: Streamlit resolves the very first link a fresh server is
-# opened with against the files in pages/ before app.py has run, and any other name shows a
-# "Page not found" dialog on that first visit.
-PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("pages/senco_time.py", title="SENCO time", icon=":material/schedule:", url_path="senco_time"),
-    st.Page("pages/leadership.py", title="Leadership & support", icon=":material/groups:", url_path="leadership"),
-    st.Page("pages/ofsted.py", title="Ofsted & outcomes", icon=":material/verified:", url_path="ofsted"),
-    st.Page("pages/schools.py", title="Schools", icon=":material/domain:", url_path="schools"),
-    st.Page("pages/data_quality.py", title="Returns & data quality", icon=":material/fact_check:",
-            url_path="data_quality"),
-    st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
-]
+PAGES = [st.Page(f"pages/{p.stem}.py", title=p.title, icon=p.icon, url_path=p.stem, default=p.default)
+         for p in PAGE_SPECS]         # ui/navigation.py: why each url_path is its file's name
 
 require_sign_in()
 nav = st.navigation(PAGES, position="sidebar")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PAGE_TITLES = {"overview": "Overview", "senco_time": "SENCO time", "leadership": "Leadership & support",
-               "ofsted": "Ofsted & outcomes", "schools": "Schools", "data_quality": "Returns & data quality",
-               "about": "About"}
+from ui.navigation import TITLES
+
+PAGE_TITLES = TITLES
 
 # What the figures mean and what was done about them. Kept here so a regenerated report keeps it;
 # the numbers in the tables above it come from the run.

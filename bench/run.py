@@ -20,36 +20,31 @@ Writes bench/out/results.json and regenerates docs/benchmarks.md from it.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
 import platform
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
+
+from bench.app_server import CHROMIUM, LAUNCH_ARGS, serving
+from ui.navigation import ADDRESSES
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DOC = ROOT / "docs" / "benchmarks.md"
-PAGES = ("overview", "senco_time", "leadership", "ofsted", "schools", "data_quality", "about")
-URL_PATHS = {"overview": "/", "senco_time": "/senco_time", "leadership": "/leadership", "ofsted": "/ofsted",
-             "schools": "/schools", "data_quality": "/data_quality", "about": "/about"}
+PAGES = tuple(ADDRESSES)
+URL_PATHS = ADDRESSES
 TARGETS = {"page_ratio": 3.0, "etl_ratio": 3.0, "memory_mb": 1024.0}
 ETL_ROWS = 120_000
 ETL_TODAY = dt.date(2026, 11, 20)
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = ".js-plotly-plot, [data-testid='stPlotlyChart'] svg"
 LA_FOR_ONE_LA_VIEW = 813          # North Lincolnshire: the demo LA, here inside the national lake
@@ -280,51 +275,6 @@ def _one_row_load(folder: Path, national_lake: Path, runs: int) -> dict:
 
 # ------------------------------------------------------------ the browser
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-            return r.read().decode().strip() == "ok"
-    except Exception:                                   # noqa: BLE001
-        return False
-
-
-@contextlib.contextmanager
-def streamlit_server(lake: Path, log_path: Path):
-    port = _free_port()
-    env = {**os.environ, "SENCO_LAKE": str(lake), "PYTHONUNBUFFERED": "1"}
-    with open(log_path, "w", encoding="utf-8") as logf:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.25)
-        yield proc, url
-    finally:
-        if proc.poll() is None:
-            for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-                try:
-                    os.killpg(proc.pid, sig)
-                    proc.wait(timeout=wait)
-                    break
-                except ProcessLookupError:
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-
-
 def _vm_hwm_mb(pid: int) -> float | None:
     try:
         for ln in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -339,7 +289,7 @@ def measure_browser(lake: Path, year: str, runs: int, tour: bool, log_path: Path
     from playwright.sync_api import sync_playwright
     link_path = f"/senco_time?year={quote(year, safe='')}&phase=primary"
     result: dict = {"link": link_path}
-    with streamlit_server(lake, log_path) as (proc, url), sync_playwright() as pw:
+    with serving(lake, log_path, timeout=120) as (proc, url), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         try:
             times, dialogs = [], []

@@ -9,83 +9,19 @@ Needs Chromium (Debian's /usr/bin/chromium, or set SENCO_CHROMIUM).
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = {
-    "overview": "/",
-    "senco_time": "/senco_time",
-    "leadership": "/leadership",
-    "ofsted": "/ofsted",
-    "schools": "/schools",
-    "data_quality": "/data_quality",
-    "about": "/about",
-}
-CHROMIUM = os.environ.get("SENCO_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+from bench.app_server import CHROMIUM, LAUNCH_ARGS, serving  # noqa: E402
+from ui.navigation import ADDRESSES  # noqa: E402
+
+PAGES = ADDRESSES
 WIDTH, HEIGHT, MAX_HEIGHT = 1400, 1000, 6000
 WAIT_MS = 30_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-            return r.read().decode().strip() == "ok"
-    except Exception:
-        return False
-
-
-def python() -> str:
-    venv = ROOT / ".venv" / "bin" / "python"
-    return str(venv) if venv.exists() else sys.executable
-
-
-def start(lake: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [python(), "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "SENCO_LAKE": str(lake)}, stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"streamlit exited:\n{log.read_text()[-2000:]}")
-        if healthy(url):
-            return proc, url
-        time.sleep(0.25)
-    stop(proc)
-    raise SystemExit("streamlit did not start within 60 s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(timeout=wait)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            continue
 
 
 def wait_ready(page) -> None:
@@ -103,7 +39,7 @@ def shoot(url: str, out: Path, pages: dict[str, str]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     saved = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         try:
             for name, path in pages.items():
                 ctx = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="en-GB")
@@ -142,11 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             if build_demo(lake) != 0:
                 print("the demo lake did not build", file=sys.stderr)
                 return 1
-        proc, url = start(lake.resolve(), Path(tmp) / "streamlit.log")
-        try:
+        with serving(lake.resolve(), Path(tmp) / "streamlit.log") as (_, url):
             shoot(url, args.out, PAGES)
-        finally:
-            stop(proc)
     return 0
 
 

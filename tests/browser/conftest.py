@@ -7,39 +7,27 @@ A failing test leaves a screenshot and the page's HTML in test-artifacts/.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench import app_server
+from bench.app_server import CHROMIUM, LAUNCH_ARGS, stop_server
+from bench.app_server import python as _python
+from ui.navigation import ADDRESSES
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("SENCO_CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 WAIT_MS = 30_000            # every wait in the browser is bounded by this
 SERVER_START_S = 60
 VIEWPORT = {"width": 1400, "height": 1000}
 
-# Page paths as a user opens them: the default page lives at "/", not at its url_path.
-PAGES = {
-    "overview": "/",
-    "senco_time": "/senco_time",
-    "leadership": "/leadership",
-    "ofsted": "/ofsted",
-    "schools": "/schools",
-    "data_quality": "/data_quality",
-    "about": "/about",
-}
+# Page paths as a user opens them (the default page lives at "/").
+PAGES = ADDRESSES
 
 AXE_STATS: dict = {"runs": 0, "rules": 0, "nodes": 0, "excused": 0, "failed": [], "review": {}}
 
@@ -85,60 +73,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 # ------------------------------------------------------------------ the server
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _python() -> str:
-    venv = ROOT / ".venv" / "bin" / "python"
-    return str(venv) if venv.exists() else sys.executable
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-            return r.read().decode().strip() == "ok"
-    except Exception:
-        return False
-
-
 def start_server(lake: Path, log_path: Path, timeout: float = SERVER_START_S) -> tuple[subprocess.Popen, str]:
     """Start `streamlit run app.py` on a free port; return the process and base URL once healthy."""
-    port = free_port()
-    env = {**os.environ, "SENCO_LAKE": str(lake), "PYTHONUNBUFFERED": "1"}
-    log = open(log_path, "w", encoding="utf-8")
-    proc = subprocess.Popen(
-        [_python(), "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    log.close()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-        if _healthy(url):
-            return proc, url
-        time.sleep(0.25)
-    stop_server(proc)
-    raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    return app_server.start_server(lake, log_path, timeout)
 
 
 @pytest.fixture(scope="session")
