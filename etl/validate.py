@@ -296,21 +296,16 @@ class Validated:
     def value(self, name: str, i: int) -> object:
         return self.columns[name].value(i)
 
+    def _per_column(self, what: str, i: int) -> list[str]:
+        """Row i's reason or note ("reasons" / "notes") from each column that has one."""
+        found = (getattr(col, what)[col.codes[i]] for col in self.columns.values())
+        return [x for x in found if x is not None]
+
     def reasons(self, i: int) -> list[str]:
-        out = []
-        for col in self.columns.values():
-            r = col.reasons[col.codes[i]]
-            if r is not None:
-                out.append(r)
-        return out + list(self.extra_reasons.get(i, ()))
+        return self._per_column("reasons", i) + list(self.extra_reasons.get(i, ()))
 
     def notes(self, i: int) -> list[str]:
-        out = []
-        for col in self.columns.values():
-            note = col.notes[col.codes[i]]
-            if note is not None:
-                out.append(note)
-        return out
+        return self._per_column("notes", i)
 
     def result(self, i: int) -> RowResult:
         return RowResult(row_number=int(self.row_numbers[i]), raw=self.raw_of(i),
