@@ -49,13 +49,22 @@ class Measure:
         return round(value, self.rounding + (2 if self.unit == "share" else 0))
 
     def format_change(self, change: float | None) -> str | None:
+        """The change since last year as shown, e.g. "+3 pts", "-0.5", or NO_CHANGE when it rounds to
+        nothing (a "+0 pts" with an up arrow reads as a rise)."""
         if change is None or (isinstance(change, float) and math.isnan(change)):
             return None
         if self.unit == "share":
-            return f"{change * 100:+.{self.rounding}f} pts"
-        if self.unit in ("count", "pupils"):
-            return f"{change:+,.0f}"
-        return f"{change:+.{self.rounding}f}"
+            value, digits, suffix = change * 100, self.rounding, " pts"
+        elif self.unit in ("count", "pupils"):
+            value, digits, suffix = change, 0, ""
+        else:
+            value, digits, suffix = change, self.rounding, ""
+        if round(value, digits) == 0:
+            return NO_CHANGE
+        return f"{value:+,.{digits}f}{suffix}"
+
+
+NO_CHANGE = "no change"
 
 
 def _m(*args, **kw) -> Measure:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lake.api import Filters
-from lake.measures import MEASURE_BY_ID
+from lake.measures import MEASURE_BY_ID, NO_CHANGE
 from ui.context import View, share_link
 
 
@@ -57,10 +57,12 @@ def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
             bm = v.api.benchmark(m, v.filters.phase)
             delta_color = {"higher is better": "normal", "lower is better": "inverse"}.get(m.polarity, "off")
             with col:
-                st.metric(m.name, m.format(value), delta=m.format_change(change), delta_color=delta_color,
+                shown = m.format_change(change)
+                st.metric(m.name, m.format(value), delta=None if shown == NO_CHANGE else shown,
+                          delta_color=delta_color,
                           help=m.definition + (f" Based on {n} schools." if m.agg != "count" else ""),
                           border=True)
                 if change is not None:
-                    st.caption(f"Change since last year: {m.format_change(change)}")
+                    st.caption(f"Change since last year: {shown}")
                 if bm:
                     st.caption(f"Benchmark: {bm['label']} ({bm['source']}, {bm['year']})")
