@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lake import config
+from lake import rounding as rnd
 
 RETURN = "SENCO returns (the LA's annual collection)"
 CENSUS = "DfE school census (January), school level"
@@ -34,34 +35,36 @@ class Measure:
     group: str = "Overview"
 
     def format(self, value: float | None) -> str:
+        """The value as every page shows it, rounded half up (lake.rounding)."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
         if self.unit == "share":
-            return f"{value * 100:.{self.rounding}f}%"
+            return rnd.percent(value, self.rounding)
         if self.unit in ("count", "pupils"):
-            return f"{value:,.0f}"
+            return rnd.number(value, 0)
         suffix = {"hours": " h", "hours per 10 pupils": " h"}.get(self.unit, "")
-        return f"{value:,.{self.rounding}f}{suffix}"
+        return rnd.number(value, self.rounding, suffix)
 
     def round(self, value: float | None) -> float | None:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return None
-        return round(value, self.rounding + (2 if self.unit == "share" else 0))
+        return rnd.round_half_up(value, self.rounding + (2 if self.unit == "share" else 0))
 
     def format_change(self, change: float | None) -> str | None:
         """The change since last year as shown, e.g. "+3 pts", "-0.5", or NO_CHANGE when it rounds to
-        nothing (a "+0 pts" with an up arrow reads as a rise)."""
+        nothing (a "+0 pts" with an up arrow reads as a rise). Rounded half up: +2.5 pts shows "+3 pts"."""
         if change is None or (isinstance(change, float) and math.isnan(change)):
             return None
         if self.unit == "share":
-            value, digits, suffix = change * 100, self.rounding, " pts"
+            # The change in percentage points, from the shares as written (no binary 0.1 + 0.2 drift).
+            value, digits, suffix = rnd.percent_value(change, 6), self.rounding, " pts"
         elif self.unit in ("count", "pupils"):
             value, digits, suffix = change, 0, ""
         else:
             value, digits, suffix = change, self.rounding, ""
-        if round(value, digits) == 0:
+        if rnd.is_zero(value, digits):
             return NO_CHANGE
-        return f"{value:+,.{digits}f}{suffix}"
+        return rnd.signed(value, digits, suffix)
 
 
 NO_CHANGE = "no change"

@@ -70,7 +70,7 @@ def rate_chart(measure_id: str, key: str) -> None:
         return
     overall, per_group = reference(measure_id, cut_table[group].tolist())
     cut_table = analysis.with_reference(cut_table, group, per_group)
-    text = cut_table.apply(lambda r: f"{r['Share'] * 100:.0f}% ({r['Yes (count)']} of {r['Schools (n)']})", axis=1)
+    text = cut_table.apply(lambda r: f"{m.format(r['Share'])} ({r['Yes (count)']} of {r['Schools (n)']})", axis=1)
     single = overall["value"] if overall and overall["value"] is not None else None
     marks = cut_table.loc[cut_table["England figure"].notna(), [group, "England figure"]]
     # No one national figure for the whole filter: mark each phase's own figure on its bar.

@@ -98,7 +98,7 @@ else:
         if rows.empty:
             st.caption(f"{m.name}: no school in scope has one yet.")
             continue
-        text = rows.apply(lambda r: f"{r[column] * 100:.0f}% ({r[count]} of {r[n]})", axis=1)
+        text = rows.apply(lambda r: f"{m.format(r[column])} ({r[count]} of {r[n]})", axis=1)   # half up
         fig = charts.bars(rows, group, column, f"{column}, by {words}", "Share of schools", percent=True,
                           text=text)
         charts.show(fig, key, v, analysis.as_percent(rows[[group, column, count, n]], [column]),

@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from lake import analysis
+from lake import analysis, rounding
 from lake.api import Filters
 from lake.measures import MEASURES
 from ui import charts
@@ -169,13 +169,12 @@ def key_figures(urn: int, row: pd.DataFrame) -> None:
     cols = st.columns(len(figures))
     for col, r in zip(cols, figures.itertuples(index=False)):
         value = r[1]
-        shown = value if isinstance(value, str) else "–" if pd.isna(value) else \
-            f"{value:,.2f}".rstrip("0").rstrip(".")
+        shown = value if isinstance(value, str) else rounding.trimmed(value, 2)
         delta = None if isinstance(value, str) or pd.isna(r[3]) else \
-            f"{r[3]:+.2f}".rstrip("0").rstrip(".") + " vs LA median"
+            rounding.signed(r[3], 2).rstrip("0").rstrip(".") + " vs LA median"
         col.metric(r[0], shown, delta=delta, delta_color="off", border=True,
-                   help=f"LA median {'–' if pd.isna(r[2]) else r[2]} ({r[5]} schools); similar schools median "
-                        f"{'–' if pd.isna(r[4]) else r[4]} ({r[6]} schools).")
+                   help=f"LA median {rounding.trimmed(r[2], 2)} ({r[5]} schools); similar schools median "
+                        f"{rounding.trimmed(r[4], 2)} ({r[6]} schools).")
     table(figures, "Key figures against the LA and similar schools", "schools-figures", v,
           caption=f"LA median: every return received from schools in {md_text(la_name)} for {v.year}, whatever the "
                   "sidebar filters. Similar schools: up to 10 schools in the same LA and phase with the nearest roll "

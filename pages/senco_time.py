@@ -38,9 +38,9 @@ else:
 fig = charts.scatter(plot, x_col, "senco_hours_per_week", "phase", "label",
                      f"SENCO hours a week against {x_choice}", x_choice, "SENCO hours a week",
                      hline=rec, hline_label=rec_label, trend=trend)
-summary = (f"Rank correlation (Spearman) between {x_choice} and SENCO hours: "
-           f"{'–' if rho is None else f'{rho:.2f}'} ({analysis.describe_rho(rho)}), n = {n} schools. "
-           + ("A value near 0 means cohort size barely drives the time schools give. " if rho is not None else "")
+summary = (f"Rank correlation between {x_choice} and SENCO hours: {analysis.describe_rho(rho, n)}. "
+           + ("Rho runs from -1 to 1: near 0, the size of the cohort barely tracks the time schools give; the "
+              "interval is the range the true value plausibly lies in. " if n >= analysis.MIN_CORRELATION_N else "")
            + (f"{hidden} schools with fewer than {SMALL} pupils are not plotted in anonymised mode." if hidden else ""))
 charts.show(fig, "time-scatter", v, plot.drop(columns=["label"]), "SENCO hours and SEND pupils by school",
             {"school_name": "School", "phase": "Phase", x_col: x_choice, "senco_hours_per_week": "SENCO hours a week",
