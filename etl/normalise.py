@@ -281,8 +281,16 @@ _OFSTED_SYNONYMS = {
     "lessthangood": "less than good", "requiresimprovement": "less than good", "ri": "less than good",
     "inadequate": "less than good", "notjudged": "not judged", "notinspected": "not judged",
 }
+_COURSE_SYNONYMS = {
+    "nationalaward": "NASENCO", "nationalawardforsenco": "NASENCO", "nationalawardsenco": "NASENCO",
+    "nationalawardforspecialeducationalneedscoordination": "NASENCO", "nasc": "NASENCO", "nasenco": "NASENCO",
+    "npq": "NPQ for SENCOs", "npqsenco": "NPQ for SENCOs", "npqsencos": "NPQ for SENCOs",
+    "npqforsenco": "NPQ for SENCOs", "npqforsencos": "NPQ for SENCOs",
+    "nationalprofessionalqualificationforsencos": "NPQ for SENCOs",
+    "nationalprofessionalqualificationforspecialeducationalneedscoordinators": "NPQ for SENCOs",
+}
 ENUM_SYNONYMS = {"phase": _PHASE_SYNONYMS, "senco_qualification": _QUAL_SYNONYMS,
-                 "ofsted_send_progress": _OFSTED_SYNONYMS}
+                 "ofsted_send_progress": _OFSTED_SYNONYMS, "senco_qualification_course": _COURSE_SYNONYMS}
 
 
 def parse_enum(raw: object, column: Column) -> str:

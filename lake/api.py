@@ -56,6 +56,12 @@ def time_band_sql(col: str, day: float) -> str:
             f"ELSE '{TIME_BANDS[3]}' END")
 
 
+# School types the duties do not cover (lower-cased GIAS "Type of establishment" names).
+_POST16 = "16.?(to|-).?19|further education|sixth form|post.?16"
+NOT_SENCO_DUTY = "special|pupil referral|alternative provision|" + _POST16
+NOT_REPORT_DUTY = "non-maintained|pupil referral|alternative provision|" + _POST16
+
+
 def _school_year_sql() -> str:
     day = float(config.school_day_hours())
     recommended = float(config.recommended_hours())
@@ -86,12 +92,36 @@ joined AS (
   FULL OUTER JOIN ret r ON r.urn = sc.urn
   LEFT JOIN cen ON cen.urn = coalesce(sc.urn, r.urn)
   LEFT JOIN ofsted o ON o.urn = coalesce(sc.urn, r.urn)
+),
+duty AS (
+  -- Which duties cover the school (lake.measures.FLAGS says why): the SENCO duty (Children and Families
+  -- Act 2014 s.67) covers mainstream and maintained nursery schools only; the SEN information report
+  -- (s.69) also covers special schools, but not PRUs, AP or 16-19 academies.
+  SELECT *,
+    CASE WHEN has_return THEN NOT (coalesce(phase IN ('special', 'alternative provision', '16 plus'), false)
+         OR regexp_matches(lower(coalesce(school_type, '')), '{NOT_SENCO_DUTY}')) END AS senco_duty,
+    CASE WHEN has_return THEN NOT (coalesce(phase IN ('alternative provision', '16 plus'), false)
+         OR regexp_matches(lower(coalesce(school_type, '')), '{NOT_REPORT_DUTY}')) END AS sen_report_duty,
+    list_contains(string_split(coalesce(senco_other_roles, ''), '; '), 'headteacher') AS senco_is_head,
+    -- reg. 49(7): NASENCO counts only where its course started before 1 September 2024.
+    CASE WHEN senco_qualification = 'NPQ for SENCOs held' THEN true
+         WHEN senco_qualification = 'NASENCO held'
+           THEN coalesce(senco_qualification_course_start < DATE '2024-09-01', true)
+         WHEN senco_qualification IN ('in progress', 'not started') THEN false END AS qualification_counts,
+    -- reg. 49(4): the 3-year rule binds SENCOs who became SENCO after 1 September 2009 and had not been a
+    -- SENCO for more than 12 months before; unknown when the return does not say when they first were one.
+    CASE WHEN senco_appointed_date IS NULL THEN NULL
+         WHEN senco_appointed_date <= DATE '2009-09-01' THEN false
+         WHEN senco_first_senco_date IS NULL THEN NULL
+         ELSE senco_first_senco_date + INTERVAL 12 MONTH >= senco_appointed_date END AS qualification_required
+  FROM joined
 )
 SELECT *,
   sen_support_pupils + ehcp_pupils AS send_pupils,
   CASE WHEN sen_support_pupils + ehcp_pupils > 0
        THEN round(senco_hours_per_week / (sen_support_pupils + ehcp_pupils) * 10, 3) END AS hours_per_10_send,
   senco_hours_per_week < {recommended} AS below_recommended,
+  NOT senco_time_enough AS time_not_enough,
   {size_band_sql('coalesce(number_on_roll, census_roll)')} AS size_band,
   {time_band_sql('senco_hours_per_week', day)} AS time_band,
   CASE WHEN senco_on_slt THEN 'On SLT' WHEN NOT senco_on_slt THEN 'Not on SLT' END AS slt_profile,
@@ -102,22 +132,37 @@ SELECT *,
   CASE WHEN admin_support_hours_per_week > 0 THEN admin_support_hours_per_week END AS admin_hours_if_any,
   senco_qualification IN ('NASENCO held', 'NPQ for SENCOs held') AS qualification_held,
   senco_shared_schools > 1 AS shared_senco,
-  NOT senco_qualified_teacher AS flag_not_qualified_teacher,
-  CASE WHEN senco_qualification IS NULL OR senco_appointed_date IS NULL THEN NULL
-       ELSE senco_qualification NOT IN ('NASENCO held', 'NPQ for SENCOs held')
-            AND senco_appointed_date + INTERVAL 3 YEAR
-                < least(current_date, make_date(CAST(substr($year, 1, 4) AS INTEGER) + 1, 8, 31)) END
-    AS flag_qualification_overdue,
-  NOT sen_information_report_published AS flag_no_sen_report,
-  CASE WHEN senco_shared_schools IS NULL THEN NULL
-       ELSE senco_shared_schools > 1 AND list_contains(string_split(coalesce(senco_other_roles, ''), '; '), 'headteacher')
-  END AS flag_shared_head,
+  -- Statutory flags, each NULL where its duty does not cover the school (reg. 49(3): a head teacher
+  -- may be the SENCO without being a qualified teacher working as a teacher there).
+  CASE WHEN NOT senco_duty THEN NULL WHEN senco_is_head THEN false
+       ELSE NOT senco_qualified_teacher END AS flag_not_qualified_teacher,
+  CASE WHEN NOT senco_duty THEN NULL WHEN senco_is_head THEN false
+       ELSE NOT senco_works_at_school END AS flag_not_working_at_school,
+  CASE WHEN NOT senco_duty OR senco_appointed_date IS NULL THEN NULL
+       WHEN $asof <= senco_appointed_date + INTERVAL 3 YEAR THEN false
+       WHEN qualification_required IS NULL THEN NULL
+       WHEN NOT qualification_required THEN false
+       ELSE NOT qualification_counts END AS flag_qualification_overdue,
+  CASE WHEN NOT sen_report_duty THEN NULL ELSE NOT sen_information_report_published END AS flag_no_sen_report,
+  -- Checks shown apart, never counted as statutory.
+  CASE WHEN NOT senco_duty THEN NULL WHEN qualification_required = false THEN false
+       WHEN senco_qualification NOT IN ('in progress', 'NASENCO held') THEN false
+       WHEN coalesce(senco_qualification_course,
+                     CASE WHEN senco_qualification = 'NASENCO held' THEN 'NASENCO' END) IS DISTINCT FROM 'NASENCO'
+         THEN false
+       WHEN senco_qualification_course_start >= DATE '2024-09-01' THEN true
+       WHEN senco_qualification = 'in progress' AND $asof > DATE '2027-08-31' THEN true
+       ELSE false END AS flag_course_will_not_count,
+  CASE WHEN NOT sen_report_duty OR NOT sen_information_report_published THEN NULL
+       ELSE sen_information_report_updated + INTERVAL 1 YEAR < $asof END AS flag_sen_report_out_of_date,
+  CASE WHEN NOT senco_duty OR senco_shared_schools IS NULL THEN NULL
+       ELSE senco_shared_schools > 1 AND senco_is_head END AS flag_shared_head,
   CASE WHEN ofsted_send_progress IN ('good or better', 'less than good')
        THEN ofsted_send_progress = 'good or better' END AS ofsted_send_good,
   CASE WHEN ofsted_inclusion IS NOT NULL
        THEN ofsted_inclusion IN ('exceptional', 'strong standard', 'expected standard') END
     AS inclusion_expected_or_above
-FROM joined
+FROM duty
 """
 
 
@@ -130,7 +175,10 @@ def _what(row) -> str:
     return " – " + re.sub(r"\b(primary|secondary|special) ", "", note)
 
 
-_FLAG_COLUMNS = ("flag_not_qualified_teacher", "flag_qualification_overdue", "flag_no_sen_report", "flag_shared_head")
+# Statutory flags count towards "any statutory flag"; guidance checks are shown apart and never counted.
+_FLAG_COLUMNS = ("flag_not_qualified_teacher", "flag_not_working_at_school", "flag_qualification_overdue",
+                 "flag_no_sen_report")
+GUIDANCE_COLUMNS = ("flag_course_will_not_count", "flag_sen_report_out_of_date", "flag_shared_head")
 
 
 class _Cache:
@@ -294,7 +342,7 @@ class LakeAPI:
         year = filters.year or self.current_year()
         if not year:
             return pd.DataFrame()
-        where, params = ["1=1"], {"year": year}
+        where, params = ["1=1"], {"year": year, "asof": as_of(year)}
         for field_name, column in (("la", "la_code"), ("phase", "phase"), ("school_type", "school_type"),
                                    ("size_band", "size_band"), ("time_band", "time_band"),
                                    ("slt", "slt_profile"), ("role", "role_profile")):
@@ -303,7 +351,7 @@ class LakeAPI:
                 where.append(f"{column} IN (SELECT unnest(${field_name}))")
                 params[field_name] = list(values)
         sql = f"SELECT * FROM ({_school_year_sql()}) WHERE {' AND '.join(where)} ORDER BY school_name, urn"
-        key = ("school_year", replace(filters, year=year))
+        key = ("school_year", replace(filters, year=year), params["asof"])
         return self._cached(key, lambda: self._with_flags(self._df(sql, params)))
 
     @staticmethod
@@ -312,7 +360,10 @@ class LakeAPI:
             return frame
         flags = frame[list(_FLAG_COLUMNS)].astype("boolean")
         frame["flag_count"] = flags.fillna(False).sum(axis=1).astype("Int64")
-        frame["any_flag"] = (frame["flag_count"] > 0).where(frame["has_return"].astype(bool))
+        # Only schools some statutory duty covers count, flagged or not (a PRU's return is neither).
+        covered = (frame["senco_duty"].astype("boolean").fillna(False)
+                   | frame["sen_report_duty"].astype("boolean").fillna(False))
+        frame["any_flag"] = (frame["flag_count"] > 0).where(frame["has_return"].astype(bool) & covered)
         return frame
 
     def measure_value(self, measure_id: str, filters: Filters) -> tuple[float | None, float | None, int]:
@@ -465,3 +516,13 @@ class LakeAPI:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+def as_of(year: str) -> dt.date:
+    """The date a year's return is judged at for the dated flags: the end of that academic year
+    (31 August), or today while the year is still running."""
+    try:
+        end = dt.date(int(year[:4]) + 1, 8, 31)
+    except ValueError:
+        return today()
+    return min(today(), end)
