@@ -571,6 +571,7 @@ def return_rows(schools: pd.DataFrame, names: np.ndarray, sim: dict, year: str) 
         "sen_governor": _typed_yesno(d, y["sen_governor"], "governor", year),
         "ofsted_inspection_date": _typed_dates(d, known_date, "ofsted", year),
         "ofsted_send_progress": progress,
+        **_fields_added_2026(d, s, y, year),
     })
     frame = _with_mistakes(frame, schools, sim, year, d)
     frame = frame[frame._returned.to_numpy(dtype=bool)]
@@ -582,6 +583,21 @@ def return_rows(schools: pd.DataFrame, names: np.ndarray, sim: dict, year: str) 
     frame.insert(0, "submitted_at", [(begin + dt.timedelta(minutes=int(m))).strftime("%d/%m/%Y %H:%M")
                                      for m in minutes])
     return frame
+
+
+def _fields_added_2026(d: Draws, s: dict, y: dict, year: str) -> dict[str, np.ndarray]:
+    """The fields the return gained in 2026 (as synthetic.extra_fields): the SENCO's view of their time,
+    whether they teach here and when they first became a SENCO; course and report dates left blank."""
+    hours = np.asarray(s["hours"], dtype=float)
+    p_not = np.where(hours < syn.DAY_HOURS, 0.85, np.where(hours < 1.5 * syn.DAY_HOURS, 0.65, 0.4))
+    blank = np.full(len(hours), "", dtype=object)
+    return {
+        "senco_time_enough": _typed_yesno(d, d.u("time-enough", year) >= p_not, "time-enough", year),
+        "senco_works_at_school": _typed_yesno(d, d.u("works-here", year) > 0.03, "works-here", year),
+        "senco_qualification_course": blank, "senco_qualification_course_start": blank,
+        "senco_first_senco_date": _typed_dates(d, s["appointed"], "first-senco", year),
+        "sen_information_report_updated": blank,
+    }
 
 
 def _with_mistakes(frame: pd.DataFrame, schools: pd.DataFrame, sim: dict, year: str, d: Draws) -> pd.DataFrame:

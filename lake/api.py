@@ -176,6 +176,28 @@ def _what(row) -> str:
 
 
 # Statutory flags count towards "any statutory flag"; guidance checks are shown apart and never counted.
+CENSUS_SHARES = ("send_pct", "ehcp_pct")
+CENSUS_SOURCE = "DfE, Special educational needs in England (school-level census counts loaded)"
+NATIONAL_MIN_LAS = 140      # a census year whose schools span this many of England's 153 LAs is England's
+
+
+def _who(row) -> str:
+    """Who a benchmark counts: "England" for official statistics, "National survey" for a survey sample."""
+    return "National survey" if "survey" in str(getattr(row, "unit", "") or "").lower() else "England"
+
+
+def _nearest_year(rows: pd.DataFrame, year: str | None) -> tuple[pd.DataFrame, str]:
+    """The rows of the benchmark's year nearest the year in view (the same or earlier, else the earliest),
+    and a note when it is not the same year and the benchmark has several years."""
+    years = sorted(set(rows.year.astype(str)))
+    if len(years) == 1 or not year:
+        return rows, ""
+    earlier = [y for y in years if y <= year]
+    used = earlier[-1] if earlier else years[0]
+    note = "" if used == year else f" ({used}, the nearest year held to {year})"
+    return rows[rows.year.astype(str) == used], note
+
+
 _FLAG_COLUMNS = ("flag_not_qualified_teacher", "flag_not_working_at_school", "flag_qualification_overdue",
                  "flag_no_sen_report")
 GUIDANCE_COLUMNS = ("flag_course_will_not_count", "flag_sen_report_out_of_date", "flag_shared_head")
@@ -304,15 +326,19 @@ class LakeAPI:
     def benchmarks(self) -> pd.DataFrame:
         return self._cached(("benchmarks",), lambda: self._df("SELECT * FROM benchmarks ORDER BY benchmark_id, phase"))
 
-    def benchmark(self, measure: Measure, phases: tuple[str, ...] = ()) -> dict | None:
-        """The national figure to set beside a measure, for the chosen phase if there is one."""
+    def benchmark(self, measure: Measure, phases: tuple[str, ...] = (), year: str | None = None) -> dict | None:
+        """The national figure to set beside a measure, like for like: for the chosen phase if there is
+        one, and for SEND shares the England figure of the year in view (or the nearest earlier year
+        loaded, saying so). A dict of value (None when only per-phase figures exist), source, year,
+        label (what was counted, in words) and, for census figures, the census year used."""
         if not measure.benchmark_id:
             return None
-        found = self._cached(("benchmark", measure.id, tuple(phases), config.recommended_days(),
-                              config.school_day_hours()), lambda: self._benchmark(measure, tuple(phases)))
+        year = year or self.current_year()
+        found = self._cached(("benchmark", measure.id, tuple(phases), year, config.recommended_days(),
+                              config.school_day_hours()), lambda: self._benchmark(measure, tuple(phases), year))
         return dict(found) if found is not None else None
 
-    def _benchmark(self, measure: Measure, phases: tuple[str, ...]) -> dict | None:
+    def _benchmark(self, measure: Measure, phases: tuple[str, ...], year: str | None) -> dict | None:
         bm = self.benchmarks()
         if measure.benchmark_id == "recommended_senco_hours":
             rows = bm[bm.benchmark_id == "recommended_senco_days"]
@@ -320,10 +346,15 @@ class LakeAPI:
                 return None
             row = rows.iloc[0]
             return {"value": config.recommended_hours(), "source": row.source, "year": row.year,
-                    "label": f"recommended {config.recommended_days():g} days"}
+                    "label": f"recommended minimum {config.recommended_days():g} days a week"}
+        if measure.benchmark_id in CENSUS_SHARES:
+            found = self._census_national(measure, phases, year)
+            if found is not None:
+                return found
         rows = bm[bm.benchmark_id == measure.benchmark_id]
         if rows.empty:
             return None
+        rows, note = _nearest_year(rows, year)
         if len(phases) == 1 and (rows.phase == phases[0]).any():
             row = rows[rows.phase == phases[0]].iloc[0]
         elif (rows.phase == "all").any():
@@ -331,10 +362,51 @@ class LakeAPI:
         else:
             parts = "; ".join(f"{r.phase} {measure.format(r.value)}" for r in rows.itertuples())
             return {"value": None, "source": rows.iloc[0].source, "year": rows.iloc[0].year,
-                    "label": f"England: {parts}" + _what(rows.iloc[0])}
+                    "label": f"{_who(rows.iloc[0])}: {parts}" + _what(rows.iloc[0]) + note}
+        phase = f" {row.phase}" if row.phase != "all" else ""
         return {"value": float(row.value), "source": row.source, "year": row.year,
-                "label": f"England {row.phase if row.phase != 'all' else ''} {measure.format(row.value)}".replace(
-                    "  ", " ") + _what(row)}
+                "label": f"{_who(row)}{phase} {measure.format(row.value)}" + _what(row) + note}
+
+    def census_years(self) -> pd.DataFrame:
+        """Each census year loaded, with how many LAs its school rows cover and whether that is England."""
+        return self._cached(("census_years",), lambda: self._df(
+            "SELECT c.census_year, count(DISTINCT coalesce(c.la_code, s.la_code)) AS las "
+            "FROM census c LEFT JOIN schools s USING (urn) GROUP BY 1 ORDER BY 1").assign(
+            england=lambda f: f["las"] >= NATIONAL_MIN_LAS))
+
+    def _census_national(self, measure: Measure, phases: tuple[str, ...], year: str | None) -> dict | None:
+        """England's SEND (or EHC plan) share of pupils for the year in view, from the school-level census
+        counts loaded: the same year when its census covers England, else the nearest earlier one."""
+        years = self.census_years()
+        national = years[years.england] if not years.empty else years
+        if national.empty:
+            return None
+        if year:
+            earlier = national[national.census_year <= year]
+            used = earlier.census_year.max() if not earlier.empty else national.census_year.min()
+        else:
+            used = national.census_year.max()
+        numerator = "sen_support + ehcp" if measure.benchmark_id == "send_pct" else "ehcp"
+        phase_sql, params = "", {"y": used}
+        if len(phases) == 1:
+            phase_sql, params["phase"] = " AND s.phase = $phase", phases[0]
+        frame = self._df(
+            f"SELECT sum({numerator}) AS pupils, sum(c.number_on_roll) AS roll FROM census c "
+            f"LEFT JOIN schools s USING (urn) WHERE c.census_year = $y AND c.number_on_roll > 0 "
+            f"AND {numerator} IS NOT NULL{phase_sql}", params)
+        pupils, roll = frame.pupils.iloc[0], frame.roll.iloc[0]
+        if pd.isna(roll) or not roll:
+            return None
+        jan = int(used[:4]) + 1
+        what = {"send_pct": "pupils with SEN (EHC plan or SEN support)",
+                "ehcp_pct": "pupils with an EHC plan"}[measure.benchmark_id]
+        phase = f" {phases[0]}" if len(phases) == 1 else ""
+        value = float(pupils) / float(roll)
+        label = f"England{phase} {measure.format(value)} – {what}, January {jan} school census"
+        if year and used != year:
+            label += (f" (the nearest earlier year loaded: no England census for {year})" if used < year
+                      else f" (the earliest year loaded: none for {year} or before)")
+        return {"value": value, "source": CENSUS_SOURCE, "year": used, "label": label, "census_year": used}
 
     # -------------------------------------------------------------- the frame
     def school_year(self, filters: Filters) -> pd.DataFrame:

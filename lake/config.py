@@ -23,7 +23,8 @@ def school_day_hours() -> float:
 
 
 def recommended_days() -> float:
-    """Protected SENCO time recommended by nasen, in days a week (1.5)."""
+    """Minimum protected SENCO time a week, in days (1.5): the 2018 National SENCO Workforce Survey
+    report's recommendation to DfE."""
     return float(os.environ.get("SENCO_RECOMMENDED_DAYS", "1.5"))
 
 

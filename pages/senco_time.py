@@ -71,6 +71,32 @@ table(ranked, "Schools ranked by SENCO hours per 10 SEND pupils", "time-ranked",
        "send_pupils": "SEND pupils", "hours_per_10_send": "Hours per 10 SEND pupils",
        "below_recommended": "Below recommended"}, height=400)
 
+st.header("SENCOs' own view of their time")
+m = MEASURE_BY_ID["time_not_enough"]
+measure_cards(v, ["time_not_enough"], per_row=2)
+view_cut = v.api.derived(analysis.share_by, v.filters, "phase", "time_not_enough", None, returned=True)
+if view_cut.empty:
+    st.caption("No return in scope gives the SENCO's own view of their time yet.")
+else:
+    england = {}
+    for phase in view_cut["phase"]:
+        bm = v.api.benchmark(m, (phase,), v.filters.year)
+        if bm and bm["value"] is not None:
+            england[phase] = bm["value"]
+    view_cut = analysis.with_reference(view_cut, "phase", england)
+    marks = view_cut.loc[view_cut["England figure"].notna(), ["phase", "England figure"]]
+    text = view_cut.apply(lambda r: f"{m.format(r['Share'])} ({r['Yes (count)']} of {r['Schools (n)']})", axis=1)
+    fig = charts.bars(view_cut, "phase", "Share", "SENCOs who say their time is not enough, by phase",
+                      "Share of SENCOs", percent=True, text=text, name="SENCOs in scope", marks=marks,
+                      marks_name="National survey")
+    bm = v.api.benchmark(m, (), v.filters.year)
+    charts.show(fig, "time-view", v, analysis.as_percent(view_cut, ["Share", "England figure"]),
+                "SENCOs who say their time is not enough",
+                {"phase": "Phase", "Share (%)": "Share (%)", "Yes (count)": "SENCOs saying not enough",
+                 "Schools (n)": "SENCOs answering (n)", "England figure (%)": "National survey (%)"},
+                summary=m.definition + (f" National survey: {bm['label']} ({bm['source']}, {bm['year']})."
+                                        if bm else ""))
+
 st.header("Other roles and teaching load")
 roles = v.api.derived(analysis.role_counts, v.filters)
 fig = charts.bars(roles, "Other role", "Share", "Other roles SENCOs carry", "Share of SENCOs", percent=True)

@@ -54,7 +54,7 @@ def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
             m = MEASURE_BY_ID[mid]
             value, previous, n = v.api.measure_value(mid, v.filters)
             change = None if value is None or previous is None else value - previous
-            bm = v.api.benchmark(m, v.filters.phase)
+            bm = v.api.benchmark(m, v.filters.phase, v.filters.year)
             delta_color = {"higher is better": "normal", "lower is better": "inverse"}.get(m.polarity, "off")
             with col:
                 shown = m.format_change(change)

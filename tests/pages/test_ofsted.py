@@ -37,7 +37,7 @@ def test_renders_outcomes_official_first_with_caution(demo_lake):
     by_profile = frame_with(at, "Schools (n)", "Judged (self-reported, n)")
     assert by_profile["SENCO time"].iloc[0] == "All schools in scope"
     share = by_profile["Good or better (self-reported) (%)"].iloc[0]
-    shown = metric(at, "Ofsted: SEND progress good or better (self-reported)")
+    shown = metric(at, "SEND progress good or better (school's own view)")
     assert abs(float(shown.rstrip("%")) - share) <= 0.51
     assert "Inclusion graded (official, n)" in by_profile.columns
     assert at.selectbox(key="profile").value == "SENCO time"
