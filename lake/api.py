@@ -186,11 +186,12 @@ def _who(row) -> str:
     return "National survey" if "survey" in str(getattr(row, "unit", "") or "").lower() else "England"
 
 
-def _nearest_year(rows: pd.DataFrame, year: str | None) -> tuple[pd.DataFrame, str]:
+def _nearest_year(rows: pd.DataFrame, year: str | None, always: bool = False) -> tuple[pd.DataFrame, str]:
     """The rows of the benchmark's year nearest the year in view (the same or earlier, else the earliest),
-    and a note when it is not the same year and the benchmark has several years."""
+    and a note when that is not the year in view: for academic-year figures (`always`) whenever it differs,
+    for surveys only when the benchmark is held for several years."""
     years = sorted(set(rows.year.astype(str)))
-    if len(years) == 1 or not year:
+    if not year or (len(years) == 1 and not always):
         return rows, ""
     earlier = [y for y in years if y <= year]
     used = earlier[-1] if earlier else years[0]
@@ -354,7 +355,7 @@ class LakeAPI:
         rows = bm[bm.benchmark_id == measure.benchmark_id]
         if rows.empty:
             return None
-        rows, note = _nearest_year(rows, year)
+        rows, note = _nearest_year(rows, year, always=measure.benchmark_id in CENSUS_SHARES)
         if len(phases) == 1 and (rows.phase == phases[0]).any():
             row = rows[rows.phase == phases[0]].iloc[0]
         elif (rows.phase == "all").any():
