@@ -172,8 +172,9 @@ MEASURES: tuple[Measure, ...] = (
        "made no separate judgement of SEND progress since September 2019: this is the school's view.", "share", "share", "ofsted_send_good", 0, "higher is better", RETURN,
        None, "Ofsted"),
     _m("ofsted_inclusion_expected", "Ofsted inclusion: expected standard or above (official)",
-       "Share of schools with a 2025 report-card inclusion grade at expected standard, strong standard or "
-       "exceptional.", "share", "share", "inclusion_expected_or_above", 0, "higher is better", OFSTED, None,
+       "Share of schools with a report-card inclusion grade (inspections from November 2025) at expected "
+       "standard, strong standard or exceptional. Ofsted's inclusion area covers more than SEND: it also covers "
+       "disadvantaged pupils and others who face barriers.", "share", "share", "inclusion_expected_or_above", 0, "higher is better", OFSTED, None,
        "Ofsted"),
 )
 
@@ -220,7 +221,7 @@ def measures_table() -> pd.DataFrame:
     """The About page's definitions table."""
     return pd.DataFrame([{
         "Measure": m.name, "Definition": m.definition, "Unit": m.unit,
-        "Rounding": f"{m.rounding} decimal place(s)" + (" (as a percentage)" if m.unit == "share" else ""),
+        "Rounding": f"{m.rounding} decimal place(s), half up" + (" (as a percentage)" if m.unit == "share" else ""),
         "Polarity": m.polarity, "Benchmark": m.benchmark_id or "–", "Source": m.source, "Page": m.group,
     } for m in MEASURES])
 
