@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from etl.columns import COLUMNS
-from lake import config
+from lake import config, migrations
 
 SQL_TYPES = {"urn": "INTEGER", "text": "VARCHAR", "year": "VARCHAR", "enum": "VARCHAR",
              "count": "INTEGER", "hours": "DOUBLE", "yesno": "BOOLEAN", "date": "DATE",
@@ -156,6 +156,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
 
 
+def upgrade(path: Path | None = None) -> None:
+    """Migrate the lake file to the current schema version (atomically, as a load would)."""
+    with writing(path):
+        pass
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -223,7 +229,7 @@ def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
                 shutil.copyfile(path, build)
             con = _open_build(build)
             try:
-                ensure_schema(con)
+                migrations.bring_up_to_date(con, ensure_schema)     # a new lake, or an older one upgraded
                 con.execute("BEGIN TRANSACTION")
                 try:
                     yield con
