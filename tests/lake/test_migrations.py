@@ -28,6 +28,8 @@ def copy_lake(source: Path, folder: Path) -> Path:
 
 
 def columns(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Each table's (column, type) pairs, sorted: a migration adds columns at the end of a table,
+    where a new lake has them in definition order, and every statement names its columns."""
     con = duckdb.connect(str(path), read_only=True)
     try:
         rows = con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
@@ -37,7 +39,7 @@ def columns(path: Path) -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = {}
     for table, column, kind in rows:
         out.setdefault(table, []).append((column, kind))
-    return out
+    return {table: sorted(cols) for table, cols in out.items()}
 
 
 def row_counts(path: Path, tables) -> dict[str, int]:
