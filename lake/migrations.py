@@ -52,8 +52,24 @@ def _anonymisation_key(con: duckdb.DuckDBPyConnection) -> None:
                 "(SELECT 1 FROM lake_info WHERE key = 'anon_key')", [secrets.token_hex(32)])
 
 
+LAWFUL_FLAG_FIELDS = ("senco_time_enough", "senco_works_at_school", "senco_qualification_course",
+                      "senco_qualification_course_start", "senco_first_senco_date", "sen_information_report_updated")
+
+
+def _lawful_flag_fields(con: duckdb.DuckDBPyConnection) -> None:
+    """The return fields the statutory flags and the like-for-like time benchmark need (SEND Regulations
+    2014 reg. 49 and 51; the SENCO's own view of their time). Returns already loaded keep every value
+    and leave the new fields blank: their flags that depend on them show as not known, not as alarms."""
+    from etl.columns import COLUMN_BY_NAME
+    from lake.store import SQL_TYPES
+    new = {name: SQL_TYPES[COLUMN_BY_NAME[name].kind] for name in LAWFUL_FLAG_FIELDS}
+    for table in ("returns", "returns_history"):
+        add_columns(con, table, new)
+
+
 STEPS: tuple[Step, ...] = (
     Step(2, "record schema versions; a random anonymisation key for the lake", _anonymisation_key),
+    Step(3, "return fields for the statutory flags and the SENCO's view of their time", _lawful_flag_fields),
 )
 CURRENT = STEPS[-1].version if STEPS else 1
 
