@@ -95,11 +95,12 @@ COLUMNS: tuple[Column, ...] = (
            "Date the SENCO became the SENCO at this school (the qualification is due within 3 years).",
            example="01/09/2021"),
     Column("senco_first_senco_date", "Date SENCO first became a SENCO (any school)", "date",
-           "Date the SENCO first became a SENCO at any school. Someone who had been a SENCO for more than 12 "
-           "months before this appointment, or took it up on or before 1 September 2009, is exempt from the "
-           "3-year qualification rule.", example="01/09/2021"),
+           "Date the SENCO first became a SENCO at any school. A SENCO who had been one for more than 12 months "
+           "before this appointment is exempt from the 3-year qualification rule, as is one appointed on or before "
+           "1 September 2009.", example="01/09/2021"),
     Column("senco_other_roles", "SENCO's other roles", "list",
-           "Other roles the SENCO holds, separated by ';' (e.g. DSL; class teacher).",
+           "Other roles the SENCO holds, separated by ';' (e.g. DSL; class teacher). If the head teacher is the "
+           "SENCO, include headteacher: the law then asks less of the SENCO.",
            example="DSL; class teacher"),
     Column("senco_shared_schools", "Schools this SENCO covers", "count",
            "Number of schools this SENCO works for (1 if only this school).", minimum=1, maximum=50, example="1"),
