@@ -103,9 +103,11 @@ def formatted(values, fmt) -> list[str]:
     """Each value as shown, by `fmt` (a lake.rounding formatter): charts carry finished text, never a d3
     format, which would round halves to even and disagree with the tables. Each distinct value is
     formatted once, so a national scatter stays quick."""
-    series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
-    uniques = {v: fmt(v) for v in pd.unique(series.astype(object))}
-    return [uniques[v] for v in series.astype(object)]
+    series = pd.Series(values) if not isinstance(values, pd.Series) else values
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)     # blanks get code -1
+    shown = [fmt(u) for u in uniques]
+    blank = fmt(None)
+    return [shown[c] if c >= 0 else blank for c in codes]
 
 
 def percent_text(values) -> list[str]:

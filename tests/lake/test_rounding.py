@@ -70,3 +70,8 @@ def test_tables_round_half_up():
     assert table["Share (%)"].tolist() == [12.35, 0.13]
     summary = analysis.summary_by(pd.DataFrame({"g": ["a", "a"], "h": [3.0, 3.5]}), "g", "h")
     assert summary["Median"].tolist() == [3.3]                   # 3.25, not 3.2
+
+
+def test_chart_text_for_blank_values_is_a_dash_not_an_error():
+    assert charts.formatted(pd.Series([0.125, float("nan"), None]), rounding.percent) == ["13%", "–", "–"]
+    assert charts.formatted(pd.Series([0.5, None], dtype="Float64"), rounding.percent) == ["50%", "–"]
