@@ -404,8 +404,8 @@ class LakeAPI:
             used = national.census_year.max()
         numerator = "sen_support + ehcp" if measure.benchmark_id == "send_pct" else "ehcp"
         phase_sql, params = "", {"y": used}
-        if len(phases) == 1:
-            phase_sql, params["phase"] = " AND s.phase = $phase", phases[0]
+        if phases:                      # like for like: the same phases as the view
+            phase_sql, params["phases"] = " AND s.phase IN (SELECT unnest($phases))", list(phases)
         frame = self._df(
             f"SELECT sum({numerator}) AS pupils, sum(c.number_on_roll) AS roll FROM census c "
             f"LEFT JOIN schools s USING (urn) WHERE c.census_year = $y AND c.number_on_roll > 0 "
@@ -416,7 +416,7 @@ class LakeAPI:
         jan = int(used[:4]) + 1
         what = {"send_pct": "pupils with SEN (EHC plan or SEN support)",
                 "ehcp_pct": "pupils with an EHC plan"}[measure.benchmark_id]
-        phase = f" {phases[0]}" if len(phases) == 1 else ""
+        phase = f" {', '.join(phases)}" if phases else ""
         value = float(pupils) / float(roll)
         label = f"England{phase} {measure.format(value)} – {what}, January {jan} school census"
         if year and used != year:

@@ -52,11 +52,11 @@ order = list(SIZE_BANDS) if group == "size_band" else list(PHASES)
 def reference(measure_id: str, groups: list[str]) -> tuple[dict | None, dict]:
     """The national figure for the current filter, and per phase when cutting by phase."""
     m = MEASURE_BY_ID[measure_id]
-    overall = v.api.benchmark(m, v.filters.phase)
+    overall = v.api.benchmark(m, v.filters.phase, v.filters.year)
     per_group: dict = {}
     if group == "phase":
         for g in groups:
-            bm = v.api.benchmark(m, (g,))
+            bm = v.api.benchmark(m, (g,), v.filters.year)
             if bm and bm["value"] is not None:
                 per_group[g] = bm["value"]
     elif overall and overall["value"] is not None:

@@ -64,3 +64,10 @@ def test_england_share_like_for_like_by_phase(api):
     primary = api.benchmark(MEASURE_BY_ID["ehcp_pct"], ("primary",), "2024/25")
     assert primary["value"] == pytest.approx(2 / 100) and primary["label"].startswith("England primary 2.0%")
     assert api.school_year(Filters(year="2025/26")).shape[0] >= 1
+
+
+def test_several_phases_are_compared_with_the_same_phases_in_england(api):
+    both = api.benchmark(MEASURE_BY_ID["send_pct"], ("primary", "secondary"), "2024/25")
+    assert both["value"] == pytest.approx(34 / 400) and both["label"].startswith("England primary, secondary 8.5%")
+    secondary = api.benchmark(MEASURE_BY_ID["send_pct"], ("secondary",), "2024/25")
+    assert secondary["value"] == pytest.approx(20 / 300)
