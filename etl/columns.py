@@ -117,10 +117,11 @@ COLUMNS: tuple[Column, ...] = (
            example="yes"),
     Column("ofsted_inspection_date", "Latest Ofsted inspection date", "date",
            "Date of the latest Ofsted inspection, as the school reports it.", example="14/03/2023"),
-    Column("ofsted_send_progress", "Ofsted view of SEND progress", "enum",
+    Column("ofsted_send_progress", "School's view of SEND progress", "enum",
            "The school's own view of the progress of its pupils with SEND at the latest inspection. Ofsted has made no "
            "separate judgement of SEND progress since September 2019, so this is the school's view, not Ofsted's.",
-           choices=OFSTED_SEND_PROGRESS, example="good or better"),
+           choices=OFSTED_SEND_PROGRESS, example="good or better",
+           aliases=("Ofsted view of SEND progress",)),   # the label of templates before 2026
 )
 
 COLUMN_BY_NAME = {c.name: c for c in COLUMNS}
