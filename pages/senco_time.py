@@ -60,7 +60,7 @@ below = v.api.derived(analysis.share_by, v.filters, group, "below_recommended",
                       list(SIZE_BANDS) if group == "size_band" else None, returned=True)
 fig = charts.bars(below, group, "Share", f"Schools below the recommended time, by {by.lower()}", "Share of schools",
                   percent=True)
-charts.show(fig, "time-below", v, below, "Share below the recommended time")
+charts.show(fig, "time-below", v, analysis.as_percent(below, ["Share"]), "Share below the recommended time")
 
 st.header("Schools ranked by hours per 10 SEND pupils")
 m = MEASURE_BY_ID["median_hours_per_10_send"]
@@ -100,6 +100,6 @@ else:
 st.header("Other roles and teaching load")
 roles = v.api.derived(analysis.role_counts, v.filters)
 fig = charts.bars(roles, "Other role", "Share", "Other roles SENCOs carry", "Share of SENCOs", percent=True)
-charts.show(fig, "time-roles", v, roles, "Other roles SENCOs carry")
+charts.show(fig, "time-roles", v, analysis.as_percent(roles, ["Share"]), "Other roles SENCOs carry")
 teach = v.api.derived(analysis.summary_by, v.filters, "phase", "senco_teaching_hours_per_week", returned=True)
 table(teach, "SENCO class-teaching hours a week, by phase", "time-teaching", v)
