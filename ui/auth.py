@@ -273,3 +273,23 @@ def require_sign_in() -> meeting_links.Meeting | None:
     st.sidebar.caption(f"Signed in as {st.user.get('email')}")
     st.sidebar.button("Sign out", on_click=st.logout)
     return None
+
+
+def sign_in_on_disk(paths) -> bool:
+    """Whether the secrets files at `paths` set up sign-in completely (for scripts/start.sh, which
+    lets the server listen beyond this computer only then)."""
+    if secrets_file_problem(paths):
+        return False
+    merged: dict = {}
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.suffix == ".toml" and path.is_file():
+            merged.update(tomllib.loads(path.read_text(encoding="utf-8")))
+    access = access_from(merged)
+    return access.sign_in and access.problem is None
+
+
+if __name__ == "__main__":     # scripts/start.sh: `python -m ui.auth [secrets files]` prints sign-in or local
+    import sys
+    files = sys.argv[1:] or [str(Path.home() / ".streamlit" / "secrets.toml"), ".streamlit/secrets.toml"]
+    print("sign-in" if sign_in_on_disk(files) else "local")
