@@ -21,7 +21,17 @@ import pytest
 
 from bench.app_server import free_port, healthy, python, stop_server
 from tests.browser.conftest import (
-    ARTIFACTS, MAIN, ROOT, SERVER_START_S, WAIT_MS, is_open, main_text, new_context, open_page, sidebar, wait_ready,
+    ARTIFACTS,
+    MAIN,
+    ROOT,
+    SERVER_START_S,
+    WAIT_MS,
+    is_open,
+    main_text,
+    new_context,
+    open_page,
+    sidebar,
+    wait_ready,
     widget,
 )
 from ui import meeting
@@ -257,3 +267,78 @@ def meeting_box_text(page) -> str:
     if not is_open(summary):
         summary.click()
     return expander.inner_text()
+
+
+# ------------------------------------------------------------------ no sign-in, and broken settings
+def _lan_address() -> str | None:
+    """An address of this computer that is not loopback, as another machine would reach it."""
+    import socket
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))           # no packet is sent: this only picks the outgoing interface
+            address = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+@pytest.fixture(scope="module")
+def open_server(app_lake, tmp_path_factory):
+    """An app server with no sign-in, listening on every interface (as someone might start it by
+    hand), whose secrets file the tests write: (base URL, secrets file)."""
+    port = free_port()
+    secrets_file = tmp_path_factory.mktemp("open-secrets") / "secrets.toml"     # absent to begin with
+    log = ARTIFACTS / "streamlit-open-server.log"
+    env = {**os.environ, "SENCO_LAKE": str(app_lake), "PYTHONUNBUFFERED": "1"}
+    with open(log, "w", encoding="utf-8") as out:
+        proc = subprocess.Popen(
+            [python(), "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+             "--server.address", "0.0.0.0", "--browser.gatherUsageStats", "false",
+             "--secrets.files", str(secrets_file)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(proc, lambda: healthy(url), log, "streamlit")
+        yield url, secrets_file
+    finally:
+        stop_server(proc)
+
+
+def test_without_sign_in_only_this_computer_sees_data(open_server, page):
+    url, _ = open_server
+    open_page(page, url + "/senco_time")
+    assert page.locator("[data-testid='stMetric']").count() > 0
+    assert "this computer only" in sidebar(page).inner_text()
+    lan = _lan_address()
+    if lan is None:
+        pytest.skip("this computer has no address but loopback to come in from")
+    open_page(page, url.replace("127.0.0.1", lan) + "/senco_time")
+    one_line_error(page, "shows data only on the computer it runs on")
+    no_data(page)
+
+
+NAMED_FORM = ('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\ncookie_secret = "{secret}"\n'
+              '[auth.microsoft]\nclient_id = "dashboard"\nclient_secret = "s"\n'
+              'server_metadata_url = "https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration"\n')
+
+
+def test_broken_or_incomplete_settings_show_no_data_and_say_why(open_server, page):
+    url, secrets_file = open_server
+    try:
+        secrets_file.write_text('[auth]\nclient_id = "a"\nclient_id = "a"\n', encoding="utf-8")   # duplicated key
+        for address in ("/", "/schools"):
+            open_page(page, url + address)
+            one_line_error(page, "cannot be read")
+            no_data(page)
+        secrets_file.write_text(NAMED_FORM.format(secret=COOKIE_SECRET), encoding="utf-8")        # no [access]
+        open_page(page, url + "/schools")
+        one_line_error(page, "no email domains are allowed")
+        no_data(page)
+        secrets_file.write_text(NAMED_FORM.format(secret=COOKIE_SECRET) + f'[access]\nallowed_domains = ["{DOMAIN}"]\n',
+                                encoding="utf-8")
+        open_page(page, url + "/schools")
+        assert page.get_by_role("button", name="Sign in with Microsoft").is_visible()
+        no_data(page)
+    finally:
+        secrets_file.write_text("", encoding="utf-8")
