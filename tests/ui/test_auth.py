@@ -228,3 +228,28 @@ def test_without_a_secret_meeting_links_are_unavailable(demo_lake):
     at = _app()
     assert any("unavailable" in c.value for c in at.caption)
     assert not any("meet=" in c.value for c in at.code)
+
+
+def test_start_script_serves_beyond_this_computer_only_with_complete_sign_in(tmp_path):
+    """scripts/start.sh asks `python -m ui.auth` whether to bind to loopback: anything short of a
+    complete sign-in set-up (no file, a broken file, no allowed domains) means this computer only."""
+    import subprocess
+    import sys
+    root = Path(APP).parent
+    secrets = tmp_path / "secrets.toml"
+
+    def choice() -> str:
+        out = subprocess.run([sys.executable, "-m", "ui.auth", str(secrets)], cwd=root, capture_output=True,
+                             text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    assert choice() == "local"                                           # no secrets file
+    flat = "[auth]\n" + "".join(f'{k} = "{v}"\n' for k, v in FLAT.items())
+    secrets.write_text(flat, encoding="utf-8")
+    assert choice() == "local"                                           # no allowed domains
+    secrets.write_text(flat + '[access]\nallowed_domains = ["northlincs.gov.uk"]\n', encoding="utf-8")
+    assert choice() == "sign-in"
+    secrets.write_text(flat + flat.splitlines()[1] + "\n", encoding="utf-8")   # a duplicated key
+    assert choice() == "local"
+    assert "--server.address 127.0.0.1" in (root / "scripts" / "start.sh").read_text()
