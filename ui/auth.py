@@ -105,10 +105,14 @@ def secrets_file_problem(paths) -> str | None:
 
 def current_access() -> Access:
     from streamlit import config
-    problem = secrets_file_problem(config.get_option("secrets.files"))
+    paths = config.get_option("secrets.files") or []
+    problem = secrets_file_problem(paths)
     try:
         secrets = st.secrets.to_dict()
-    except Exception:     # noqa: BLE001 (no secrets file at all; a broken one is caught above)
+    except Exception:     # noqa: BLE001 (no secrets at all, or settings Streamlit could not read)
+        if any(Path(p).exists() for p in paths):      # e.g. a secrets folder with a stray file in it
+            problem = problem or ("The dashboard's settings (secrets) cannot be read, so no data is shown. "
+                                  "Check " + ", ".join(str(p) for p in paths if Path(p).exists()) + ".")
         secrets = {}
     return access_from(secrets, problem)
 

@@ -253,3 +253,25 @@ def test_start_script_serves_beyond_this_computer_only_with_complete_sign_in(tmp
     secrets.write_text(flat + flat.splitlines()[1] + "\n", encoding="utf-8")   # a duplicated key
     assert choice() == "local"
     assert "--server.address 127.0.0.1" in (root / "scripts" / "start.sh").read_text()
+
+
+def test_settings_streamlit_cannot_read_are_a_problem_not_open_access(tmp_path, demo_lake):
+    """A secrets folder (the Kubernetes form) holding a stray file: Streamlit reads no secrets at
+    all, which must not be taken for 'no sign-in configured'."""
+    from streamlit import config
+    folder = tmp_path / "secrets"
+    (folder / "auth").mkdir(parents=True)
+    (folder / "auth" / "client_id").write_text("dashboard", encoding="utf-8")
+    (folder / "stray.txt").write_text("x", encoding="utf-8")
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(folder)])
+    try:
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.run()
+        assert not at.exception
+        assert len(at.error) == 1 and "cannot be read" in at.error[0].value
+        _no_data(at)
+    finally:
+        config.set_option("secrets.files", before)
+        from streamlit.runtime.secrets import secrets_singleton
+        secrets_singleton._reset()
