@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -88,7 +89,8 @@ def _canonical(params: Mapping[str, object]) -> dict[str, list[str]]:
 
 def _signature(secret: str, params: dict[str, list[str]], expires: int) -> str:
     key = hmac.new(secret.encode(), _PURPOSE, hashlib.sha256).digest()    # never the secret itself
-    message = "\n".join([str(expires)] + [f"{k}={'|'.join(v)}" for k, v in sorted(params.items())])
+    # JSON, so no value can pass for two ("a|b" against ["a", "b"]) and the message is unambiguous.
+    message = json.dumps([expires, sorted(params.items())], ensure_ascii=True, separators=(",", ":"))
     digest = hmac.new(key, message.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
