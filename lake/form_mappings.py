@@ -42,7 +42,7 @@ def _rows(sql: str, params: list, lake_path: Path | None = None, reader: Reader 
         reader = reader or Reader(path=lake_path)
         if getattr(reader, "parquet", None):
             return []
-        return [tuple(r) for r in reader.df(sql, params).itertuples(index=False)]
+        return reader.cursor().execute(sql, params).fetchall()
     except (LakeMissing, duckdb.CatalogException):     # no lake yet, or one from before mappings were kept
         return []
 
