@@ -273,3 +273,34 @@ def test_ordinary_return_files_load_exactly_as_before(tmp_path):
     [through_forms] = forms.load_forms([(good.name, good.read_bytes())], tmp_path / "senco.duckdb", today=TODAY)
     assert (through_forms.rows_read, through_forms.accepted, through_forms.rejected) == \
         (plain.rows_read, plain.accepted, plain.rejected)
+
+
+# ------------------------------------------------------------------ the form to send
+
+def test_a_form_built_from_the_form_to_send_maps_itself_and_loads():
+    from etl.columns import COLUMNS
+    from etl.form_to_send import form_text, questions
+    text = form_text()
+    for c in COLUMNS:
+        assert c.label in text
+    assert "Answer options, one per line:\n      NASENCO held\n      NPQ for SENCOs held" in text
+    # A Microsoft Forms export of that form: the fixed columns, then each question's text as pasted.
+    qs = questions()
+    answer = {"urn": "117725", "school_name": "Alkborough Primary School", "academic_year": "2025/26",
+              "phase": "primary", "senco_appointed_date": "9/1/2021", "ofsted_inspection_date": "3/14/2023",
+              "senco_other_roles": "DSL;class teacher;", "senco_hours_per_week": "1.5 days", "number_on_roll": "210"}
+    for q in qs:
+        answer.setdefault(q["column"], q["options"][0] if q["options"] else "1")
+    header = ["Id", "Start time", "Completion time", "Email", "Name", "Last modified time"] + [q["question"] for q in qs]
+    row = ["1", "9/15/25 10:01:02", "9/15/25 10:09:40", "anonymous", "", ""] + [answer[q["column"]] for q in qs]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, row])
+    data = out.getvalue().encode("utf-8")
+    mapping = forms.propose(forms.read_export(data, "form.csv"))
+    assert {f.text: f.column for f in mapping.fields} == {q["question"]: q["column"] for q in qs}
+    assert all(not f.values for f in mapping.fields)
+    outcome = forms.check_form(data, "form.csv", mapping, TODAY)
+    assert (outcome.rows_read, outcome.accepted) == (1, 1), [r.reasons for r in outcome.rejects]
+    [r] = outcome.results
+    assert r.record["senco_appointed_date"] == dt.date(2021, 9, 1)
+    assert r.record["ofsted_inspection_date"] == dt.date(2023, 3, 14)
