@@ -448,6 +448,17 @@ def propose_values(export: FormExport, q: Question, column: str) -> dict[str, st
     return out if c.kind in ("yesno", "enum", "list") else {}
 
 
+def needs_value(answer: str, column: str) -> bool:
+    """Whether our validation would not read this answer as it is (so it needs a value map)."""
+    from etl.normalise import Invalid, parse_enum, parse_yesno
+    c = COLUMN_BY_NAME[column]
+    try:
+        parse_yesno(answer) if c.kind == "yesno" else parse_enum(answer, c) if c.kind == "enum" else None
+    except Invalid:
+        return True
+    return False
+
+
 def guess_value(answer: str, column: str) -> str | None:
     """Our value for one of a form's answers, when it is worded differently; None when no guess."""
     from etl.normalise import Invalid, parse_enum, parse_yesno
@@ -677,7 +688,9 @@ def preview_rows(export: FormExport, outcome) -> list[dict[str, object]]:
                "Reasons": "; ".join(r.reasons)}
         for c in COLUMNS:
             v = r.record.get(c.name)
-            if v is not None:
-                row[c.label] = v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v
+            if v is not None:                      # as text: a rejected row holds what was typed
+                row[c.label] = (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else
+                                ("yes" if v else "no") if isinstance(v, bool) else f"{v:g}" if isinstance(v, float)
+                                else str(v))
         out.append(row)
     return out
