@@ -98,7 +98,7 @@ def _one_export(shown_name: str, name: str, data: bytes, export: forms.FormExpor
     st.markdown(f"**{upload.plural(outcome.rows_read, 'response')} read: {upload.plural(outcome.accepted, 'row')} "
                 f"will load, {upload.plural(outcome.rejected - superseded, 'row')} will be rejected, "
                 f"{upload.plural(superseded, 'earlier response')} superseded by the same school's later one.**")
-    table(pd.DataFrame(rows), "Responses as return rows", f"form-preview-{sig}", v,
+    table(pd.DataFrame(rows).fillna(""), "Responses as return rows", f"form-preview-{sig}", v,
           caption="Row numbers are as the export shows them. A school that responded more than once is loaded "
                   "from its latest response; its earlier ones are kept as rejected rows that say so.")
     if outcome.ignored_headers:
