@@ -247,7 +247,7 @@ def _parse_times(values: list[object], month_first: bool) -> list[dt.datetime | 
     formats = _TIME_FORMATS if month_first else tuple(f.replace("%m/%d", "%d/%m") for f in _TIME_FORMATS)
     for v in values:
         if isinstance(v, dt.datetime):
-            out.append(v)
+            out.append(v.replace(tzinfo=None))
             continue
         if isinstance(v, dt.date):
             out.append(dt.datetime.combine(v, dt.time()))
@@ -257,7 +257,7 @@ def _parse_times(values: list[object], month_first: bool) -> list[dt.datetime | 
             out.append(None)
             continue
         try:
-            out.append(dt.datetime.fromisoformat(text.replace("/", "-")))
+            out.append(dt.datetime.fromisoformat(text.replace("/", "-")).replace(tzinfo=None))
             continue
         except ValueError:
             pass
@@ -580,6 +580,8 @@ def _school_key(cells: dict[str, object]) -> tuple | None:
     urn, year = cells.get("urn"), cells.get("academic_year")
     if _blank(urn) or _blank(year):
         return None
+    if isinstance(urn, float) and urn.is_integer():
+        urn = int(urn)
     from etl.normalise import Invalid, parse_academic_year
     try:
         year = parse_academic_year(year)
@@ -640,7 +642,9 @@ def checker(mappings: dict[str, Mapping], given: Mapping | None = None) -> Calla
         export = read_export(data, file_name)
         if export is None:
             return check_returns(data, file_name, today=today)
-        mapping = given or mappings.get(export.signature)
+        # --mapping is for its own form; another form in the batch keeps the mapping saved for it
+        use_given = given is not None and (given.signature == export.signature or export.signature not in mappings)
+        mapping = given if use_given else mappings.get(export.signature)
         if mapping is None:
             return FileOutcome(file_name=file_name, status="failed", message=(
                 f"this is a {export.kind} export whose questions have not been matched to the return's columns "
@@ -660,7 +664,8 @@ def load_forms(files: list[tuple[str, bytes]], lake_path: Path | None = None, gi
     if given is not None:
         for name, data in files:
             export = read_export(data, name)
-            if export is not None and not given.for_export(export).problems():
+            if export is not None and (given.signature == export.signature or export.signature not in saved) \
+                    and not given.for_export(export).problems():
                 form_mappings.save(given.for_export(export) if given.signature != export.signature else given,
                                    lake_path)
     return load_returns(files, lake_path, today=today, check=checker(saved, given))

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl import forms
 from etl.__main__ import main as cli
@@ -304,3 +306,24 @@ def test_a_form_built_from_the_form_to_send_maps_itself_and_loads():
     [r] = outcome.results
     assert r.record["senco_appointed_date"] == dt.date(2021, 9, 1)
     assert r.record["ofsted_inspection_date"] == dt.date(2023, 3, 14)
+
+
+# ------------------------------------------------------------------ hostile input
+
+_HEADERS = [MS_2025, GOOGLE, SURVEYMONKEY]
+
+
+@settings(max_examples=60, deadline=None)
+@given(which=st.integers(0, 2), body=st.text(max_size=400), cut=st.integers(0, 2000))
+def test_any_text_under_a_form_header_is_read_or_refused_without_a_traceback(which, body, cut):
+    real = _HEADERS[which].read_bytes()
+    data = real[:cut] + body.encode("utf-8", "replace")
+    export = forms.read_export(data, "hostile.csv")
+    if export is None:
+        return
+    mapping = forms.propose(export)
+    outcome = forms.check_form(data, "hostile.csv", mapping, TODAY)
+    assert outcome.status in ("loaded", "failed")
+    assert outcome.rows_read == outcome.accepted + outcome.rejected
+    if outcome.status == "failed":
+        assert outcome.message and "\n" not in outcome.message
