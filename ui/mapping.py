@@ -103,6 +103,10 @@ def _one_export(shown_name: str, name: str, data: bytes, export: forms.FormExpor
                   "from its latest response; its earlier ones are kept as rejected rows that say so.")
     if outcome.ignored_headers:
         st.caption("Questions not used: " + upload.md_escape("; ".join(outcome.ignored_headers)))
+    earlier = upload.loaded_hashes(v.api.loads()).get(upload.sha256(data))
+    if earlier is not None:
+        st.info(f"This exact file was loaded before (load {earlier}): loading it again changes nothing, even with a "
+                "changed mapping (which is still saved for the form's next export).", icon=":material/history:")
     verb = "Save the mapping and load" if editing else "Load"
     label = f"{verb} {upload.plural(outcome.rows_read, 'response')} from {name}"
     if st.button(label, type="primary", key=f"form-load-{sig}-{upload.sha256(data)[:8]}", icon=":material/upload:"):

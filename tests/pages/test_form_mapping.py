@@ -111,6 +111,9 @@ def test_an_unseen_form_is_mapped_corrected_previewed_and_next_years_export_need
                        "ORDER BY 1").fetchall() == [("2025/26", "in progress"), ("2026/27", "in progress")]
     con.close()
 
+    at = upload(at, FORMS / "ms-forms-2025-26.csv")                 # the first export again: it says so
+    assert any("This exact file was loaded before" in i.value for i in at.info)
+
 
 def test_a_mapping_missing_a_required_column_says_so_and_offers_no_load(lake):
     at = upload(run(tab="Upload returns"), FORMS / "google-forms-2025-26.csv")
