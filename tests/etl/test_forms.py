@@ -327,3 +327,19 @@ def test_any_text_under_a_form_header_is_read_or_refused_without_a_traceback(whi
     assert outcome.rows_read == outcome.accepted + outcome.rejected
     if outcome.status == "failed":
         assert outcome.message and "\n" not in outcome.message
+
+
+def test_a_form_with_a_new_question_is_proposed_from_the_saved_mapping_of_its_old_questions():
+    rows = list(csv.reader(io.StringIO(MS_2026.read_bytes().decode("utf-8-sig"), newline="")))
+    rows[0].append("Does your school have a SEN governor?")
+    for r in rows[1:]:
+        r.append("Yes")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    export = forms.read_export(out.getvalue().encode("utf-8"), "new-question.csv")
+    assert export.signature != export_of(MS_2026).signature          # a changed form: confirmed again
+    mapping = forms.propose(export, known=[corrected(MS_2025)])
+    field = {f.text: f for f in mapping.fields}
+    assert field["When did your SENCO start in the role?"].column == "senco_appointed_date"   # the officer's fix
+    assert field["What is your SENCO's qualification status?"].values["Currently studying"] == "in progress"
+    assert field["Does your school have a SEN governor?"].column == "sen_governor"             # matched by text
