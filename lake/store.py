@@ -219,6 +219,19 @@ def _open_build(build: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _test_hold(build: Path) -> None:
+    """Test hook: with SENCO_TEST_HOLD_AT set to a file path, a write stops here, after its rows
+    are committed to the private build file and before the checkpoint and the swap, writes the
+    build file's name to that path and waits to be killed. Crash tests kill it at this point on
+    purpose instead of racing the loader."""
+    marker = os.environ.get("SENCO_TEST_HOLD_AT")
+    if not marker:
+        return
+    Path(marker + ".part").write_text(str(build))
+    os.replace(marker + ".part", marker)
+    threading.Event().wait()
+
+
 @contextlib.contextmanager
 def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to a private copy of the lake, swapped in on success.
@@ -246,6 +259,7 @@ def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise
+                _test_hold(build)
                 con.execute("CHECKPOINT build")
             finally:
                 con.close()
