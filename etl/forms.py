@@ -673,10 +673,16 @@ def load_forms(files: list[tuple[str, bytes]], lake_path: Path | None = None, gi
 
 # ------------------------------------------------------------------ previewing
 
-def preview_rows(export: FormExport, outcome) -> list[dict[str, object]]:
-    """One row per response: what happens to it and the values it gives, for the officer to check
-    before loading. The respondent is not shown."""
+def preview_rows(export: FormExport, outcome, mapping: Mapping | None = None) -> list[dict[str, object]]:
+    """One row per response: what happens to it and the values it gives (a value that cannot be read
+    as the answer mapped, when `mapping` is given), for the officer to check before loading. The
+    respondent is not shown."""
     by_row = {r.row_number: r for r in outcome.results} if outcome is not None and outcome.results else {}
+    typed: dict[int, dict[str, object]] = {}
+    if mapping is not None and not mapping.problems():
+        mapped = mapped_rows(export, mapping)
+        typed = {row.row_number: row.cells for row in mapped.parsed.rows}
+        typed.update({s.row_number: s.record for s in mapped.superseded})
     out = []
     for resp in export.responses:
         r = by_row.get(resp.row_number)
@@ -693,7 +699,9 @@ def preview_rows(export: FormExport, outcome) -> list[dict[str, object]]:
                "Reasons": "; ".join(r.reasons)}
         for c in COLUMNS:
             v = r.record.get(c.name)
-            if v is not None:                      # as text: a rejected row holds what was typed
+            if v is None and not r.ok:
+                v = typed.get(r.row_number, {}).get(c.name)
+            if v is not None and not _blank(v):     # as text: a rejected row holds what was typed
                 row[c.label] = (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else
                                 ("yes" if v else "no") if isinstance(v, bool) else f"{v:g}" if isinstance(v, float)
                                 else str(v))

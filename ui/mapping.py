@@ -93,7 +93,7 @@ def _one_export(shown_name: str, name: str, data: bytes, export: forms.FormExpor
     if outcome.status == "failed":
         st.error(f"{shown_name} will not be loaded: {upload.md_escape(outcome.message)}", icon=":material/block:")
         return
-    rows = forms.preview_rows(export, outcome)
+    rows = forms.preview_rows(export, outcome, mapping)
     superseded = sum(r["What happens"] == "superseded" for r in rows)
     st.markdown(f"**{upload.plural(outcome.rows_read, 'response')} read: {upload.plural(outcome.accepted, 'row')} "
                 f"will load, {upload.plural(outcome.rejected - superseded, 'row')} will be rejected, "

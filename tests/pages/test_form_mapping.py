@@ -77,6 +77,7 @@ def test_an_unseen_form_is_mapped_corrected_previewed_and_next_years_export_need
     assert preview.set_index("Row")["What happens"].to_dict() == {
         2: "superseded", 3: "rejected", 4: "loads", 5: "rejected", 6: "loads"}
     assert "Email" not in preview.columns and "Name" not in preview.columns
+    assert preview.set_index("Row").loc[5, "URN"] == "11772"         # the rejected row shows what was typed
     assert "Jo Head" not in preview.to_string() and "alkborough.example" not in preview.to_string()
 
     started.set_value("senco_appointed_date")                        # the officer corrects one match ...
