@@ -121,11 +121,13 @@ class FormExport:
             ticked.append(option if header_key(text) in ("1", header_key(option)) else text)
         return ticked
 
-    def answers(self, q: Question) -> list[str]:
-        """The distinct answers (each option of a multiple choice on its own), in first-seen order."""
+    def answers(self, q: Question, split: bool = True) -> list[str]:
+        """The distinct answers in first-seen order; with `split`, each option of a multiple choice on
+        its own (for a list column: a single-choice answer may itself contain ';' or ',')."""
         seen: dict[str, None] = {}
         for r in self.responses:
-            for item in self.items(q, self.answer(q, r)):
+            a = self.answer(q, r)
+            for item in (self.items(q, a) if split or isinstance(a, list) else [] if _blank(a) else [_text(a)]):
                 seen.setdefault(item, None)
         return list(seen)
 
@@ -135,11 +137,15 @@ class FormExport:
             return [a for a in answer if a]
         if _blank(answer):
             return []
-        text = str(answer).strip() if not isinstance(answer, float) or not answer.is_integer() else str(int(answer))
+        text = _text(answer)
         joiner = _JOINERS.get(self.kind)
         if joiner and joiner.strip() in text:
             return [p.strip() for p in text.split(joiner.strip()) if p.strip()]
         return [text]
+
+
+def _text(v: object) -> str:
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip()
 
 
 def _cell(cells: list[object], j: int) -> object:
@@ -441,7 +447,7 @@ def propose_values(export: FormExport, q: Question, column: str) -> dict[str, st
     """Value maps for the answers our validation would not read as they are."""
     c = COLUMN_BY_NAME[column]
     out: dict[str, str] = {}
-    for answer in export.answers(q):
+    for answer in export.answers(q, split=c.kind == "list"):
         guess = guess_value(answer, column)
         if guess is not None and guess != answer:
             out[answer] = guess

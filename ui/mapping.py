@@ -139,7 +139,7 @@ def _editor(export: forms.FormExport, start: forms.Mapping, sig: str) -> forms.M
     fields: list[forms.FieldMap] = []
     for q in export.questions:
         f = by_key.get(q.key) or forms.FieldMap(q.key, q.text, None)
-        examples = export.answers(q)[:4]
+        examples = export.answers(q, split=False)[:4]
         sure = ("proposed: a good match" if f.score >= forms.SURE_AT else
                 "proposed: check this one" if f.column else "no column proposed") if f.score < 1 else "saved earlier"
         hint = f"{sure}. " + ("Answers in this export: " + "; ".join(examples) if examples else "No answers yet.")
@@ -155,7 +155,7 @@ def _editor(export: forms.FormExport, start: forms.Mapping, sig: str) -> forms.M
     for q, fm in pending:
         c = COLUMN_BY_NAME[fm.column]
         choices = ["yes", "no"] if c.kind == "yesno" else list(c.choices)
-        for answer in export.answers(q):
+        for answer in export.answers(q, split=False):
             if not forms.needs_value(answer, fm.column) and answer not in fm.values:
                 continue                               # read as it is
             if not asked:

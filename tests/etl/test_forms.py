@@ -343,3 +343,15 @@ def test_a_form_with_a_new_question_is_proposed_from_the_saved_mapping_of_its_ol
     assert field["When did your SENCO start in the role?"].column == "senco_appointed_date"   # the officer's fix
     assert field["What is your SENCO's qualification status?"].values["Currently studying"] == "in progress"
     assert field["Does your school have a SEN governor?"].column == "sen_governor"             # matched by text
+
+
+def test_a_single_choice_answer_with_a_comma_is_one_answer():
+    text = GOOGLE.read_bytes().decode("utf-8").replace(
+        "6 hours,No,In progress", '6 hours,"No, but attends some meetings",In progress')
+    data = text.encode("utf-8")
+    mapping = forms.propose(forms.read_export(data, "google.csv"))
+    slt = next(f for f in mapping.fields if f.column == "senco_on_slt")
+    assert slt.values == {"No, but attends some meetings": "no"}
+    outcome = forms.check_form(data, "google.csv", mapping, TODAY)
+    brigg = next(r.record for r in outcome.results if r.ok and r.record["urn"] == 117726)
+    assert brigg["senco_on_slt"] is False
