@@ -577,7 +577,7 @@ def mapped_rows(export: FormExport, mapping: Mapping) -> MappedExport:
         when = f", completed {later.completed:%d/%m/%Y %H:%M}" if later.completed else ""
         superseded.append(Superseded(row.row_number, row.raw, dict(row.cells), by,
                                      f"superseded: the same school sent a later response for this year "
-                                     f"(row {by}{when}), which is the one loaded"))
+                                     f"(row {by}{when}); only the latest response is the school's return"))
     unused = [q.text for q in export.questions if q.key not in fields]
     return MappedExport(ParsedFile(rows=kept, layout="table", ignored_headers=unused), superseded)
 
