@@ -355,3 +355,12 @@ def test_a_single_choice_answer_with_a_comma_is_one_answer():
     outcome = forms.check_form(data, "google.csv", mapping, TODAY)
     brigg = next(r.record for r in outcome.results if r.ok and r.record["urn"] == 117726)
     assert brigg["senco_on_slt"] is False
+
+
+def test_when_the_latest_response_is_rejected_the_earlier_one_is_not_loaded_instead():
+    text = GOOGLE.read_bytes().decode("utf-8").replace("2025/26,212,29,4,1.5 days", "2025/26,212,29,4,20%")
+    outcome = forms.check_form(text.encode("utf-8"), "google.csv", forms.propose(export_of(GOOGLE)), TODAY)
+    reasons = {r.row_number: r.reasons[0] for r in outcome.rejects}
+    assert reasons[2].startswith("superseded:") and "share of time" in reasons[5]
+    assert 117725 not in {r.record["urn"] for r in outcome.results if r.ok}    # the school is still to chase
+    assert outcome.rows_read == outcome.accepted + outcome.rejected == 4
