@@ -364,3 +364,22 @@ def test_when_the_latest_response_is_rejected_the_earlier_one_is_not_loaded_inst
     assert reasons[2].startswith("superseded:") and "share of time" in reasons[5]
     assert 117725 not in {r.record["urn"] for r in outcome.results if r.ok}    # the school is still to chase
     assert outcome.rows_read == outcome.accepted + outcome.rejected == 4
+
+
+def test_a_surveymonkey_xlsx_with_the_question_merged_over_its_options_loads_as_its_csv_does():
+    from openpyxl import Workbook
+    rows = list(csv.reader(io.StringIO(SURVEYMONKEY.read_bytes().decode("utf-8-sig"), newline="")))
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append([v if v != "" else None for v in r])
+    start = rows[0].index("Which of these other roles does the SENCO hold? (Tick all that apply)") + 1
+    ws.merge_cells(start_row=1, start_column=start, end_row=1, end_column=start + 4)   # as the XLSX export has it
+    buf = io.BytesIO()
+    wb.save(buf)
+    mapping = forms.propose(export_of(SURVEYMONKEY))
+    from_xlsx = forms.check_form(buf.getvalue(), "all-responses.xlsx", mapping, TODAY)
+    from_csv = forms.check_form(SURVEYMONKEY.read_bytes(), SURVEYMONKEY.name, mapping, TODAY)
+    assert forms.read_export(buf.getvalue(), "all-responses.xlsx").signature == mapping.signature
+    assert [(r.row_number, r.ok, r.record.get("senco_other_roles")) for r in from_xlsx.results] == \
+        [(r.row_number, r.ok, r.record.get("senco_other_roles")) for r in from_csv.results]
