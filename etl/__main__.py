@@ -16,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("load", help="load return files (CSV/XLSX) or folders of them")
     p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--mapping", type=Path, help="a saved online-form mapping (JSON) for form exports among the "
+                   "files; saved in the lake, so later exports of the same form load without it")
     p = sub.add_parser("template", help="write the blank return workbook schools fill in")
     p.add_argument("out", type=Path)
     sub.add_parser("demo", help="(re)build the demo lake")
@@ -41,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     lake = args.lake.resolve() if args.lake else None
 
     if args.command == "load":
-        from etl.load import expand_paths, load_returns
+        from etl.forms import load_forms, read_mapping_file
+        from etl.load import expand_paths
         files = expand_paths(args.paths)
         missing = [str(p) for p in files if not p.exists()]
         if missing:
@@ -50,7 +53,13 @@ def main(argv: list[str] | None = None) -> int:
         if not files:
             print("no return files found in " + ", ".join(map(str, args.paths)), file=sys.stderr)
             return 2
-        outcomes = load_returns([(f.name, f.read_bytes()) for f in files], lake)
+        try:
+            given = read_mapping_file(args.mapping) if args.mapping else None
+        except ValueError as exc:
+            print(f"{args.mapping}: {exc}", file=sys.stderr)
+            return 2
+        # (online-form exports go through --mapping or the mapping the lake has for their form)
+        outcomes = load_forms([(f.name, f.read_bytes()) for f in files], lake, given)
         for o in outcomes:
             print("\n".join(o.report_lines()))
         total = sum(o.rows_read for o in outcomes)

@@ -52,8 +52,24 @@ def _anonymisation_key(con: duckdb.DuckDBPyConnection) -> None:
                 "(SELECT 1 FROM lake_info WHERE key = 'anon_key')", [secrets.token_hex(32)])
 
 
+def _form_mappings(con: duckdb.DuckDBPyConnection) -> None:
+    """Online-form mappings (lake.form_mappings): each form's questions matched to the return's
+    columns once, kept with their history. A new table; no existing row changes."""
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS form_mappings (
+          signature VARCHAR NOT NULL,
+          version INTEGER NOT NULL,
+          form_kind VARCHAR NOT NULL,
+          mapping VARCHAR NOT NULL,
+          saved_at TIMESTAMP NOT NULL,
+          replaced_at TIMESTAMP,
+          PRIMARY KEY (signature, version)
+        )""")
+
+
 STEPS: tuple[Step, ...] = (
     Step(2, "record schema versions; a random anonymisation key for the lake", _anonymisation_key),
+    Step(3, "online-form mappings, kept with their history", _form_mappings),
 )
 CURRENT = STEPS[-1].version if STEPS else 1
 

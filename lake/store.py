@@ -139,6 +139,15 @@ CREATE TABLE IF NOT EXISTS lake_info (
   key VARCHAR PRIMARY KEY,
   value VARCHAR
 );
+CREATE TABLE IF NOT EXISTS form_mappings (
+  signature VARCHAR NOT NULL,       -- the form's questions (etl.forms.FormExport.signature)
+  version INTEGER NOT NULL,         -- 1, 2, ... for each change of this form's mapping
+  form_kind VARCHAR NOT NULL,       -- Microsoft Forms | Google Forms | SurveyMonkey
+  mapping VARCHAR NOT NULL,         -- JSON, as etl.forms.Mapping.to_json writes it
+  saved_at TIMESTAMP NOT NULL,
+  replaced_at TIMESTAMP,            -- NULL for the mapping in use; history is kept (lake.form_mappings)
+  PRIMARY KEY (signature, version)
+);
 """
 
 
