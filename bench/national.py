@@ -103,7 +103,7 @@ class Draws:
 
 def read_census(path: Path = CENSUS_FILE, las: set[int] | None = None) -> tuple[pd.DataFrame, str]:
     """(state-funded schools as a frame, the census file's text for the LAs asked for)."""
-    from etl.official import phase_from_type
+    from etl.sources import phase_from_type
     text = path.read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
@@ -615,7 +615,7 @@ def _with_mistakes(frame: pd.DataFrame, schools: pd.DataFrame, sim: dict, year: 
 def ofsted_rows(schools: pd.DataFrame, names: np.ndarray, sim: dict) -> list[list[object]]:
     """Latest inspection per school, in the layout of Ofsted's management information."""
     from etl.demo import OFSTED_HEADERS, _OFSTED_PHASE
-    from etl.official import la_lookup
+    from etl.sources import la_lookup
     lookup = la_lookup()
     insp = sim["inspections"]
     rows: list[list[object]] = [OFSTED_HEADERS]
@@ -721,7 +721,7 @@ def build(out_dir: Path, lake_path: Path | None = None, las: set[int] | None = N
     """Generate the inputs into out_dir/inputs and load them into a fresh lake through the real
     loaders; returns counts and the time each step took."""
     from etl.load import load_returns
-    from etl.official import load_benchmarks, load_official
+    from etl.sources import load_benchmarks, load_official
     from lake.store import raw_dir, writing
     out_dir = Path(out_dir)
     lake_path = Path(lake_path or out_dir / "senco.duckdb").resolve()

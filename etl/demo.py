@@ -29,7 +29,7 @@ import duckdb
 from etl import synthetic as syn
 from etl.columns import COLUMNS, COLUMN_BY_NAME
 from etl.load import FileOutcome, load_returns
-from etl.official import BENCHMARKS_FILE, load_benchmarks, load_official
+from etl.sources import BENCHMARKS_FILE, load_benchmarks, load_official
 from lake import config
 from lake.store import raw_dir, writing
 
