@@ -122,6 +122,60 @@ SPEC = Spec("Ofsted inspection outcomes file (management information, latest ins
     Column("category_of_concern", ("Most recent category of concern", "Category of concern"), as_text),
 ), one_of=("overall_effectiveness", "inclusion"))
 
+# The header lines as published, for writing files in these layouts (the demo, test fixtures).
+# Reading goes by SPEC, not by order. Both begin with the school's details.
+DETAILS = ["URN", "LAESTAB", "School name", "Ofsted phase", "Type of education", "School open date",
+           "Admissions policy", "Sixth form", "Designated religious character", "Religious ethos", "Faith grouping",
+           "Ofsted region", "Region", "Local authority", "Parliamentary constituency", "Postcode",
+           "Multi-academy trust UID", "Multi-academy trust name", "Academy sponsor UID", "Academy sponsor name",
+           "The income deprivation affecting children index (IDACI) quintile", "Total number of pupils",
+           "Statutory lowest age", "Statutory highest age"]
+# To the 31 August 2025 edition (OEIF): the latest graded inspection, the one before, the latest ungraded.
+OEIF_LAYOUT_2025 = DETAILS + [
+    "Inspection number of latest graded inspection", "Inspection type", "Inspection type grouping",
+    "Event type grouping", "Inspection start date", "Publication date",
+    "Does the latest graded inspection relate to the URN of the current school?",
+    "URN at time of latest graded inspection", "LAESTAB at time of latest graded inspection",
+    "School name at time of latest graded inspection", "School type at time of latest graded inspection",
+    "Overall effectiveness", "Category of concern", "Quality of education", "Behaviour and attitudes",
+    "Personal development", "Effectiveness of leadership and management", "Safeguarding is effective?",
+    "Early years provision (where applicable)", "Sixth form provision (where applicable)",
+    "Previous graded inspection number", "Previous inspection start date", "Previous publication date",
+    "URN at time of previous graded inspection", "Previous graded inspection overall effectiveness",
+    "Previous category of concern", "Previous quality of education", "Previous behaviour and attitudes",
+    "Previous personal development", "Previous effectiveness of leadership and management",
+    "Previous safeguarding is effective?", "Previous early years provision (where applicable)",
+    "Previous sixth form provision (where applicable)",
+    "Latest ungraded inspection number since last graded inspection", "Date of latest ungraded inspection",
+    "Ungraded inspection publication date", "URN at time of the ungraded inspection",
+    "Ungraded inspection overall outcome", "Number of ungraded inspections since the last graded inspection"]
+
+# From the November 2025 edition: the latest full inspection with its report-card grades, each followed
+# by its date of grade; then the latest OEIF graded inspection; then the latest ungraded inspection.
+REPORT_CARD_LAYOUT_2026 = DETAILS + [
+    "Inspection number of latest full inspection", "Inspection type", "Inspection type grouping", "Event type grouping",
+    "Inspection start date", "Publication date",
+    "Does the latest full inspection relate to the URN of the current school?",
+    "URN at time of latest full inspection", "LAESTAB at time of latest full inspection",
+    "School name at time of latest full inspection", "School type at time of latest full inspection",
+    "Category of concern"] + [c for _, area, dated, _ in AREAS for c in (area, dated)] + [
+    "Inspection number of latest OEIF graded inspection", "Inspection type of latest OEIF graded inspection",
+    "Inspection type grouping of latest OEIF graded inspection", "Event type grouping of latest OEIF graded inspection",
+    "Inspection start date of latest OEIF graded inspection", "Publication date of latest OEIF graded inspection",
+    "Does the latest OEIF graded inspection relate to the URN of the current school?",
+    "URN at time of latest OEIF graded inspection", "LAESTAB at time of latest OEIF graded inspection",
+    "School name at time of latest OEIF graded inspection", "School type at time of latest OEIF graded inspection",
+    "Latest OEIF category of concern", "Latest OEIF overall effectiveness", "Latest OEIF quality of education",
+    "Latest OEIF behaviour and attitudes", "Latest OEIF personal development",
+    "Latest OEIF effectiveness of leadership and management", "Latest OEIF  safeguarding is effective?",
+    "Latest OEIF early years provision (where applicable)", "Latest OEIF sixth form provision (where applicable)",
+    "Latest ungraded inspection number", "Date of latest ungraded inspection", "Ungraded inspection publication date",
+    "Does the ungraded inspection relate to the URN of the current school?",
+    "URN at time of the ungraded inspection", "LAESTAB at time of the ungraded inspection",
+    "School name at time of the ungraded inspection", "School type at time of the ungraded inspection",
+    "Ungraded inspection overall outcome", "Most recent category of concern"]
+
+
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                        "nov", "dec"), start=1)}
 
