@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lake.api import SIZE_BANDS, SLT_PROFILES, TIME_BANDS, ROLE_PROFILES, Filters, LakeAPI
+from lake.migrations import LakeTooNew
 from lake.store import LakeMissing
 
 # URL parameter names (also the widget keys) of the shared filters.
@@ -71,9 +72,10 @@ def view(show_filters: bool = True) -> View:
     """Draw the sidebar filters (bound to the URL) and return the user's view."""
     _through_app()
     try:
+        api().upgrade_if_needed()           # a lake written by an earlier release
         # One version of the lake for the whole draw: a load landing half-way shows on the next.
         a = api().snapshot()
-    except LakeMissing as exc:
+    except (LakeMissing, LakeTooNew) as exc:
         st.error(str(exc))
         st.stop()
     st.session_state["_link_notices"] = []
