@@ -125,7 +125,8 @@ else:
             ("ofsted_send_progress", list(OFSTED_SEND_PROGRESS), "Self-reported Ofsted view of SEND progress",
              "ofsted-dist-own"),
             ("ofsted_inclusion", list(INCLUSION_GRADES), "Official 2025 inclusion grade", "ofsted-dist-incl"),
-            ("official_overall", OVERALL_ORDER, "Official overall effectiveness (latest OEIF graded inspection)", "ofsted-dist-oe")):
+            ("official_overall", OVERALL_ORDER, "Official overall effectiveness (latest OEIF graded inspection)",
+             "ofsted-dist-oe")):
         dist = v.api.derived(analysis.distribution, v.filters, group, column, order_, via=OUTCOMES)
         if dist.empty:
             st.caption(f"{title}: none for these schools.")

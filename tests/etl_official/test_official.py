@@ -279,7 +279,8 @@ def test_ofsted_oeif_layout_as_at_august_2025(lake):
     assert (hugh["ungraded_inspection_date"], hugh["ungraded_outcome"]) == \
         (dt.date(2022, 11, 9), "School remains Outstanding")
     kirton = rows[150867]                    # never inspected: loads with nothing
-    assert all(kirton[c] is None for c in ("inspection_date", "overall_effectiveness", "inclusion", "oeif_inspection_date"))
+    assert all(kirton[c] is None
+               for c in ("inspection_date", "overall_effectiveness", "inclusion", "oeif_inspection_date"))
     assert_loads_balance(lake)
 
 
