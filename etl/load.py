@@ -100,19 +100,20 @@ def record_load(con: duckdb.DuckDBPyConnection, load_id: int, kind: str, file_na
 
 
 def check_returns(data: bytes, file_name: str, day_hours: float | None = None,
-                  today: dt.date | None = None) -> FileOutcome:
+                  today: dt.date | None = None, reader=None) -> FileOutcome:
     """Read and validate one file without touching the lake (the upload preview uses this).
 
     Rows are validated column by column (`etl.validate.validate_columns`, identical to
     `validate_row` + `flag_duplicates`); `results` holds every row's RowResult, each made
     when first asked for. A plain CSV is read by a columnar fast path (see `_read_csv_columns`)
-    that gives exactly what `read_return_file` gives; anything else goes through the reader."""
+    that gives exactly what `read_return_file` gives; anything else goes through the reader.
+    `reader(path, data) -> ParsedFile` replaces the reader (etl.forms: a mapped form export)."""
     day_hours = day_hours or config.school_day_hours()
     outcome = FileOutcome(file_name=file_name)
     try:
-        table = _read_csv_columns(data, file_name)
+        table = _read_csv_columns(data, file_name) if reader is None else None
         if table is None:
-            table = _columns_from_rows(read_return_file(Path(file_name), data))
+            table = _columns_from_rows((reader or read_return_file)(Path(file_name), data))
     except NotAReturn as exc:
         outcome.status, outcome.message = "failed", str(exc)
         return outcome
@@ -370,8 +371,10 @@ def _typed_columns() -> list[tuple[str, str]]:
 
 
 def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
-                 today: dt.date | None = None) -> list[FileOutcome]:
-    """Load a batch of (file name, bytes) in one transaction; returns each file's outcome."""
+                 today: dt.date | None = None, check=None) -> list[FileOutcome]:
+    """Load a batch of (file name, bytes) in one transaction; returns each file's outcome.
+    `check(data, name, today=)` replaces check_returns (etl.forms.checker: form exports too)."""
+    check = check or check_returns
     lake_path = Path(lake_path or config.lake_path())
     files = list(files)
     outcomes: list[FileOutcome] = []
@@ -380,7 +383,7 @@ def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
         # read and checked while writing() prepares the build file. (Should another load
         # create the lake meanwhile, the check for an earlier load below still applies and
         # this result is then not used.)
-        ahead = helper.submit(_hash_and_check, *files[0], today) if files and not lake_path.exists() else None
+        ahead = helper.submit(_hash_and_check, *files[0], today, check) if files and not lake_path.exists() else None
         with writing(lake_path) as con, returns_key_checked_at_end(con):
             # One thread: each statement here scans one in-memory Arrow table and the commit
             # writes a few row groups per table, so more threads add CPU time, not speed.
@@ -397,7 +400,7 @@ def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
                                                 rejected=before[0][0] if before else 0))
                     continue
                 seen.add(digest)
-                outcome = checked[1] if checked else check_returns(data, name, today=today)
+                outcome = checked[1] if checked else check(data, name, today=today)
                 kept = helper.submit(keep_raw, data, name, lake_path, digest)   # written while DuckDB works
                 load_id = new_load_id(con)
                 outcome.load_id = load_id
@@ -410,8 +413,8 @@ def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
     return outcomes
 
 
-def _hash_and_check(name: str, data: bytes, today: dt.date | None) -> tuple[str, FileOutcome]:
-    return sha256(data), check_returns(data, name, today=today)
+def _hash_and_check(name: str, data: bytes, today: dt.date | None, check=check_returns) -> tuple[str, FileOutcome]:
+    return sha256(data), check(data, name, today=today)
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
