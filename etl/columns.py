@@ -67,7 +67,7 @@ COLUMNS: tuple[Column, ...] = (
            "Pupils with an Education, Health and Care plan.", minimum=0, maximum=10000, example="4"),
     Column("senco_hours_per_week", "SENCO hours per week", "hours",
            "Designated SENCO time each week. '1.5 days' is converted with the configured school-day length.",
-           minimum=0, maximum=60, example="9.75"),
+           minimum=0, maximum=60, example="9.75", aliases=("SENCO time each week",)),
     Column("senco_time_enough", "SENCO's view: enough time for the role", "yesno",
            "The SENCO's own view: is their allocated time enough to carry out the role? (The national SENCO "
            "workforce surveys ask SENCOs the same question.)", example="no"),
@@ -92,7 +92,7 @@ COLUMNS: tuple[Column, ...] = (
            "Date the SENCO started the course (decides whether NASENCO or the NPQ for SENCOs counts).",
            example="15/01/2022"),
     Column("senco_appointed_date", "Date SENCO appointed", "date",
-           "Date the SENCO became the SENCO at this school (the qualification is due within 3 years).",
+           "Date the SENCO took up the role at this school (the qualification is due within 3 years).",
            example="01/09/2021"),
     Column("senco_first_senco_date", "Date SENCO first became a SENCO (any school)", "date",
            "Date the SENCO first became a SENCO at any school. A SENCO who had been one for more than 12 months "

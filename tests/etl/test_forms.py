@@ -291,8 +291,10 @@ def test_a_form_built_from_the_form_to_send_maps_itself_and_loads():
     answer = {"urn": "117725", "school_name": "Alkborough Primary School", "academic_year": "2025/26",
               "phase": "primary", "senco_appointed_date": "9/1/2021", "ofsted_inspection_date": "3/14/2023",
               "senco_other_roles": "DSL;class teacher;", "senco_hours_per_week": "1.5 days", "number_on_roll": "210"}
-    for q in qs:
-        answer.setdefault(q["column"], q["options"][0] if q["options"] else "1")
+    kinds = {c.name: c.kind for c in COLUMNS}
+    for q in qs:                        # any other date (the return gains some) as the form writes it
+        answer.setdefault(q["column"], q["options"][0] if q["options"] else
+                          "9/1/2021" if kinds[q["column"]] == "date" else "1")
     header = ["Id", "Start time", "Completion time", "Email", "Name", "Last modified time"] + [q["question"] for q in qs]
     row = ["1", "9/15/25 10:01:02", "9/15/25 10:09:40", "anonymous", "", ""] + [answer[q["column"]] for q in qs]
     out = io.StringIO()

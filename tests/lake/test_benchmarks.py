@@ -34,11 +34,13 @@ def api(tmp_path_factory):
         con.execute("INSERT INTO schools (urn, la_code, phase, school_type, type_group, source) "
                     "SELECT 400000 + la * 2 + k, 800 + la, CASE k WHEN 0 THEN 'primary' ELSE 'secondary' END, "
                     "'Community school', 'x', 'test' FROM range($n) t(la), range(2) p(k)", {"n": NATIONAL_MIN_LAS + 10})
-        con.execute("INSERT INTO census SELECT 400000 + la * 2 + k, y.year, 800 + la, "
+        con.execute("INSERT INTO census (urn, census_year, la_code, number_on_roll, sen_support, ehcp, source, load_id) "
+                    "SELECT 400000 + la * 2 + k, y.year, 800 + la, "
                     "CASE k WHEN 0 THEN 100 ELSE 300 END, CASE k WHEN 0 THEN y.sen ELSE y.sen * 3 // 2 END, 2, "
                     "'test', NULL FROM range($n) t(la), range(2) p(k), "
                     "(VALUES ('2023/24', 10), ('2024/25', 12)) y(year, sen)", {"n": NATIONAL_MIN_LAS + 10})
-        con.execute("INSERT INTO census VALUES (400000, '2025/26', 800, 100, 30, 2, 'test', NULL)")
+        con.execute("INSERT INTO census (urn, census_year, la_code, number_on_roll, sen_support, ehcp, source) "
+                    "VALUES (400000, '2025/26', 800, 100, 30, 2, 'test')")
         con.execute("INSERT INTO returns (urn, school_name, academic_year) VALUES (400000, 'A', '2025/26'), "
                     "(400000, 'A', '2024/25')")
     return LakeAPI(Reader(path=path))
