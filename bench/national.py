@@ -594,7 +594,7 @@ def _fields_added_2026(d: Draws, s: dict, y: dict, year: str) -> dict[str, np.nd
     return {
         "senco_time_enough": _typed_yesno(d, d.u("time-enough", year) >= p_not, "time-enough", year),
         "senco_works_at_school": _typed_yesno(d, d.u("works-here", year) > 0.03, "works-here", year),
-        "senco_qualification_course": blank, "senco_qualification_course_start": blank,
+        "senco_qualification_course": blank, "senco_qualification_course_started": blank,
         "senco_first_senco_date": _typed_dates(d, s["appointed"], "first-senco", year),
         "sen_information_report_updated": blank,
     }

@@ -88,7 +88,7 @@ COLUMNS: tuple[Column, ...] = (
            "The course held or being taken. NASENCO counts only if started before 1 September 2024 and completed "
            "by 31 August 2027; a course started from 1 September 2024 must be the NPQ for SENCOs (reg. 49(7)).",
            choices=QUALIFICATION_COURSES, example="NASENCO"),
-    Column("senco_qualification_course_start", "Date SENCO qualification course started", "date",
+    Column("senco_qualification_course_started", "Date SENCO qualification course started", "date",
            "Date the SENCO started the course (decides whether NASENCO or the NPQ for SENCOs counts).",
            example="15/01/2022"),
     Column("senco_appointed_date", "Date SENCO appointed", "date",

@@ -544,7 +544,7 @@ def return_row(sy: SchoolYear, r: random.Random, *, name: str | None = None) -> 
 
 
 EXTRA_FIELDS = ("senco_time_enough", "senco_works_at_school", "senco_qualification_course",
-                "senco_qualification_course_start", "senco_first_senco_date", "sen_information_report_updated")
+                "senco_qualification_course_started", "senco_first_senco_date", "sen_information_report_updated")
 
 
 def extra_fields(sy: SchoolYear, on: dt.date) -> dict[str, str]:
@@ -564,7 +564,7 @@ def extra_fields(sy: SchoolYear, on: dt.date) -> dict[str, str]:
         "senco_time_enough": typed_yesno(x.random() >= p_not_enough, x),
         "senco_works_at_school": typed_yesno(c.works_here, x),
         "senco_qualification_course": (c.course or "") if c.started and c.started <= on else "",
-        "senco_qualification_course_start": typed_date(c.started, x) if c.started and c.started <= on else "",
+        "senco_qualification_course_started": typed_date(c.started, x) if c.started and c.started <= on else "",
         "senco_first_senco_date": typed_date(c.first_senco or c.appointed, x) if x.random() > 0.05 else "",
         "sen_information_report_updated": typed_date(updated, x) if updated else "",
     }

@@ -145,7 +145,7 @@ duty AS (
     -- reg. 49(7): NASENCO counts only where its course started before 1 September 2024.
     CASE WHEN senco_qualification = 'NPQ for SENCOs held' THEN true
          WHEN senco_qualification = 'NASENCO held'
-           THEN coalesce(senco_qualification_course_start < DATE '2024-09-01', true)
+           THEN coalesce(senco_qualification_course_started < DATE '2024-09-01', true)
          WHEN senco_qualification IN ('in progress', 'not started') THEN false END AS qualification_counts,
     -- reg. 49(4): the 3-year rule binds SENCOs who became SENCO after 1 September 2009 and had not been a
     -- SENCO for more than 12 months before; unknown when the return does not say when they first were one.
@@ -189,7 +189,7 @@ SELECT *,
        WHEN coalesce(senco_qualification_course,
                      CASE WHEN senco_qualification = 'NASENCO held' THEN 'NASENCO' END) IS DISTINCT FROM 'NASENCO'
          THEN false
-       WHEN senco_qualification_course_start >= DATE '2024-09-01' THEN true
+       WHEN senco_qualification_course_started >= DATE '2024-09-01' THEN true
        WHEN senco_qualification = 'in progress' AND $asof > DATE '2027-08-31' THEN true
        ELSE false END AS flag_course_will_not_count,
   CASE WHEN NOT sen_report_duty OR NOT sen_information_report_published THEN NULL

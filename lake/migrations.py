@@ -99,7 +99,7 @@ def _official_data_as_published(con: duckdb.DuckDBPyConnection) -> None:
 
 
 LAWFUL_FLAG_FIELDS = ("senco_time_enough", "senco_works_at_school", "senco_qualification_course",
-                      "senco_qualification_course_start", "senco_first_senco_date", "sen_information_report_updated")
+                      "senco_qualification_course_started", "senco_first_senco_date", "sen_information_report_updated")
 
 
 def _lawful_flag_fields(con: duckdb.DuckDBPyConnection) -> None:

@@ -31,7 +31,7 @@ RETURN_FIELDS = {
     "senco_on_slt": "SENCO on SLT", "senco_qualified_teacher": "SENCO a qualified teacher",
     "senco_works_at_school": "SENCO works as a teacher here",
     "senco_qualification": "SENCO qualification", "senco_qualification_course": "Qualification course",
-    "senco_qualification_course_start": "Course started", "senco_appointed_date": "SENCO appointed",
+    "senco_qualification_course_started": "Course started", "senco_appointed_date": "SENCO appointed",
     "senco_first_senco_date": "First became a SENCO (any school)",
     "senco_other_roles": "SENCO's other roles", "senco_shared_schools": "Schools the SENCO covers",
     "deputy_senco": "Deputy SENCO", "admin_support_hours_per_week": "Admin support hours a week",

@@ -18,7 +18,7 @@ BASE = {
     "sen_support_pupils": "20", "ehcp_pupils": "3", "senco_hours_per_week": "8", "senco_time_enough": "no",
     "senco_teaching_hours_per_week": "10", "senco_on_slt": "yes", "senco_qualified_teacher": "yes",
     "senco_works_at_school": "yes", "senco_qualification": "in progress", "senco_qualification_course": "NASENCO",
-    "senco_qualification_course_start": "01/01/2023", "senco_appointed_date": "01/01/2020",
+    "senco_qualification_course_started": "01/01/2023", "senco_appointed_date": "01/01/2020",
     "senco_first_senco_date": "01/01/2020", "senco_other_roles": "", "senco_shared_schools": "1",
     "deputy_senco": "no", "admin_support_hours_per_week": "0", "sen_information_report_published": "yes",
     "sen_information_report_updated": "15/09/2025", "sen_governor": "yes",
@@ -35,12 +35,12 @@ CASES = {
     200005: ("a SENCO for 12 months and a day before", "Academy converter",
              {"senco_first_senco_date": "31/12/2018"}),
     200006: ("NASENCO started the day before 1 Sept 2024", "Community school",
-             {"senco_qualification": "NASENCO held", "senco_qualification_course_start": "31/08/2024"}),
+             {"senco_qualification": "NASENCO held", "senco_qualification_course_started": "31/08/2024"}),
     200007: ("NASENCO started on 1 Sept 2024", "Community school",
-             {"senco_qualification": "NASENCO held", "senco_qualification_course_start": "01/09/2024"}),
+             {"senco_qualification": "NASENCO held", "senco_qualification_course_started": "01/09/2024"}),
     200008: ("NPQ started on 1 Sept 2024", "Community school",
              {"senco_qualification": "NPQ for SENCOs held", "senco_qualification_course": "NPQ for SENCOs",
-              "senco_qualification_course_start": "01/09/2024"}),
+              "senco_qualification_course_started": "01/09/2024"}),
     200009: ("third anniversary is the judging date", "Community school",
              {"senco_appointed_date": "10/01/2023", "senco_first_senco_date": "10/01/2023"}),
     200010: ("third anniversary was the day before", "Community school",
@@ -100,7 +100,7 @@ JUDGED = dt.date(2026, 1, 10)
 def test_every_row_loaded_with_the_new_fields(api, monkeypatch):
     f = frame(api, monkeypatch, JUDGED)
     assert set(CASES) <= set(f.index[f.has_return.astype(bool)])
-    assert pd.Timestamp(f.loc[200007, "senco_qualification_course_start"]) == pd.Timestamp(2024, 9, 1)
+    assert pd.Timestamp(f.loc[200007, "senco_qualification_course_started"]) == pd.Timestamp(2024, 9, 1)
     assert f.loc[200001, "senco_works_at_school"] and not f.loc[200001, "senco_time_enough"]
 
 

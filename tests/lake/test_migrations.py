@@ -145,7 +145,7 @@ def test_returns_loaded_before_the_lawful_flag_fields_still_show_and_new_ones_lo
     overdue = frame["flag_qualification_overdue"]
     assert not overdue.fillna(False).any() and overdue.isna().sum() >= 3
     new_return = ("urn,school_name,academic_year,senco_hours_per_week,senco_time_enough,senco_works_at_school,"
-                  "senco_qualification,senco_qualification_course,senco_qualification_course_start,"
+                  "senco_qualification,senco_qualification_course,senco_qualification_course_started,"
                   "senco_appointed_date,senco_first_senco_date,sen_information_report_updated\n"
                   "100005,Elm Primary,2025/26,6,no,yes,in progress,NASENCO,01/09/2024,01/09/2020,01/09/2020,"
                   "15/09/2025\n").encode()

@@ -16,7 +16,7 @@ from tests.pages.apptest import metric, run_page, served, use_lake
 BASE = {"phase": "primary", "number_on_roll": "200", "sen_support_pupils": "20", "ehcp_pupils": "4",
         "senco_time_enough": "no", "senco_teaching_hours_per_week": "10", "senco_on_slt": "no",
         "senco_qualified_teacher": "yes", "senco_works_at_school": "yes", "senco_qualification": "in progress",
-        "senco_qualification_course": "NPQ for SENCOs", "senco_qualification_course_start": "01/10/2024",
+        "senco_qualification_course": "NPQ for SENCOs", "senco_qualification_course_started": "01/10/2024",
         "senco_appointed_date": "01/09/2024", "senco_first_senco_date": "01/09/2024", "senco_shared_schools": "1",
         "deputy_senco": "no", "admin_support_hours_per_week": "0", "sen_information_report_published": "yes",
         "sen_information_report_updated": "01/10/2025", "sen_governor": "yes"}
