@@ -108,11 +108,11 @@ _BUILTIN = {9: "percent", 10: "percent", 5: "currency", 6: "currency", 7: "curre
 
 def format_kind(code: str) -> str | None:
     """percent / currency / date for an Excel number-format code, else None."""
+    if re.search(r"\[\$[^\]-]|[£$€¥]", code):           # a currency sign, quoted or not
+        return "currency"
     bare = re.sub(r'"[^"]*"|\\.', "", code)              # quoted text and escaped characters
     if "%" in bare:
         return "percent"
-    if re.search(r"\[\$[^\]-]|[£$€¥]", bare):
-        return "currency"
     bare = re.sub(r"\[[^\]]*\]", "", bare)                # colours, conditions, locales
     if re.search(r"[dmyhs]", bare, flags=re.I) and not re.fullmatch(r"(?i)general", bare.strip()):
         return "date"
