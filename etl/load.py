@@ -175,7 +175,9 @@ def check_returns(data: bytes, file_name: str, day_hours: float | None = None,
     except MemoryError:
         outcome.status, outcome.message = "failed", "the file needs more memory to read than a return can; send it as CSV"
         return outcome
-    except Exception as exc:     # noqa: BLE001  one file's fault never sinks its batch
+    except BaseException as exc:     # noqa: BLE001  one file's fault never sinks its batch (a
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):   # Rust panic is a BaseException)
+            raise
         outcome.status = "failed"
         outcome.message = printable(f"the file could not be read ({type(exc).__name__}: {str(exc)[:120]}); "
                                     "open it in Excel, save it again as .xlsx or CSV UTF-8 and resend")

@@ -168,7 +168,8 @@ def _read_workbook(data: bytes, kind: str) -> ParsedFile:
         raise NotAReturn(f"the .xls file is over {wc.MAX_XLS_BYTES // 2**20} MB; save it as .xlsx or CSV and resend")
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises several types for damaged files
+    except _NOT_FATAL as exc:  # calamine raises several types for damaged files (and panics)
+        _reraise_fatal(exc)
         if kind == "xlsx" and not any(m in data for m in (b"[Content_Types].xml", b"xl/", b"docProps/")):
             raise NotAReturn("the file is a zip archive, not an Excel workbook; send the return as XLSX or CSV") from None
         raise NotAReturn(f"the workbook could not be opened ({_short(exc)}); open it in Excel, save it again as .xlsx and resend") from None
@@ -193,7 +194,8 @@ def _read_workbook(data: bytes, kind: str) -> ParsedFile:
         except NotAReturn as exc:
             problems.append(f"'{_printable(name)}': {exc}")
             continue
-        except Exception as exc:
+        except _NOT_FATAL as exc:            # (calamine panics on some values, e.g. a huge time)
+            _reraise_fatal(exc)
             problems.append(f"'{_printable(name)}': could not be read ({_short(exc)})")
             continue
         numbered = [(i + 1, list(r)) for i, r in enumerate(grid)]
@@ -222,6 +224,16 @@ def _read_workbook(data: bytes, kind: str) -> ParsedFile:
                       other_sheets=problems)
 
 
+# calamine (Rust, through pyo3) reports a panic as PanicException, a BaseException: one
+# file's panic is that file's problem, like any other error reading it.
+_NOT_FATAL = BaseException
+
+
+def _reraise_fatal(exc: BaseException) -> None:
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)):
+        raise exc
+
+
 def _as_shown(grid: list[list[object]], formatted: dict[tuple[int, int], str]) -> list[list[object]]:
     """Numbers Excel shows as a percentage or money, as the school saw them ('20%', '£6'): calamine
     gives the bare number (0.2), which would otherwise load as hours. Date-formatted numbers
@@ -235,7 +247,7 @@ def _as_shown(grid: list[list[object]], formatted: dict[tuple[int, int], str]) -
                 elif kind == "currency":
                     grid[r][c] = f"£{v:g}"
                 elif kind == "date":
-                    grid[r][c] = f"{v:g} (formatted as a date)"
+                    grid[r][c] = f"{v:g} (a date or time in Excel)"
     for row in grid:
         for j, v in enumerate(row):
             if type(v) is str and CONTROL.search(v):

@@ -955,6 +955,20 @@ def hostile(s) -> None:  # noqa: C901
         status="loaded", rows_read=2, accepted=2, rejected=0,
         values=[{"row": 2, "school_name": "[1m" + school(237)[1]}])
 
+    # 52 ------------------------------------------------------------- a value the reader panics on
+    wb = Workbook()
+    ws = wb.active
+    for j, name in enumerate(NAMES, start=1):
+        put(ws, 1, j, name)
+    for j, v in enumerate(typed(row(239)), start=1):
+        put(ws, 2, j, v)
+    ws.cell(row=2, column=NAMES.index("senco_hours_per_week") + 1, value=-1e15).number_format = "h:mm"
+    add("52_time_cell_out_of_range.xlsx",
+        "An hours cell formatted as a time holding -1e15 (found by fuzzing): the spreadsheet library "
+        "panics converting it; the file is refused with the reason and the batch goes on",
+        fixed_xlsx(wb),
+        status="failed", message="could not be read (TimeDelta")
+
 
 # ----------------------------------------------------------------- binary fixtures
 
