@@ -42,6 +42,8 @@ def backup(out: Path, lake_path: Path | None = None) -> dict:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))   # a backup holds the lake: private
+    os.chmod(tmp, 0o600)
     with tarfile.open(tmp, "w:gz") as tar:
         _add(tar, "senco.duckdb", lake_bytes)
         raws = raw_dir(lake_path)

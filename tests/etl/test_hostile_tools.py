@@ -92,6 +92,25 @@ def test_an_unreadable_file_fails_alone(tmp_path, monkeypatch, capsys):
     assert "a_good.csv: 6 rows read, 6 accepted, 0 rejected" in out
 
 
+def test_a_full_disk_is_one_line_and_the_lake_unchanged(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from etl import __main__ as cli
+    from etl import load
+    lake = tmp_path / "senco.duckdb"
+    load_returns([("a.csv", GOOD)], lake)
+    before = lake.read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "senco-raw"))
+    monkeypatch.setattr(load, "keep_raw", full)
+    code = cli.main(["--lake", str(lake), "load", str(CORPUS / "02_template_labels_utf8_bom.csv")])
+    err = capsys.readouterr().err
+    assert code == 3 and len(err.strip().splitlines()) == 1
+    assert "No space left on device" in err and "free some disk space" in err and "nothing was changed" in err
+    assert lake.read_bytes() == before
+
+
 # ------------------------------------------------------------------ modes
 
 def test_loads_keep_the_lake_mode_and_raw_files_private(tmp_path):
@@ -103,6 +122,9 @@ def test_loads_keep_the_lake_mode_and_raw_files_private(tmp_path):
     assert stat.S_IMODE(lake.stat().st_mode) == 0o600
     for p in raw_dir(lake).rglob("*"):
         assert stat.S_IMODE(p.stat().st_mode) & 0o007 == 0, p
+    from lake.backup import backup
+    backup(tmp_path / "lake.tar.gz", lake)
+    assert stat.S_IMODE((tmp_path / "lake.tar.gz").stat().st_mode) == 0o600
 
 
 # ------------------------------------------------------------------ restore
