@@ -23,13 +23,14 @@ def main(argv: list[str] | None = None) -> int:
     import duckdb
 
     from lake.config import SettingError
+    from lake.migrations import LakeTooNew
     from lake.store import LakeDamaged
     try:
         return _main(argv)
     except SettingError as exc:
         print(f"setting problem: {exc}", file=sys.stderr)
-    except LakeDamaged as exc:
-        print(str(exc), file=sys.stderr)
+    except (LakeDamaged, LakeTooNew) as exc:
+        print(str(exc).splitlines()[0], file=sys.stderr)
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         hint = {errno.ENOSPC: "free some disk space and run it again",

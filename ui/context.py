@@ -10,6 +10,7 @@ import streamlit as st
 from lake.api import SIZE_BANDS, SLT_PROFILES, TIME_BANDS, ROLE_PROFILES, Filters, LakeAPI
 from lake import config
 from lake.config import SettingError
+from lake.migrations import LakeTooNew
 from lake.store import LakeDamaged, LakeMissing
 
 # URL parameter names (also the widget keys) of the shared filters.
@@ -73,10 +74,11 @@ def view(show_filters: bool = True) -> View:
     """Draw the sidebar filters (bound to the URL) and return the user's view."""
     _through_app()
     try:
-        config.check()                  # a nonsense setting: say which, instead of wrong figures
+        config.check()                      # a nonsense setting: say which, instead of wrong figures
+        api().upgrade_if_needed()           # a lake written by an earlier release
         # One version of the lake for the whole draw: a load landing half-way shows on the next.
         a = api().snapshot()
-    except LakeMissing as exc:
+    except (LakeMissing, LakeTooNew) as exc:
         st.error(str(exc))
         st.stop()
     except LakeDamaged as exc:
