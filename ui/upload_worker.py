@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import re
 import resource
 import subprocess
 import sys
@@ -96,6 +97,20 @@ def load_files(files: list[tuple[str, bytes]], lake: Path | None, today: dt.date
     return answer
 
 
+def user_message(exc: BaseException) -> str:
+    """One line for the page about a fault of the lake, the disk or a setting, naming no server path."""
+    from etl.load import printable
+    from lake.store import LakeDamaged
+    if isinstance(exc, LakeDamaged):
+        return ("the lake file is damaged and cannot be read; nothing was changed. Whoever runs the server can "
+                "restore the last backup ('python -m etl restore')")
+    if isinstance(exc, OSError):
+        return (f"the server could not write the lake ({exc.strerror or type(exc).__name__}); nothing was changed. "
+                "Tell whoever runs the server (the disk may be full or the folder not writable)")
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return printable(re.sub(r"(?:/[^\s'\"/]+)+/?", "(path)", first))[:300]
+
+
 def main() -> int:
     task, memory, cpu = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     _limit_self(memory, cpu)
@@ -103,8 +118,7 @@ def main() -> int:
     try:
         answer = _check(request) if task == "check" else _load(request)
     except Exception as exc:       # noqa: BLE001  (a fault of the lake, the disk or a setting)
-        from etl.load import printable
-        answer = {"error": printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}
+        answer = {"error": user_message(exc)}
     sys.stdout.buffer.write(pickle.dumps(answer))
     return 0
 

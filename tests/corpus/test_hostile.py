@@ -213,3 +213,10 @@ def test_streaming_zip_bytes_compress(bomb):
     with zipfile.ZipFile(io.BytesIO(bomb.read_bytes())) as zf:
         assert zf.getinfo("xl/worksheets/sheet1.xml").file_size > 512 * 2**20
     assert zlib  # (used to make the bomb, via zipfile)
+
+
+def test_a_legacy_xls_past_the_size_limit_is_refused_unparsed():
+    from etl.workbook_check import MAX_XLS_BYTES
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(MAX_XLS_BYTES)
+    outcome = check_returns(data, "huge.xls")
+    assert outcome.status == "failed" and "save it as .xlsx or CSV" in outcome.message

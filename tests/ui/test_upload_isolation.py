@@ -45,3 +45,22 @@ def test_an_upload_holding_one_school_twice_says_which_row_wins():
     summary = upload.preview_summary(previews).set_index("File")
     assert "this file's rows win" in summary.loc["later.csv", "Note"]
 
+
+
+def test_a_load_on_a_damaged_lake_says_so_without_a_server_path(tmp_path):
+    lake = tmp_path / "senco.duckdb"
+    lake.write_bytes(b"\x00" * 4096)
+    with pytest.raises(upload_worker.IsolatedFailure) as info:
+        upload.load_files([("good.csv", GOOD)], lake, isolated=True)
+    message = str(info.value)
+    assert "damaged" in message and "restore" in message and str(tmp_path) not in message
+    assert lake.read_bytes() == b"\x00" * 4096
+
+
+def test_a_load_into_an_unwritable_folder_says_so_without_a_server_path(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the lake's folder should be")
+    with pytest.raises(upload_worker.IsolatedFailure) as info:
+        upload.load_files([("good.csv", GOOD)], blocker / "senco.duckdb", isolated=True)
+    message = str(info.value)
+    assert "could not write the lake" in message and str(tmp_path) not in message
