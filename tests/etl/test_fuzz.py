@@ -160,3 +160,22 @@ def test_normalisers_only_ever_refuse_with_invalid(raw):
             assert not CONTROL.search(value.replace("\n", "")), repr(value)
         if parse is parse_urn:
             assert 100_000 <= value <= 999_999
+
+
+@FUZZ_XLSX
+@given(xlsx_files())
+def test_the_workbook_check_reads_the_same_fast_or_cell_by_cell(data):
+    """The chunk-at-a-time scan (etl.workbook_check._scan_fast) finds what the cell-by-cell scan finds."""
+    from unittest import mock
+
+    from etl import workbook_check as wc
+
+    def facts():
+        try:
+            return {k: (f.rows, f.cells, f.max_row, f.max_col, f.formatted) for k, f in wc.check_xlsx(data).items()}
+        except Exception as exc:       # noqa: BLE001  (the same refusal either way)
+            return type(exc).__name__
+    fast = facts()
+    with mock.patch.object(wc, "_scan_fast", lambda *a: False):
+        slow = facts()
+    assert fast == slow
