@@ -56,6 +56,8 @@ def _main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("load", help="load return files (CSV/XLSX) or folders of them")
     p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--mapping", type=Path, help="a saved online-form mapping (JSON) for form exports among the "
+                   "files; saved in the lake, so later exports of the same form load without it")
     p = sub.add_parser("template", help="write the blank return workbook schools fill in")
     p.add_argument("out", type=Path)
     sub.add_parser("demo", help="(re)build the demo lake")
@@ -66,14 +68,19 @@ def _main(argv: list[str] | None = None) -> int:
     p.add_argument("archive", type=Path)
     p = sub.add_parser("export-parquet", help="export the lake as Parquet partitioned by year and LA")
     p.add_argument("out", type=Path)
-    for kind, text in (("gias", "the GIAS register of schools (edubasealldata CSV)"),
-                       ("census", "school-level census counts (performance tables or SEN in England)"),
-                       ("ofsted", "Ofsted inspection outcomes (management information)")):
+    for kind, text in (("gias", "the GIAS register (edubasealldataYYYYMMDD.csv) or its links file "
+                                "(links_edubasealldataYYYYMMDD.csv)"),
+                       ("census", "school-level census counts: SEN in England (sen_school_level_underlying_data.csv "
+                                  "and earlier layouts) or the performance tables census (england_census.csv)"),
+                       ("ofsted", "Ofsted management information, latest inspections as at a date (CSV)")):
         p = sub.add_parser(kind, help=f"load {text}")
         p.add_argument("file", type=Path)
         if kind == "census":
-            p.add_argument("--census-year", help="academic year of a performance-tables census file whose name "
-                           "has no year, e.g. 2018/19 (or 2019 for the January 2019 census)")
+            p.add_argument("--census-year", help="academic year of a census file with no time_period column whose "
+                           "name has no year, e.g. 2018/19 (or 2019 for the January 2019 census)")
+        if kind == "ofsted":
+            p.add_argument("--as-at", help="the file's 'as at' date (DD/MM/YYYY) when its name no longer says, "
+                           "e.g. 31/01/2026 for ..._latest_inspections_as_at_31_Jan_2026.csv")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -83,7 +90,8 @@ def _main(argv: list[str] | None = None) -> int:
     config.check()
 
     if args.command == "load":
-        from etl.load import FileOutcome, expand_paths, load_returns, printable
+        from etl.forms import load_forms, read_mapping_file
+        from etl.load import FileOutcome, expand_paths, printable
         files = expand_paths(args.paths)
         missing = [printable(p) for p in files if not p.exists()]
         if missing:
@@ -91,6 +99,11 @@ def _main(argv: list[str] | None = None) -> int:
             return 2
         if not files:
             print("no return files found in " + ", ".join(map(printable, args.paths)), file=sys.stderr)
+            return 2
+        try:
+            given = read_mapping_file(args.mapping) if args.mapping else None
+        except ValueError as exc:
+            print(f"{printable(args.mapping)}: {printable(exc)}", file=sys.stderr)
             return 2
         readable, unreadable = [], []
         for f in files:                      # a file that cannot be opened is that file's problem only
@@ -100,7 +113,8 @@ def _main(argv: list[str] | None = None) -> int:
                 unreadable.append(FileOutcome(file_name=printable(f.name), status="failed",
                                               message=f"the file cannot be opened ({exc.strerror or exc}); "
                                                       "check its permissions and load it again"))
-        outcomes = unreadable + (load_returns(readable, lake) if readable else [])
+        # (online-form exports go through --mapping or the mapping the lake has for their form)
+        outcomes = unreadable + (load_forms(readable, lake, given) if readable else [])
         for o in outcomes:
             print("\n".join(o.report_lines()))
         total = sum(o.rows_read for o in outcomes)
@@ -139,13 +153,24 @@ def _main(argv: list[str] | None = None) -> int:
         from etl.demo import build_demo
         return build_demo(lake)
     if args.command in ("gias", "census", "ofsted"):
-        from etl import official
+        from etl import sources
         if not args.file.exists():
             print(f"no such file: {args.file}", file=sys.stderr)
             return 2
-        outcome = official.load_official(args.command, args.file.name, args.file.read_bytes(), lake,
-                                         census_year=getattr(args, "census_year", None))
+        as_at = None
+        if getattr(args, "as_at", None):
+            from etl.normalise import Invalid
+            from etl.sources.reader import as_date
+            try:
+                as_at = as_date(args.as_at, "--as-at")
+            except Invalid as exc:
+                print(str(exc), file=sys.stderr)
+                return 2
+        outcome = sources.load_official(args.command, args.file.name, args.file.read_bytes(), lake,
+                                        census_year=getattr(args, "census_year", None), as_at=as_at)
         print("\n".join(outcome.report_lines()))
+        if outcome.status == "loaded" and outcome.message:
+            print("  " + outcome.message)
         return 0 if outcome.clean else 1
     return 2
 

@@ -155,19 +155,20 @@ def record_load(con: duckdb.DuckDBPyConnection, load_id: int, kind: str, file_na
 
 
 def check_returns(data: bytes, file_name: str, day_hours: float | None = None,
-                  today: dt.date | None = None) -> FileOutcome:
+                  today: dt.date | None = None, reader=None) -> FileOutcome:
     """Read and validate one file without touching the lake (the upload preview uses this).
 
     Rows are validated column by column (`etl.validate.validate_columns`, identical to
     `validate_row` + `flag_duplicates`); `results` holds every row's RowResult, each made
     when first asked for. A plain CSV is read by a columnar fast path (see `_read_csv_columns`)
-    that gives exactly what `read_return_file` gives; anything else goes through the reader."""
+    that gives exactly what `read_return_file` gives; anything else goes through the reader.
+    `reader(path, data) -> ParsedFile` replaces the reader (etl.forms: a mapped form export)."""
     day_hours = day_hours or config.school_day_hours()
     outcome = FileOutcome(file_name=file_name)
     try:
-        table = _read_csv_columns(data, file_name)
+        table = _read_csv_columns(data, file_name) if reader is None else None
         if table is None:
-            table = _columns_from_rows(read_return_file(Path(file_name), data))
+            table = _columns_from_rows((reader or read_return_file)(Path(file_name), data))
         validated = validate_columns(table.columns, table.n, table.row_numbers, table.raw_of, day_hours, today)
     except NotAReturn as exc:
         outcome.status, outcome.message = "failed", printable(exc)
@@ -441,8 +442,10 @@ def _typed_columns() -> list[tuple[str, str]]:
 
 
 def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
-                 today: dt.date | None = None) -> list[FileOutcome]:
-    """Load a batch of (file name, bytes) in one transaction; returns each file's outcome."""
+                 today: dt.date | None = None, check=None) -> list[FileOutcome]:
+    """Load a batch of (file name, bytes) in one transaction; returns each file's outcome.
+    `check(data, name, today=)` replaces check_returns (etl.forms.checker: form exports too)."""
+    check = check or check_returns
     lake_path = Path(lake_path or config.lake_path())
     files = [(printable(name), data) for name, data in files]
     outcomes: list[FileOutcome] = []
@@ -451,7 +454,7 @@ def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
         # read and checked while writing() prepares the build file. (Should another load
         # create the lake meanwhile, the check for an earlier load below still applies and
         # this result is then not used.)
-        ahead = helper.submit(_hash_and_check, *files[0], today) if files and not lake_path.exists() else None
+        ahead = helper.submit(_hash_and_check, *files[0], today, check) if files and not lake_path.exists() else None
         with writing(lake_path) as con, returns_key_checked_at_end(con):
             # One thread: each statement here scans one in-memory Arrow table and the commit
             # writes a few row groups per table, so more threads add CPU time, not speed.
@@ -468,7 +471,7 @@ def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
                                                 rejected=before[0][0] if before else 0))
                     continue
                 seen.add(digest)
-                outcome = checked[1] if checked else check_returns(data, name, today=today)
+                outcome = checked[1] if checked else _checked_safely(check, data, name, today)
                 failed_before = previous_failure(con, digest, "returns") if outcome.status == "failed" else None
                 if failed_before is not None:
                     # The same bytes failed before and fail again: nothing new to record.
@@ -522,8 +525,20 @@ def note_batch_winners(outcomes: list[FileOutcome]) -> None:
         o.batch_notes = notes
 
 
-def _hash_and_check(name: str, data: bytes, today: dt.date | None) -> tuple[str, FileOutcome]:
-    return sha256(data), check_returns(data, name, today=today)
+def _hash_and_check(name: str, data: bytes, today: dt.date | None, check=check_returns) -> tuple[str, FileOutcome]:
+    return sha256(data), _checked_safely(check, data, name, today)
+
+
+def _checked_safely(check, data: bytes, name: str, today: dt.date | None) -> FileOutcome:
+    """`check` (check_returns, or the form-export checker), whose failure is this file's alone."""
+    try:
+        return check(data, name, today=today)
+    except BaseException as exc:     # noqa: BLE001  (a Rust panic is a BaseException)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        return FileOutcome(file_name=name, status="failed", message=printable(
+            f"the file could not be read ({type(exc).__name__}: {str(exc)[:120]}); open it in Excel, "
+            "save it again as .xlsx or CSV UTF-8 and resend"))
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -107,24 +107,63 @@ CREATE TABLE IF NOT EXISTS census (
   la_code INTEGER,
   number_on_roll INTEGER,
   sen_support INTEGER,
-  ehcp INTEGER,
+  ehcp INTEGER,                     -- EHC plans (statements or EHC plans before 2019/20)
   source VARCHAR,
   load_id INTEGER,
+  sen_unit INTEGER,                 -- SEN in England: SEN_Unit, RP_Unit as published
+  rp_unit INTEGER,
+  primary_need VARCHAR,             -- JSON: EHC_/SUP_Primary_need_<need> counts as published
   PRIMARY KEY (urn, census_year)
 );
 CREATE TABLE IF NOT EXISTS ofsted (
   urn INTEGER PRIMARY KEY,
-  inspection_date DATE,
-  overall_effectiveness INTEGER,    -- 1-4, pre-2025 framework
-  inclusion VARCHAR,                -- 2025 report card grade
+  inspection_date DATE,             -- latest full inspection's start date, as the file gives it
+  overall_effectiveness INTEGER,    -- latest OEIF graded inspection: 1-4; empty when 'Not judged'
+  inclusion VARCHAR,                -- report-card grades (from November 2025), each with its date
   achievement VARCHAR,
   attendance_behaviour VARCHAR,
-  personal_development VARCHAR,
+  personal_development VARCHAR,     -- report card 'Personal development and wellbeing', never OEIF's
   leadership_governance VARCHAR,
   curriculum_teaching VARCHAR,
-  safeguarding VARCHAR,
+  safeguarding VARCHAR,             -- report card 'Safeguarding standards': met / not met
   source VARCHAR,
-  load_id INTEGER
+  load_id INTEGER,
+  as_at DATE,                       -- the file's "as at" date
+  publication_date DATE,
+  safeguarding_date DATE,
+  inclusion_date DATE,
+  curriculum_teaching_date DATE,
+  achievement_date DATE,
+  attendance_behaviour_date DATE,
+  personal_development_date DATE,
+  early_years VARCHAR,
+  early_years_date DATE,
+  post_16 VARCHAR,
+  post_16_date DATE,
+  leadership_governance_date DATE,
+  oeif_inspection_date DATE,        -- the OEIF graded inspection its judgements belong to
+  oeif_publication_date DATE,
+  overall_effectiveness_published VARCHAR,  -- '1'-'4' or 'Not judged', as published
+  quality_of_education INTEGER,
+  behaviour_attitudes INTEGER,
+  oeif_personal_development INTEGER,
+  leadership_management INTEGER,
+  early_years_provision INTEGER,
+  sixth_form_provision INTEGER,
+  safeguarding_effective VARCHAR,   -- OEIF 'Safeguarding is effective?': yes / no
+  ungraded_inspection_date DATE,
+  ungraded_outcome VARCHAR,
+  category_of_concern VARCHAR
+);
+CREATE TABLE IF NOT EXISTS school_links (
+  urn INTEGER NOT NULL,
+  link_urn INTEGER NOT NULL,
+  link_name VARCHAR,
+  link_type VARCHAR NOT NULL,       -- as GIAS publishes it: 'Successor', 'Predecessor', ...
+  link_established_date DATE,
+  source VARCHAR,
+  load_id INTEGER,
+  PRIMARY KEY (urn, link_urn, link_type)
 );
 CREATE TABLE IF NOT EXISTS benchmarks (
   benchmark_id VARCHAR NOT NULL,
@@ -138,6 +177,15 @@ CREATE TABLE IF NOT EXISTS benchmarks (
 CREATE TABLE IF NOT EXISTS lake_info (
   key VARCHAR PRIMARY KEY,
   value VARCHAR
+);
+CREATE TABLE IF NOT EXISTS form_mappings (
+  signature VARCHAR NOT NULL,       -- the form's questions (etl.forms.FormExport.signature)
+  version INTEGER NOT NULL,         -- 1, 2, ... for each change of this form's mapping
+  form_kind VARCHAR NOT NULL,       -- Microsoft Forms | Google Forms | SurveyMonkey
+  mapping VARCHAR NOT NULL,         -- JSON, as etl.forms.Mapping.to_json writes it
+  saved_at TIMESTAMP NOT NULL,
+  replaced_at TIMESTAMP,            -- NULL for the mapping in use; history is kept (lake.form_mappings)
+  PRIMARY KEY (signature, version)
 );
 """
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from etl.columns import dictionary_rows
-from ui import charts, upload
+from ui import charts, mapping, upload
 from ui.context import view
 from ui.layout import page_header
 from ui.tables import table
@@ -223,6 +223,9 @@ def upload_returns() -> None:
     if not files:
         return
     st.session_state.pop("_upload_outcomes", None)
+    files = mapping.take_forms(files, v)    # online-form exports are mapped, previewed and loaded in ui/mapping.py
+    if not files:
+        return
     cache = st.session_state.setdefault("_upload_checks", {})
     with st.spinner("Checking the files ..."):      # each in a child process with memory and time limits
         previews = upload.preview_files([(f.name, f.getvalue()) for f in files],
@@ -282,6 +285,7 @@ def template() -> None:
         st.download_button("Download the blank SENCO return (XLSX)", data, file_name="senco-return-template.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="template-xlsx", icon=":material/download:", type="primary")
+    mapping.form_to_send()
     st.subheader("Data dictionary")
     st.caption("The return's columns: CSV files use the column names as headers; the workbook uses the labels. "
                "Either is accepted, with case, spaces and punctuation ignored.")
