@@ -1,7 +1,10 @@
 """Command line: python -m etl load|template|demo|gias|census|ofsted ...
 
 Exit codes: 0 every row of every file accepted; 1 any row rejected or any file
-unreadable (the readable rest still loads); 2 usage errors.
+unreadable (the readable rest still loads); 2 usage errors (a path that does not exist,
+a demo refused because the folder holds real data); 3 the lake, a folder or a setting
+cannot be used (damaged lake, disk full, no permission, SENCO_SCHOOL_DAY_HOURS=abc):
+nothing was changed, and one line says what to do.
 """
 from __future__ import annotations
 
@@ -10,7 +13,44 @@ import sys
 from pathlib import Path
 
 
+EXIT_PROBLEM = 3
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; any fault of the lake, the disk or a setting ends in one line, not a traceback."""
+    import errno
+
+    import duckdb
+
+    from lake.config import SettingError
+    from lake.migrations import LakeTooNew
+    from lake.store import LakeDamaged
+    try:
+        return _main(argv)
+    except SettingError as exc:
+        print(f"setting problem: {exc}", file=sys.stderr)
+    except (LakeDamaged, LakeTooNew) as exc:
+        print(str(exc).splitlines()[0], file=sys.stderr)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        hint = {errno.ENOSPC: "free some disk space and run it again",
+                errno.EDQUOT: "free some disk space and run it again",
+                errno.EACCES: "check the folder's permissions (or use --lake / SENCO_LAKE for another path)",
+                errno.EPERM: "check the folder's permissions (or use --lake / SENCO_LAKE for another path)",
+                errno.EROFS: "the folder is read-only; use --lake / SENCO_LAKE for another path",
+                }.get(exc.errno, "check the path and the disk, and run it again")
+        print(f"could not write or read{where}: {exc.strerror or exc}; nothing was changed: {hint}", file=sys.stderr)
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        hint = ("free some disk space and run it again" if "space" in first.lower()
+                else "check the lake (python -m etl backup / restore) and run it again")
+        print(f"the lake could not be written ({first}); nothing was changed: {hint}", file=sys.stderr)
+    except MemoryError:
+        print("the command ran out of memory; nothing was changed: load fewer files at once", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description="Load SENCO returns and open data into the lake.")
     parser.add_argument("--lake", type=Path, help="lake file (default $SENCO_LAKE or lake/senco.duckdb)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -46,25 +86,35 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return 2 if exc.code else 0
     lake = args.lake.resolve() if args.lake else None
+    from lake import config
+    config.check()
 
     if args.command == "load":
         from etl.forms import load_forms, read_mapping_file
-        from etl.load import expand_paths
+        from etl.load import FileOutcome, expand_paths, printable
         files = expand_paths(args.paths)
-        missing = [str(p) for p in files if not p.exists()]
+        missing = [printable(p) for p in files if not p.exists()]
         if missing:
             print("no such file: " + ", ".join(missing), file=sys.stderr)
             return 2
         if not files:
-            print("no return files found in " + ", ".join(map(str, args.paths)), file=sys.stderr)
+            print("no return files found in " + ", ".join(map(printable, args.paths)), file=sys.stderr)
             return 2
         try:
             given = read_mapping_file(args.mapping) if args.mapping else None
         except ValueError as exc:
-            print(f"{args.mapping}: {exc}", file=sys.stderr)
+            print(f"{printable(args.mapping)}: {printable(exc)}", file=sys.stderr)
             return 2
+        readable, unreadable = [], []
+        for f in files:                      # a file that cannot be opened is that file's problem only
+            try:
+                readable.append((f.name, f.read_bytes()))
+            except OSError as exc:
+                unreadable.append(FileOutcome(file_name=printable(f.name), status="failed",
+                                              message=f"the file cannot be opened ({exc.strerror or exc}); "
+                                                      "check its permissions and load it again"))
         # (online-form exports go through --mapping or the mapping the lake has for their form)
-        outcomes = load_forms([(f.name, f.read_bytes()) for f in files], lake, given)
+        outcomes = unreadable + (load_forms(readable, lake, given) if readable else [])
         for o in outcomes:
             print("\n".join(o.report_lines()))
         total = sum(o.rows_read for o in outcomes)

@@ -1,7 +1,7 @@
 """Build the demo lake: North Lincolnshire's real schools and census counts, plus clearly
 labelled synthetic SENCO returns and Ofsted outcomes.
 
-`python -m etl demo` deletes the lake (and its kept raw files) and rebuilds it through the
+`python -m etl demo` deletes the demo lake (and its kept raw files) and rebuilds it through the
 same loaders a real LA uses: every input is first written as a real file into
 `<lake folder>/build/demo-inputs/` (gitignored) and then loaded, so the demo exercises
 the readers, normalisers, rejects and load history exactly as real files would.
@@ -91,6 +91,50 @@ def holds_real_data(lake_path: Path) -> bool:
         return False                      # not a readable lake: nothing to protect
     finally:
         con.close()
+
+
+DEMO_MARK = ".made-by-demo"       # in the raw folder: the raw files the demo kept, one path a line
+
+
+def foreign_data(lake_path: Path) -> str | None:
+    """Why rebuilding the demo here would destroy what the demo did not make, or None.
+
+    A lake holding real loads, a lake file that cannot be read (damaged: restore it rather
+    than replace it), and raw files the demo's own list does not name (real returns kept by a
+    load, perhaps beside a lake file that has since gone) are all left alone."""
+    if holds_real_data(lake_path):
+        return f"{lake_path} holds loaded data and is not a demo lake"
+    raws = raw_dir(lake_path)
+    made: set[str] = set()
+    if lake_path.exists():
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute("ATTACH ? AS lake (READ_ONLY)", [str(lake_path)])
+            # a demo lake (holds_real_data said so) names the raw files its own loads kept
+            made |= {Path(p).name for (p,) in con.execute(
+                "SELECT raw_path FROM lake.loads WHERE raw_path IS NOT NULL").fetchall()}
+        except duckdb.Error as exc:
+            if "Catalog" not in type(exc).__name__:
+                return f"{lake_path} is there but cannot be read (a damaged lake: restore it from a backup)"
+        finally:
+            con.close()
+    if raws.exists():
+        try:
+            made |= set((raws / DEMO_MARK).read_text(encoding="utf-8").splitlines())
+        except OSError:
+            pass
+        theirs = [f for f in raws.rglob("*") if f.is_file() and f.name != DEMO_MARK
+                  and f.relative_to(raws).as_posix() not in made and f.name not in made]
+        if theirs:
+            return f"{raws} holds {len(theirs)} raw return file(s) the demo did not make"
+    return None
+
+
+def _mark_demo_raw(lake_path: Path) -> None:
+    raws = raw_dir(lake_path)
+    if raws.exists():
+        made = sorted(f.relative_to(raws).as_posix() for f in raws.rglob("*") if f.is_file() and f.name != DEMO_MARK)
+        (raws / DEMO_MARK).write_text("\n".join(made) + "\n", encoding="utf-8")
 
 
 def _clear(lake_path: Path, inputs: Path) -> None:
@@ -384,9 +428,10 @@ def build_demo(lake_path: Path | None = None, quiet: bool = False) -> int:
     started = time.perf_counter()
     lake_path = Path(lake_path or config.lake_path()).resolve()
     inputs = lake_path.parent / "build" / "demo-inputs"
-    if holds_real_data(lake_path):
-        print(f"{lake_path} holds loaded data and is not a demo lake; not replacing it with the demo. "
-              "Give another path with --lake (or set SENCO_LAKE).", file=sys.stderr)
+    why = foreign_data(lake_path)
+    if why:
+        print(f"not building the demo: {why}; nothing was deleted. Give another path with --lake "
+              "(or set SENCO_LAKE).", file=sys.stderr)
         return 2
     _clear(lake_path, inputs)
     outcomes: list[FileOutcome] = []
@@ -413,6 +458,7 @@ def build_demo(lake_path: Path | None = None, quiet: bool = False) -> int:
         outcomes.append(load_benchmarks(BENCHMARKS_FILE, con, lake_path))
         _info(con)
         per_year = dict(con.execute("SELECT academic_year, count(*) FROM returns GROUP BY 1").fetchall())
+    _mark_demo_raw(lake_path)
 
     seconds = time.perf_counter() - started
     failed = [o for o in outcomes if o.status == "failed"]

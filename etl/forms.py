@@ -163,13 +163,24 @@ def _grid(data: bytes, file_name: str) -> list[list[object]]:
     header (so checking an ordinary return file costs one row's reading)."""
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         from python_calamine import CalamineWorkbook
+
+        from etl import workbook_check
+        try:        # never hand calamine a workbook past a return's size (the reader says why)
+            if data[:4] == b"PK\x03\x04":
+                workbook_check.check_xlsx(data)
+            elif len(data) > workbook_check.MAX_XLS_BYTES:
+                return []
+        except Exception:        # noqa: BLE001 - too big or not a zip: not a form export
+            return []
         try:
             sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
             first = next(iter(sheet.iter_rows()), [])
             if kind_of([("" if v is None else str(v)).strip() for v in first]) is None:
                 return [list(first)]
             return [list(r) for r in sheet.to_python(skip_empty_area=False)]
-        except Exception:        # noqa: BLE001 - calamine raises several types; the ordinary reader explains the file
+        except BaseException as exc:   # noqa: BLE001 - calamine raises several types (and panics, a BaseException);
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):   # the ordinary reader explains the file
+                raise
             return []
     try:
         text = decode_text(data[:4096] if len(data) > 4096 else data)

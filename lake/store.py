@@ -194,6 +194,22 @@ class LakeMissing(RuntimeError):
     """There is no lake at the configured path yet."""
 
 
+class LakeDamaged(RuntimeError):
+    """The lake file is there but cannot be read as a lake (damaged, emptied, not DuckDB)."""
+
+
+def damaged_message(path: Path, why: object = "") -> str:
+    detail = f" ({str(why).splitlines()[0][:160]})" if str(why) else ""
+    return (f"The lake file {path} is damaged and cannot be read{detail}. Nothing was changed. Restore the "
+            f"last backup with 'python -m etl restore BACKUP.tar.gz' (after moving the damaged file aside), "
+            "or rebuild it by loading the kept raw returns again.")
+
+
+# A new lake holds schools' and staff's details: readable by its owner and group, never by
+# everyone. An existing lake keeps whatever mode its owner gave it, load after load.
+NEW_LAKE_MODE = 0o640
+
+
 def raw_dir(lake: Path | None = None) -> Path:
     """Where files are kept exactly as received, next to the lake file."""
     lake = lake or config.lake_path()
@@ -286,9 +302,17 @@ def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             _remove_stale_builds(path)
             build = path.with_name(f"{path.name}.building-{os.getpid()}.{threading.get_ident()}")
             build.unlink(missing_ok=True)
+            mode = NEW_LAKE_MODE
             if path.exists():
+                mode = os.stat(path).st_mode & 0o7777
                 shutil.copyfile(path, build)
-            con = _open_build(build)
+            try:
+                con = _open_build(build)
+            except duckdb.Error as exc:
+                if path.exists():
+                    raise LakeDamaged(damaged_message(path, exc)) from None
+                raise
+            os.chmod(build, mode)
             try:
                 migrations.bring_up_to_date(con, ensure_schema)     # a new lake, or an older one upgraded
                 con.execute("BEGIN TRANSACTION")
@@ -364,8 +388,19 @@ class Reader:
             from lake import parquet
             parquet.attach(con, self.parquet)
         else:
-            con.execute(f"ATTACH '{_sql_literal(str(self.path))}' AS lake (READ_ONLY)")
-            con.execute("USE lake")
+            try:
+                con.execute(f"ATTACH '{_sql_literal(str(self.path))}' AS lake (READ_ONLY)")
+                con.execute("USE lake")
+                tables = {t for (t,) in con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake'").fetchall()}
+            except duckdb.Error as exc:
+                con.close()
+                if not self.path.exists():
+                    raise LakeMissing(f"No lake at {self.path}.") from None
+                raise LakeDamaged(damaged_message(self.path, exc)) from None
+            if not {"loads", "returns"} <= tables:
+                con.close()
+                raise LakeDamaged(damaged_message(self.path, "it holds none of the lake's tables"))
         return con
 
     def _current(self) -> tuple[duckdb.DuckDBPyConnection, tuple]:
