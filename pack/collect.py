@@ -77,8 +77,15 @@ def _cards(row) -> list[tuple]:
             continue
         m = metrics[0]
         captions = [str(k.value) for k in kids if type(k).__name__ == "Caption"]
-        cards.append((m.label, m.value, m.delta or "", getattr(m.proto, "help", "") or "", captions))
+        cards.append((m.label, m.value, _delta(m), getattr(m.proto, "help", "") or "", captions))
     return cards
+
+
+def _delta(metric) -> str:
+    """A card's change with its words, as the card says it ("+0.5 since last year")."""
+    delta = metric.delta or ""
+    words = getattr(metric.proto, "delta_description", "") or ""
+    return f"{delta} {words}".strip() if delta else ""
 
 
 def _table_title(out: list[Block]) -> str:
@@ -105,7 +112,7 @@ def _walk(node, out: list[Block]) -> None:
         name = type(child).__name__
         if name == "Metric":
             help_text = getattr(child.proto, "help", "") or ""
-            pending_metrics.append((child.label, child.value, child.delta or "", help_text, []))
+            pending_metrics.append((child.label, child.value, _delta(child), help_text, []))
             continue
         if name == "Column" or kind in ("flex_container", "vertical", "column", "horizontal"):
             cards = _cards(child)

@@ -210,7 +210,7 @@ def _card(card: tuple) -> str:
     label, value, delta, _definition, captions = (list(card) + [[]])[:5]
     parts = [f'<p class="card-title">{esc(label)}</p>', f'<p class="card-value">{esc(value)}</p>']
     if delta:
-        parts.append(f'<p class="card-change">{CHANGE_PREFIX}: {esc(delta)}</p>')
+        parts.append(f'<p class="card-change">{esc(delta)}</p>')
     for c in captions or []:
         if not str(c).startswith(CHANGE_PREFIX):
             parts.append(f'<p class="card-note">{inline(c)}</p>')

@@ -10,6 +10,7 @@ import streamlit as st
 from lake.api import SIZE_BANDS, SLT_PROFILES, TIME_BANDS, ROLE_PROFILES, Filters, LakeAPI
 from lake.migrations import LakeTooNew
 from lake.store import LakeMissing
+from ui import styles
 
 # URL parameter names (also the widget keys) of the shared filters.
 PARAMS = ("year", "la", "phase", "type", "size", "time", "slt", "role", "anon")
@@ -71,6 +72,7 @@ def _through_app() -> None:
 def view(show_filters: bool = True) -> View:
     """Draw the sidebar filters (bound to the URL) and return the user's view."""
     _through_app()
+    styles.inject()                     # card and print stylesheet, the charts' SVG button
     try:
         api().upgrade_if_needed()           # a lake written by an earlier release
         # One version of the lake for the whole draw: a load landing half-way shows on the next.

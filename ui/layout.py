@@ -6,6 +6,7 @@ import streamlit as st
 from lake.api import Filters
 from lake.measures import MEASURE_BY_ID, NO_CHANGE
 from ui.context import View, share_link
+from ui.meeting_pack import offer_pack
 
 
 def page_header(title: str, intro: str, v: View, page_path: str, extra_params: dict | None = None) -> None:
@@ -25,6 +26,7 @@ def page_header(title: str, intro: str, v: View, page_path: str, extra_params: d
         st.caption("Copy this link (copy button at the right of the box) to reopen this page with the same "
                    "filters and selections.")
         slot = st.empty()
+        offer_pack(page_path)
     st.session_state["_share_slot"] = (slot, page_path)
     update_share_link(extra_params)
 
@@ -58,11 +60,13 @@ def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
             delta_color = {"higher is better": "normal", "lower is better": "inverse"}.get(m.polarity, "off")
             with col:
                 shown = m.format_change(change)
-                st.metric(m.name, m.format(value), delta=None if shown == NO_CHANGE else shown,
-                          delta_color=delta_color,
+                # The change is said once, inside the card, with its words ("since last year") read
+                # out with it; "no change" is said in words too, with no arrow.
+                st.metric(m.name, m.format(value), delta=None if shown is None else shown.capitalize()
+                          if shown == NO_CHANGE else shown, delta_description="since last year",
+                          delta_color="off" if shown == NO_CHANGE else delta_color,
+                          delta_arrow="off" if shown == NO_CHANGE else "auto",
                           help=m.definition + (f" Based on {n} schools." if m.agg != "count" else ""),
                           border=True)
-                if change is not None:
-                    st.caption(f"Change since last year: {shown}")
                 if bm:
                     st.caption(f"Benchmark: {bm['label']} ({bm['source']}, {bm['year']})")
