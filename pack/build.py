@@ -96,7 +96,7 @@ def link_back(link: Link, page: str) -> str:
 
 
 def build(share_link: str, out: Path, *, pages: list[str] | None = None, pdf: Path | None = None,
-          progress: Progress | None = None, title: str | None = None) -> Built:
+          progress: Progress | None = None, title: str | None = None, browser=None) -> Built:
     """Write the pack for `share_link` to `out` (HTML) and, if asked, `pdf`."""
     link = parse(share_link)
     chosen = choose_pages(pages, link)
@@ -126,7 +126,8 @@ def build(share_link: str, out: Path, *, pages: list[str] | None = None, pdf: Pa
     if pdf:
         from pack.pdf import print_pdf
         say(len(chosen) + 1, steps, "Printing the PDF")
-        built.pdf_pages = print_pdf(out, Path(pdf), footer=f"SENCO dashboard · {year} · {mode} · data as at {when}")
+        built.pdf_pages = print_pdf(out, Path(pdf), footer=f"SENCO dashboard · {year} · {mode} · data as at {when}",
+                                     browser=browser)
         built.pdf = Path(pdf)
     say(steps, steps, "Done")
     return built

@@ -181,7 +181,9 @@ def table_html(frame: pd.DataFrame, title: str) -> str:
             cells.append(f'<td class="num">{esc(text)}</td>' if num else f"<td>{esc(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(title)}</caption>" if title else ""
-    return (f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
+    # A wide table scrolls sideways: the scrolling box takes keyboard focus and is named by its title.
+    label = esc(title or "Table")
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{label}"><table>{cap}<thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 

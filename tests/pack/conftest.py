@@ -26,25 +26,28 @@ def identifying_text(lake: Path) -> tuple[set[str], set[str]]:
     return {n for n in names if len(n) >= 12}, {u for u in urns if re.fullmatch(r"\d{6}", u)}
 
 
-@pytest.fixture(scope="module")
-def packs(demo_lake, tmp_path_factory) -> dict:
-    """A pack of every page in both modes (HTML, and PDF when asked for by the module)."""
+def make_packs(demo_lake: Path, out: Path, pdf: bool = False, browser=None) -> dict:
+    """A pack of every page in both modes, named and anonymised (HTML, and PDF if asked)."""
     from lake.api import LakeAPI
     from lake.store import Reader
     from pack.build import build
     before = served()
     use_lake(demo_lake)
     year = LakeAPI(Reader(path=demo_lake)).current_year()
-    out = tmp_path_factory.mktemp("packs")
     made = {}
     try:
         for mode, extra in (("named", ""), ("anonymised", "&anon=true")):
             link = LINK.format(year=year.replace("/", "%2F")) + extra
             steps: list[tuple[int, int, str]] = []
-            built = build(link, out / f"{mode}.html", pages=["all"], pdf=None,
-                          progress=lambda d, t, m, steps=steps: steps.append((d, t, m)))
+            built = build(link, out / f"{mode}.html", pages=["all"], pdf=out / f"{mode}.pdf" if pdf else None,
+                          progress=lambda d, t, m, steps=steps: steps.append((d, t, m)), browser=browser)
             made[mode] = {"built": built, "html": built.html.read_text(encoding="utf-8"), "link": link,
                           "steps": steps, "year": year}
     finally:
         use_lake(*before)
     return made
+
+
+@pytest.fixture(scope="module")
+def packs(demo_lake, tmp_path_factory) -> dict:
+    return make_packs(demo_lake, tmp_path_factory.mktemp("packs"))

@@ -14,7 +14,7 @@ from tests.pack.conftest import identifying_text
 from tests.pages.apptest import ROOT, run_page
 from ui.navigation import PAGES
 
-FIGURE = re.compile(r'<script type="application/json" class="figure" data-target="chart-\d+">(.*?)</script>', re.S)
+FIGURE = re.compile(r'<script type="application/json" class="figure" data-target="chart-\d+">(.*?)</script>', re.DOTALL)
 
 
 def test_a_share_link_names_its_page_and_filters():
@@ -81,7 +81,7 @@ def test_the_pack_fetches_nothing(packs):
     for made in packs.values():
         html = made["html"]
         assert "Content-Security-Policy" in html and "default-src 'none'" in html
-        assert not re.search(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["']?https?:""", html, re.I)
+        assert not re.search(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["']?https?:""", html, re.IGNORECASE)
         assert "Plotly.newPlot" in html and len(html) > 3_000_000        # plotly.js is inside the file
 
 
