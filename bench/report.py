@@ -106,6 +106,15 @@ def headline(results: dict) -> list[tuple[str, str, str, bool | None]]:
                      e["ratio"] <= t["etl_ratio"]))
         rows.append(("ETL peak memory", f"{e['peak_rss_mb']:.0f} MB", f"< {t['memory_mb']:.0f} MB",
                      e["peak_rss_mb"] < t["memory_mb"]))
+    for scale, r in (results.get("link_vs_floor") or {}).items():
+        rows.append((f"Shared link to first chart, {'LA' if scale == 'la' else scale} scale, vs a one-chart page",
+                     f"{_ratio(r['ratio'])} ({_s(r['link_seconds'])} s vs {_s(r['floor'])} s)",
+                     f"≤ {t.get('link_ratio', 1.5):g}x", r["ratio"] <= t.get("link_ratio", 1.5)))
+    ss = results.get("sessions")
+    if ss:
+        rows.append((f"{ss['sessions']} sessions opening a shared link at once: slowest vs one session",
+                     f"{_ratio(ss['ratio'])} ({_s(ss['slowest'])} s vs {_s(ss['single'])} s)",
+                     f"≤ {t.get('sessions_ratio', 2.0):g}x", ss["ratio"] <= t.get("sessions_ratio", 2.0)))
     b = results.get("browser", {}).get("national", {})
     if b.get("app_peak_mb") is not None:
         rows.append(("App peak memory, national lake, every page opened", f"{b['app_peak_mb']:.0f} MB",
@@ -115,7 +124,7 @@ def headline(results: dict) -> list[tuple[str, str, str, bool | None]]:
 
 def render(results: dict) -> str:
     m = results["machine"]
-    floor = results["floor"]["median"]
+    floor = (results.get("floor") or {}).get("median")
     out = ["# Benchmarks", "",
            "How fast the dashboard and its loader are with one LA's schools and with every school in England.",
            "Run it (a separate command from the tests; about five minutes on an idle 2-CPU machine, longer on a busy one; `--quick` is faster):",
@@ -140,7 +149,13 @@ def render(results: dict) -> str:
         out.append(f"| {figure} | {measured} | {target} | {_verdict(ok)} |")
     nat = results.get("national_lake", {})
     la = results.get("la_lake", {})
-    out += ["", "## Page script run times (AppTest)", "",
+    if floor is not None:
+        out += _page_section(results, floor, nat, la)
+    return _rest(results, out, nat)
+
+
+def _page_section(results: dict, floor: float, nat: dict, la: dict) -> list[str]:
+    out = ["", "## Page script run times (AppTest)", "",
             f"Floor: an empty page (`st.write('x')`) runs in **{floor:.3f} s** (median of "
             f"{len(results['floor']['runs'])}). Cold: the first run after the app's cached read API is cleared and "
             "the lake has a new version. Warm: median of later runs (a new session each time, the read API's "
@@ -158,6 +173,10 @@ def render(results: dict) -> str:
                  _page_cell(pages.get("national", {}).get(page), "cold"), _page_cell(pages.get("national", {}).get(page)),
                  _page_cell(pages.get("national_one_la", {}).get(page))]
         out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+def _rest(results: dict, out: list[str], nat: dict) -> str:
     e = results.get("etl")
     if e:
         out += ["", "## ETL", "",
@@ -184,6 +203,25 @@ def render(results: dict) -> str:
                        f"{nat.get('return_rows', 0):,} returns | " + " / ".join(
                            f"{t.get(k, 0):.1f} s" for k in ("generate", "load_census", "load_names", "load_ofsted",
                                                             "load_returns")) + " |")
+    lf = results.get("link_vs_floor")
+    if lf:
+        out += ["", "## A shared link against the floor", "",
+                "The floor is `bench/floor_chart.py`, a minimal Streamlit page drawing one Plotly chart. It and the "
+                "app are served at the same time on the same lake; one headless Chromium opens the floor and the "
+                f"shared link (`{next(iter(lf.values()))['link']}`) alternately, each in a fresh browser context "
+                "(no cache, no session), after one warming visit each, and times each to its first Plotly chart "
+                "visible. Medians; target within 1.5x.", "",
+                "| lake | shared link | floor | ratio | runs (link / floor) |", "|---|---|---|---|---|"]
+        for scale, r in lf.items():
+            out.append(f"| {scale} | {_s(r['link_seconds'])} s | {_s(r['floor'])} s | **{_ratio(r['ratio'])}** | "
+                       + ", ".join(_s(x) for x in r["link_runs"]) + " / " + ", ".join(_s(x) for x in r["floor_runs"])
+                       + " |")
+    ss = results.get("sessions")
+    if ss:
+        out += ["", f"{ss['sessions']} browser sessions (fresh contexts in one Chromium) open the same shared link at "
+                f"once on the LA lake: slowest **{_s(ss['slowest'])} s**, median {_s(ss['median_together'])} s, "
+                f"against {_s(ss['single'])} s for one session alone measured just before (**{_ratio(ss['ratio'])}**; "
+                "target within 2x). All: " + ", ".join(_s(x) for x in sorted(ss["together"])) + " s."]
     b = results.get("browser")
     if b:
         out += ["", "## In the browser", "",

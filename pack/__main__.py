@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
                     "default: the linked page")
     ap.add_argument("--out", type=Path, default=Path("meeting-pack.html"), help="the HTML file to write")
     ap.add_argument("--pdf", type=Path, help="also print the pack to this PDF (needs Chromium)")
+    ap.add_argument("--summary", action="store_true",
+                    help="a one-page PDF summary of the school a Schools-page link has open (written to --pdf)")
     ap.add_argument("--lake", type=Path, help="the lake to read (default $SENCO_LAKE, else lake/senco.duckdb)")
     ap.add_argument("--quiet", action="store_true", help="no progress lines")
     args = ap.parse_args(argv)
@@ -26,10 +28,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: no lake at {args.lake}", file=sys.stderr)
             return 2
         os.environ["SENCO_LAKE"] = str(args.lake)
-    from pack.build import BadPages, build
+    from pack.build import BadPages, build, build_summary
     from pack.collect import PageFailed
     from pack.link import BadLink
     from pack.pdf import PrintFailed
+    from pack.summary import NoSchool
 
     def progress(done: int, total: int, message: str) -> None:
         if not args.quiet:
@@ -37,8 +40,11 @@ def main(argv: list[str] | None = None) -> int:
 
     pages = [p.strip() for p in args.pages.split(",") if p.strip()]
     try:
-        built = build(args.link, args.out, pages=pages, pdf=args.pdf, progress=progress)
-    except (BadLink, BadPages) as exc:
+        if args.summary:
+            built = build_summary(args.link, args.pdf or Path("school-summary.pdf"), progress=progress)
+        else:
+            built = build(args.link, args.out, pages=pages, pdf=args.pdf, progress=progress)
+    except (BadLink, BadPages, NoSchool) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (PageFailed, PrintFailed, OSError) as exc:

@@ -135,3 +135,35 @@ def build(share_link: str, out: Path, *, pages: list[str] | None = None, pdf: Pa
 
 def _charts(blocks) -> int:
     return sum(1 if b.kind == "chart" else _charts(b.items) if b.kind == "section" else 0 for b in blocks)
+
+
+def build_summary(share_link: str, pdf: Path, *, html: Path | None = None, progress: Progress | None = None,
+                  browser=None) -> Built:
+    """The one-page PDF summary of the school a Schools-page link has open (and its HTML beside it)."""
+    from pack.pdf import print_pdf
+    from pack.summary import NoSchool, profile_only
+    link = parse(share_link)
+    if link.page != "schools" or not link.params.get("school"):
+        raise NoSchool("This link does not choose a school: open a school's profile on the Schools page and copy "
+                       "its link.")
+    say = progress or (lambda done, total, message: None)
+    api = _api()
+    say(0, 3, "Collecting the school's profile")
+    content = profile_only(collect("schools", link.params, TITLES["schools"]))
+    name = next((b.text for b in content.blocks if b.kind == "subheader"), "School")
+    content.blocks = [b for b in content.blocks if not (b.kind == "subheader" and b.text == name)]   # the title now
+    content.title = render.plain(name).replace("&amp;", "&").replace("&#x27;", "'")
+    say(1, 3, "Writing the summary")
+    when, _ = as_at(api)
+    year = (link.params.get("year") or [api.current_year() or ""])[0]
+    doc = render.document([(content, link_back(link, "schools"))], title=f"School summary {year}", as_at=when,
+                          view_lines=view_lines(link, api), made=dt.datetime.now().strftime("%d %B %Y, %H:%M"),
+                          definitions=None, sources=None, anonymised=link.anonymised, compact=True)
+    html = Path(html) if html else Path(pdf).with_suffix(".html")
+    html.parent.mkdir(parents=True, exist_ok=True)
+    html.write_text(doc, encoding="utf-8")
+    say(2, 3, "Printing the one-page PDF")
+    pages = print_pdf(html, Path(pdf), one_page=True, browser=browser,
+                      footer=f"SENCO dashboard · school summary · {year} · data as at {when}")
+    say(3, 3, "Done")
+    return Built(html=html, pdf=Path(pdf), pages=["schools"], charts=_charts(content.blocks), pdf_pages=pages)

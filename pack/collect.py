@@ -143,13 +143,12 @@ def _walk(node, out: list[Block]) -> None:
         elif kind == "plotly_chart" or name == "PlotlyChart":
             spec = json.loads(child.proto.spec) if child.proto.spec else {}
             out.append(Block("chart", figure=spec))
-        elif name in ("Radio", "Selectbox", "SegmentedControl"):
+        elif name in ("Radio", "SegmentedControl"):
+            # A fixed choice of views ("Group by: Phase"). Select boxes are left out: their value can
+            # be a school's URN, and the page says which school it shows in its own heading.
             value = child.value
             if value is not None:
                 out.append(Block("choice", f"{child.label}: {value}"))
-        elif name == "Multiselect":
-            if child.value:
-                out.append(Block("choice", f"{child.label}: {', '.join(map(str, child.value))}"))
         elif name == "Expander":
             label = _label(child)
             if label in SKIP_EXPANDERS:

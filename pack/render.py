@@ -68,6 +68,13 @@ nav ol { padding-left: 1.4em; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
 }
 @page { size: A4; margin: 14mm 12mm; }
+body.compact { font-size: 13px; line-height: 1.3; }
+body.compact h1 { font-size: 1.5rem; }
+body.compact h2 { font-size: 1.25rem; margin-top: 0.5em; }
+body.compact h5 { font-size: 1rem; margin: 0.6em 0 0.2em; }
+body.compact .plot { height: 260px; }
+body.compact .card-value { font-size: 1.3rem; }
+body.compact table { font-size: 12px; }
 """
 
 SCRIPT = """
@@ -133,12 +140,24 @@ def inline(text: str) -> str:
 _BULLET = re.compile(r"^\s*([-*]|\d+\.)\s+")
 
 
-def markdown(text: str, cls: str = "") -> str:
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+
+
+def plain(text: str) -> str:
+    """A heading's text: Markdown's escapes ("\\(") removed, then escaped for HTML."""
+    return esc(re.sub(r"\\(.)", r"\1", _ICON.sub("", str(text))))
+
+
+def markdown(text: str, cls: str = "", level: int = 4) -> str:
     out = []
     attr = f' class="{cls}"' if cls else ""
     for para in re.split(r"\n\s*\n", str(text).strip()):
         lines = [ln for ln in para.splitlines() if ln.strip()]
-        if lines and all(_BULLET.match(ln) for ln in lines):
+        heading = _HEADING.match(lines[0].strip()) if len(lines) == 1 else None
+        if heading:                      # "#### Key figures": a heading below the page's own
+            h = min(6, level + 1)
+            out.append(f"<h{h}>{plain(heading.group(2))}</h{h}>")
+        elif lines and all(_BULLET.match(ln) for ln in lines):
             bullets = [inline(_BULLET.sub("", ln)) for ln in lines]
             out.append(f"<ul{attr}>" + "".join(f"<li>{b}</li>" for b in bullets) + "</ul>")
         elif lines:
@@ -225,11 +244,11 @@ def blocks_html(blocks: list[Block], counter: _Counter, page: str, level: int = 
         if b.kind == "title":
             continue                     # the page's title is the section heading
         if b.kind == "header":
-            out.append(f"<h{level}>{esc(b.text)}</h{level}>")
+            out.append(f"<h{level}>{plain(b.text)}</h{level}>")
         elif b.kind == "subheader":
-            out.append(f"<h{level + 1}>{esc(b.text)}</h{level + 1}>")
+            out.append(f"<h{level + 1}>{plain(b.text)}</h{level + 1}>")
         elif b.kind == "text":
-            out.append(markdown(b.text))
+            out.append(markdown(b.text, level=level + 1))
         elif b.kind == "caption":
             out.append(markdown(b.text, "caption"))
         elif b.kind == "notice":
@@ -263,7 +282,7 @@ def page_html(content: PageContent, url: str, counter: _Counter) -> str:
 
 def document(pages: list[tuple[PageContent, str]], *, title: str, view_lines: list[str], as_at: str,
              made: str, definitions: pd.DataFrame | None, sources: pd.DataFrame | None,
-             anonymised: bool) -> str:
+             anonymised: bool, compact: bool = False) -> str:
     counter = _Counter()
     body = "\n".join(page_html(p, url, counter) for p, url in pages)
     toc = "".join(f'<li><a href="#page-{esc(p.stem)}">{esc(p.title)}</a></li>' for p, _ in pages)
@@ -287,13 +306,13 @@ def document(pages: list[tuple[PageContent, str]], *, title: str, view_lines: li
 <title>{esc(title)}</title>
 <style>{STYLE}</style>
 </head>
-<body>
+<body{' class="compact"' if compact else ""}>
 <header>
 <h1>{esc(title)}</h1>
 <p class="meta">Data as at {esc(as_at)} · pack made {esc(made)}</p>
 <p class="meta">{esc(mode)}</p>
 <ul class="meta">{view}</ul>
-<nav aria-label="Pages in this pack"><ol>{toc}</ol></nav>
+{"" if compact else f'<nav aria-label="Pages in this pack"><ol>{toc}</ol></nav>'}
 </header>
 <main>
 {body}

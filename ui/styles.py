@@ -85,8 +85,11 @@ SCRIPT = f"""
     }});
     png.parentNode.insertBefore(btn, png.nextSibling);
   }}
-  function scan() {{ doc.querySelectorAll('.modebar-group').forEach(addSvg); }}
-  new w.MutationObserver(scan).observe(doc.body, {{childList: true, subtree: true}});
+  // Streamlit changes the page often while it draws: look for new toolbars at most every 300 ms.
+  var queued = false;
+  function scan() {{ queued = false; doc.querySelectorAll('.modebar-group').forEach(addSvg); }}
+  new w.MutationObserver(function () {{ if (!queued) {{ queued = true; w.setTimeout(scan, 300); }} }})
+    .observe(doc.body, {{childList: true, subtree: true}});
   scan();
 }})();
 </script>
