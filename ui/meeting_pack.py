@@ -30,12 +30,13 @@ def _link(page_path: str) -> str:
     return base + (f"?{query}" if query else "")
 
 
-def _run(link: str, every_page: bool, pdf: bool) -> dict | None:
+def _run(link: str, every_page: bool, pdf: bool, summary: bool = False) -> dict | None:
     folder = Path(tempfile.mkdtemp(prefix="senco-pack-"))
     html_out, pdf_out = folder / "meeting-pack.html", folder / "meeting-pack.pdf"
     cmd = [sys.executable, "-m", "pack", link, "--out", str(html_out)]
     cmd += ["--pages", "all"] if every_page else []
     cmd += ["--pdf", str(pdf_out)] if pdf else []
+    cmd += ["--summary"] if summary else []
     bar = st.progress(0.0, text="Starting the meeting pack")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             stdin=subprocess.DEVNULL)
@@ -56,7 +57,8 @@ def _run(link: str, every_page: bool, pdf: bool) -> dict | None:
                                                              f"exit code {proc.returncode}"),
                  icon=":material/error:")
         return None
-    return {"link": link, "html": html_out.read_bytes(),
+    html_file = pdf_out.with_suffix(".html") if summary else html_out
+    return {"link": link, "html": html_file.read_bytes(), "summary": summary,
             "pdf": pdf_out.read_bytes() if pdf and pdf_out.exists() else None}
 
 
@@ -88,9 +90,17 @@ def offer_pack(page_path: str) -> None:
         made = _run(link, every, pdf)
         if made:
             st.session_state["_pack_made"] = made
+    summary = page_path == "schools" and "school" in st.query_params and st.button(
+        "Make one-page school summary (PDF)", key=f"_pack_summary{k}", icon=":material/summarize:",
+        help="The chosen school's profile on one A4 page, for a school visit.")
+    if summary:
+        made = _run(link, False, True, summary=True)
+        if made:
+            st.session_state["_pack_made"] = made
     made = st.session_state.get("_pack_made")
     if made and made["link"] == link:
-        stem = "meeting-pack" + ("-anonymised" if "anon=true" in link else "")
+        stem = ("school-summary" if made.get("summary") else "meeting-pack") + (
+            "-anonymised" if "anon=true" in link else "")
         c1, c2 = st.columns(2)
         c1.download_button("Download pack (HTML)", made["html"], file_name=f"{stem}.html", mime="text/html",
                            key=f"_pack_html{k}", icon=":material/download:")
