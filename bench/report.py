@@ -203,25 +203,7 @@ def _rest(results: dict, out: list[str], nat: dict) -> str:
                        f"{nat.get('return_rows', 0):,} returns | " + " / ".join(
                            f"{t.get(k, 0):.1f} s" for k in ("generate", "load_census", "load_names", "load_ofsted",
                                                             "load_returns")) + " |")
-    lf = results.get("link_vs_floor")
-    if lf:
-        out += ["", "## A shared link against the floor", "",
-                "The floor is `bench/floor_chart.py`, a minimal Streamlit page drawing one Plotly chart. It and the "
-                "app are served at the same time on the same lake; one headless Chromium opens the floor and the "
-                f"shared link (`{next(iter(lf.values()))['link']}`) alternately, each in a fresh browser context "
-                "(no cache, no session), after one warming visit each, and times each to its first Plotly chart "
-                "visible. Medians; target within 1.5x.", "",
-                "| lake | shared link | floor | ratio | runs (link / floor) |", "|---|---|---|---|---|"]
-        for scale, r in lf.items():
-            out.append(f"| {scale} | {_s(r['link_seconds'])} s | {_s(r['floor'])} s | **{_ratio(r['ratio'])}** | "
-                       + ", ".join(_s(x) for x in r["link_runs"]) + " / " + ", ".join(_s(x) for x in r["floor_runs"])
-                       + " |")
-    ss = results.get("sessions")
-    if ss:
-        out += ["", f"{ss['sessions']} browser sessions (fresh contexts in one Chromium) open the same shared link at "
-                f"once on the LA lake: slowest **{_s(ss['slowest'])} s**, median {_s(ss['median_together'])} s, "
-                f"against {_s(ss['single'])} s for one session alone measured just before (**{_ratio(ss['ratio'])}**; "
-                "target within 2x). All: " + ", ".join(_s(x) for x in sorted(ss["together"])) + " s."]
+    out += link_section(results)
     b = results.get("browser")
     if b:
         out += ["", "## In the browser", "",
@@ -247,6 +229,60 @@ def _rest(results: dict, out: list[str], nat: dict) -> str:
             out += [f"| {PAGE_TITLES.get(k, k)} | {_s(v)} |" for k, v in tour.items()]
     out += ["", NOTES]
     return "\n".join(out) + "\n"
+
+
+LINKS_START, LINKS_END = "<!-- links:start -->", "<!-- links:end -->"
+
+
+def link_section(results: dict) -> list[str]:
+    """The shared link against the floor, and ten sessions at once (between markers, so
+    `python -m bench --links-only` can replace just this part of docs/benchmarks.md)."""
+    out: list[str] = []
+    lf = results.get("link_vs_floor")
+    if lf:
+        out += ["", "## A shared link against the floor", "",
+                "The floor is `bench/floor_chart.py`, a minimal Streamlit page drawing one Plotly chart. It and the "
+                "app are served at the same time on the same lake; one headless Chromium opens the floor and the "
+                f"shared link (`{next(iter(lf.values()))['link']}`) alternately, each in a fresh browser context "
+                "(no cache, no session), after one warming visit each, and times each to its first Plotly chart "
+                "visible. Medians; target within 1.5x.", "",
+                "| lake | shared link | floor | ratio | runs (link / floor) |", "|---|---|---|---|---|"]
+        for scale, r in lf.items():
+            out.append(f"| {scale} | {_s(r['link_seconds'])} s | {_s(r['floor'])} s | **{_ratio(r['ratio'])}** | "
+                       + ", ".join(_s(x) for x in r["link_runs"]) + " / " + ", ".join(_s(x) for x in r["floor_runs"])
+                       + " |")
+    ss = results.get("sessions")
+    if ss:
+        out += ["", f"{ss['sessions']} browser sessions (fresh contexts in one Chromium) open the same shared link at "
+                f"once on the LA lake: slowest **{_s(ss['slowest'])} s**, median {_s(ss['median_together'])} s, "
+                f"against {_s(ss['single'])} s for one session alone measured just before (**{_ratio(ss['ratio'])}**; "
+                "target within 2x). All: " + ", ".join(_s(x) for x in sorted(ss["together"])) + " s."]
+    if not out:
+        return []
+    t = results.get("targets", {})
+    m = results.get("links_machine") or results.get("machine") or {}
+    rows = [r for r in headline({"targets": {**t, "page_ratio": t.get("page_ratio", 3)},
+                                 "link_vs_floor": results.get("link_vs_floor"), "sessions": results.get("sessions")})
+            if r[0].startswith(("Shared link", f"{(results.get('sessions') or {}).get('sessions', 10)} sessions"))]
+    summary = ["", "| figure | measured | target | result |", "|---|---|---|---|"]
+    summary += [f"| {f} | {meas} | {tg} | {_verdict(ok)} |" for f, meas, tg, ok in rows]
+    when = (f"Measured {m.get('date', '')}; load average at start {m.get('load_average_start')} on "
+            f"{m.get('nproc')} CPUs (the machine is shared: these browser figures move with its load).")
+    return ["", LINKS_START] + out[:3] + [when] + summary + [""] + out[3:] + [LINKS_END]
+
+
+def splice_links(results: dict, path: Path) -> None:
+    """Replace (or add, before "## In the browser") the shared-link section of an existing report."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    section = "\n".join(link_section(results)[1:])
+    if LINKS_START in text and LINKS_END in text:
+        a, b = text.index(LINKS_START), text.index(LINKS_END) + len(LINKS_END)
+        text = text[:a] + section + text[b:]
+    elif "## In the browser" in text:
+        text = text.replace("## In the browser", section + "\n\n## In the browser", 1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def write(results: dict, path: Path) -> None:

@@ -449,7 +449,10 @@ def main(argv: list[str] | None = None) -> int:
         results.update(measure_links(la_lake, nat_lake, 3 if args.quick else 5, args.out))
         results["links_machine"] = machine()
         results_path.write_text(json.dumps(results, indent=2, default=str))
-        report.write(results, DOC)
+        if results.get("floor"):                   # a full run's results: regenerate the whole report
+            report.write(results, DOC)
+        else:                                      # only these figures: replace their part of it
+            report.splice_links(results, DOC)
         print(report.summary(results))
         return 0
     floor_runs, page_runs, etl_runs, link_runs = (5, 3, 3, 3) if args.quick else (7, 5, 3, 3)

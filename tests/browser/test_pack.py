@@ -152,3 +152,28 @@ def test_meeting_pack_button_offers_the_pack(app_url, page, demo_lake):
     assert '<h2 id="h-overview">Overview</h2>' in doc and "Anonymised: school names are replaced" in doc
     names, _ = identifying_text(demo_lake)
     assert not [n for n in names if n in doc]
+
+
+@pytest.mark.parametrize("anonymised", [False, True], ids=["named", "anonymised"])
+def test_school_summary_is_one_page_with_the_profile(browser, demo_lake, tmp_path, anonymised):
+    import duckdb
+
+    from pack.build import build_summary
+    from tests.pages.apptest import served, use_lake
+    con = duckdb.connect(str(demo_lake), read_only=True)
+    try:
+        urn, name = con.execute("SELECT r.urn, s.school_name FROM returns r JOIN schools s USING (urn) "
+                                "ORDER BY r.academic_year DESC, r.urn LIMIT 1").fetchone()
+    finally:
+        con.close()
+    before = served()
+    use_lake(demo_lake)
+    try:
+        made = build_summary(f"/schools?school={urn}" + ("&anon=true" if anonymised else ""), tmp_path / "s.pdf",
+                             browser=browser)
+    finally:
+        use_lake(*before)
+    assert made.pdf_pages == 1
+    text = pdf_text(made.pdf)
+    assert "Key figures" in text and "Statutory flags" in text and "SENCO hours a week" in text
+    assert (name in text) != anonymised and (str(urn) in text) != anonymised
