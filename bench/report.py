@@ -257,6 +257,12 @@ def link_section(results: dict) -> list[str]:
                 f"once on the LA lake: slowest **{_s(ss['slowest'])} s**, median {_s(ss['median_together'])} s, "
                 f"against {_s(ss['single'])} s for one session alone measured just before (**{_ratio(ss['ratio'])}**; "
                 "target within 2x). All: " + ", ".join(_s(x) for x in sorted(ss["together"])) + " s."]
+        fl = ss.get("floor")
+        if fl:
+            out += ["", f"The same ten at once on the floor page: slowest {_s(fl['slowest'])} s against "
+                    f"{_s(fl['single'])} s alone (**{_ratio(fl['ratio'])}**). The ten browsers share this machine's "
+                    "CPUs with the server, so this is what ten sessions cost before the app does anything; the "
+                    "app's ratio above is to be read against it."]
     if not out:
         return []
     t = results.get("targets", {})

@@ -395,14 +395,23 @@ async def _sessions_at_once(url: str, n: int) -> list[float]:
 
 
 def measure_sessions(lake: Path, year: str, out: Path) -> dict:
-    """Ten browser sessions opening the shared link at once: the slowest against one session alone."""
+    """Ten browser sessions opening the shared link at once: the slowest against one session alone.
+
+    The ten browsers run on this machine too, so the same is done for the floor page: its ratio is
+    what ten browsers cost the machine whatever the server does, and the app's is read against it."""
     import asyncio
     with serving(lake, out / "streamlit-sessions.log", timeout=120) as (_, app):
         single, together = asyncio.run(_sessions_at_once(app + _link(year), SESSIONS))
+    with serving(lake, out / "streamlit-sessions-floor.log", timeout=120, script="bench/floor_chart.py") as (_, fl):
+        floor_single, floor_together = asyncio.run(_sessions_at_once(fl + "/", SESSIONS))
     s, slowest = median(single), max(together)
-    log(f"  {SESSIONS} sessions at once: slowest {slowest:.2f} s vs one session {s:.2f} s = {slowest / s:.2f}x")
+    fs, fslowest = median(floor_single), max(floor_together)
+    log(f"  {SESSIONS} sessions at once: slowest {slowest:.2f} s vs one session {s:.2f} s = {slowest / s:.2f}x "
+        f"(the floor page: {fslowest:.2f} s vs {fs:.2f} s = {fslowest / fs:.2f}x)")
     return {"sessions": SESSIONS, "single_runs": single, "single": s, "together": together, "slowest": slowest,
-            "median_together": median(together), "ratio": slowest / s}
+            "median_together": median(together), "ratio": slowest / s,
+            "floor": {"single_runs": floor_single, "single": fs, "together": floor_together, "slowest": fslowest,
+                      "ratio": fslowest / fs}}
 
 
 # ------------------------------------------------------------------ driver
