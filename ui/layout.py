@@ -62,8 +62,8 @@ def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
                 shown = m.format_change(change)
                 # The change is said once, inside the card, with its words ("since last year") read
                 # out with it; "no change" is said in words too, with no arrow.
-                st.metric(m.name, m.format(value), delta=None if shown is None else shown.capitalize()
-                          if shown == NO_CHANGE else shown, delta_description="since last year",
+                st.metric(m.name, m.format(value), delta=shown.capitalize() if shown == NO_CHANGE else shown,
+                          delta_description="since last year",
                           delta_color="off" if shown == NO_CHANGE else delta_color,
                           delta_arrow="off" if shown == NO_CHANGE else "auto",
                           help=m.definition + (f" Based on {n} schools." if m.agg != "count" else ""),
