@@ -233,6 +233,27 @@ def _rest(results: dict, out: list[str], nat: dict) -> str:
 
 LINKS_START, LINKS_END = "<!-- links:start -->", "<!-- links:end -->"
 
+LINK_NOTES = """\
+Where the time goes (a timeline of one fresh visit, and resource timings): the server runs the
+page's script to its end within the first few seconds; the rest is the browser. Streamlit loads
+the code for each kind of element on first use, and a fresh browser context has no cache. The
+floor needs Plotly's bundle (4.7 MB of JavaScript) and Streamlit's core; the SENCO time link
+also needs the code box that shows the share link (a 1.6 MB syntax highlighter), the tables'
+grid and Arrow reader (1.3 MB), the widgets of the sidebar, and draws five charts and six
+tables. On two CPUs shared with the browser, compiling and drawing that is the difference. An
+A/B run on this machine (same run, three visits each, load average 10-15): the dashboard
+without its card and print stylesheet, SVG button and pack controls 2.1x the floor; the same
+with the share link written as plain text instead of a code box 1.7x; with them 1.9x (no
+slower, within this run's noise). Ten sessions at once: the ten browsers run on the same two CPUs as the server, so they
+all finish together, each having compiled the same code; the floor page's own ten-at-once ratio
+is given beside the app's so the server's share can be read.
+
+What remains: 1.5x is not reached on this machine. The next steps, in the order of what they
+would save: show the share link without the code box (plain text with a copy button of its
+own; the link box is shared with the share-link work), and keep the table alternatives' grids
+out of the first draw (drawn when their expander opens).
+"""
+
 
 def link_section(results: dict) -> list[str]:
     """The shared link against the floor, and ten sessions at once (between markers, so
@@ -274,7 +295,7 @@ def link_section(results: dict) -> list[str]:
     summary += [f"| {f} | {meas} | {tg} | {_verdict(ok)} |" for f, meas, tg, ok in rows]
     when = (f"Measured {m.get('date', '')}; load average at start {m.get('load_average_start')} on "
             f"{m.get('nproc')} CPUs (the machine is shared: these browser figures move with its load).")
-    return ["", LINKS_START] + out[:3] + [when] + summary + [""] + out[3:] + [LINKS_END]
+    return ["", LINKS_START] + out[:3] + [when] + summary + [""] + out[3:] + ["", LINK_NOTES.rstrip(), LINKS_END]
 
 
 def splice_links(results: dict, path: Path) -> None:
