@@ -48,6 +48,8 @@ SCRIPT = f"""
 <script>
 (function () {{
   var w = window.parent || window, doc = w.document;
+  // Once run, the script element leaves the page: the page keeps no script of its own in its content.
+  doc.querySelectorAll('.senco-page-script ~ script').forEach(function (el) {{ el.remove(); }});
   if (w.__sencoPageScript) return;
   w.__sencoPageScript = true;
   function fit(printing) {{

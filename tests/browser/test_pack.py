@@ -85,20 +85,23 @@ def test_pack_pdf_has_every_pages_headings(built, demo_lake, mode):
         assert not [n for n in names if n in text] + [u for u in urns if re.search(rf"(?<!\d){u}(?!\d)", text)]
 
 
-def test_printing_a_page_leaves_out_the_sidebar_and_fits_charts_to_a4(app_url, page, tmp_path):
-    open_page(page, f"{app_url}{PAGES['senco_time']}?phase=primary")
+@pytest.mark.parametrize("page_name", list(PAGES))
+def test_printing_a_page_leaves_out_the_sidebar_and_fits_charts_to_a4(app_url, page, tmp_path, page_name):
+    open_page(page, f"{app_url}{PAGES[page_name]}")
     wait_charts(page)
+    title = page.locator("h1").first.inner_text()
+    headers = [h.strip() for h in page.locator(f"{MAIN} h2").all_inner_texts() if h.strip()][:3]
     page.emulate_media(media="print")
     shown = page.evaluate("""() => ({
         sidebar: getComputedStyle(document.querySelector("[data-testid='stSidebar']")).display,
         charts: [...document.querySelectorAll("[data-testid='stPlotlyChart']")].map(c => c.getBoundingClientRect().width)})""")
     assert shown["sidebar"] == "none"
-    assert shown["charts"] and max(shown["charts"]) <= A4_PRINT_WIDTH_PX + 1, shown["charts"]
+    assert not shown["charts"] or max(shown["charts"]) <= A4_PRINT_WIDTH_PX + 1, shown["charts"]
     pdf = tmp_path / "printed.pdf"
     page.pdf(path=str(pdf), format="A4")
     text = pdf_text(pdf)
-    assert "SENCO time" in text and "Time against the SEND cohort" in text
-    assert "Academic year" not in text and "Anonymised mode" not in text        # the sidebar's filters
+    assert title in text and all(h in text for h in headers), (title, headers)
+    assert "All phases" not in text and "All sizes" not in text          # the sidebar filters' placeholders
 
 
 def test_every_chart_downloads_as_png_and_svg(app_url, page):
