@@ -180,3 +180,48 @@ def test_school_summary_is_one_page_with_the_profile(browser, demo_lake, tmp_pat
     text = pdf_text(made.pdf)
     assert "Key figures" in text and "Statutory flags" in text and "SENCO hours a week" in text
     assert (name in text) != anonymised and (str(urn) in text) != anonymised
+
+
+def test_school_typed_markup_stays_text_in_the_pack(browser, demo_lake, tmp_path):
+    """A return whose school names carry HTML and script tags, loaded by the real loader: in the
+    pack those names are shown as typed, and nothing typed runs or becomes markup."""
+    import shutil
+    import sys
+
+    from pack.build import build
+    from tests.browser.test_hostile_text import (
+        HOSTILE_FILE,
+        INJECTED,
+        SCRIPT_NAME,
+        YEAR,
+    )
+    from tests.pages.apptest import ROOT, served, use_lake
+    lake = tmp_path / demo_lake.name
+    shutil.copy2(demo_lake, lake)
+    load = subprocess.run([sys.executable, "-m", "etl", "--lake", str(lake), "load", str(HOSTILE_FILE)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert load.returncode == 0, load.stdout + load.stderr
+    before = served()
+    use_lake(lake)
+    try:
+        made = build(f"/senco_time?year={YEAR.replace('/', '%2F')}", tmp_path / "pack.html", pages=["senco_time", "schools"])
+    finally:
+        use_lake(*before)
+    doc = made.html.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(" in doc                    # the name is in the pack, as text
+    ctx = new_context(browser)
+    ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    try:
+        page = ctx.new_page()
+        page.goto(made.html.resolve().as_uri(), wait_until="load", timeout=WAIT_MS)
+        page.wait_for_selector("body[data-charts-drawn]", state="attached", timeout=WAIT_MS * 2)
+        found = page.evaluate(INJECTED)
+        # The figures' data sits in JSON blocks (never run, "<" written as \u003c): only scripts that run count.
+        found["scripts"] = page.evaluate("""() => [...document.scripts].filter(
+            s => s.type !== 'application/json' && /alert\\(/.test(s.textContent)).length""")
+        assert found == {"scripts": 0, "images": 0, "bold": 0, "svgBold": 0, "svgLinks": 0}
+        assert page.evaluate("""() => [...document.querySelectorAll('script[type="application/json"]')]
+            .every(s => !s.textContent.includes('</'))""")
+        assert SCRIPT_NAME in page.locator("main").inner_text()          # shown as typed
+    finally:
+        ctx.close()
