@@ -226,7 +226,10 @@ def show(fig: go.Figure, key: str, v: View, data: pd.DataFrame, data_title: str,
     # theme=None: the project's own layout (dark text, GOV.UK palette) rather than Streamlit's
     # chart theme, whose grey labels fall below 4.5:1 contrast.
     st.plotly_chart(fig, key=key, width="stretch", theme=None, config={
-        "displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}})
+        # PNG from the camera button, SVG from the button ui/styles.py adds beside it; the
+        # selection tools are left out (selecting points does nothing on these pages).
+        "displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2},
+        "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
     if summary:
         st.caption(summary)
     with st.expander(f"Table alternative: {data_title}", icon=":material/table:"):

@@ -19,6 +19,7 @@ from lake.api import (
 from lake.config import SettingError
 from lake.migrations import LakeTooNew
 from lake.store import LakeDamaged, LakeMissing
+from ui import styles
 
 # URL parameter names (also the widget keys) of the shared filters.
 PARAMS = ("year", "la", "phase", "type", "size", "time", "slt", "role", "anon")
@@ -80,6 +81,7 @@ def _through_app() -> None:
 def view(show_filters: bool = True) -> View:
     """Draw the sidebar filters (bound to the URL) and return the user's view."""
     _through_app()
+    styles.inject()                     # card and print stylesheet, the charts' SVG button
     try:
         config.check()                      # a nonsense setting: say which, instead of wrong figures
         api().upgrade_if_needed()           # a lake written by an earlier release

@@ -7,6 +7,7 @@ from lake.api import Filters
 from lake.measures import MEASURE_BY_ID, NO_CHANGE
 from ui import meeting
 from ui.context import View, page_address, share_link
+from ui.meeting_pack import offer_pack
 
 
 def page_header(title: str, intro: str, v: View, page_path: str, extra_params: dict | None = None) -> None:
@@ -27,6 +28,8 @@ def page_header(title: str, intro: str, v: View, page_path: str, extra_params: d
                    "hidden. Safe to show to a room of schools.", icon=":material/visibility_off:")
     with st.expander("Link to this view", icon=":material/link:"):
         slot = st.container()
+        if st.session_state.get("_meeting") is None:    # a meeting-link viewer only reads
+            offer_pack(page_path)
     st.session_state["_share_slot"] = (slot.empty(), page_path)
     update_share_link(extra_params)
 
@@ -90,11 +93,13 @@ def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
             delta_color = {"higher is better": "normal", "lower is better": "inverse"}.get(m.polarity, "off")
             with col:
                 shown = m.format_change(change)
-                st.metric(m.name, m.format(value), delta=None if shown == NO_CHANGE else shown,
-                          delta_color=delta_color,
+                # The change is said once, inside the card, with its words ("since last year") read
+                # out with it; "no change" is said in words too, with no arrow.
+                st.metric(m.name, m.format(value), delta=shown.capitalize() if shown == NO_CHANGE else shown,
+                          delta_description="since last year",
+                          delta_color="off" if shown == NO_CHANGE else delta_color,
+                          delta_arrow="off" if shown == NO_CHANGE else "auto",
                           help=m.definition + (f" Based on {n} schools." if m.agg != "count" else ""),
                           border=True)
-                if change is not None:
-                    st.caption(f"Change since last year: {shown}")
                 if bm:
                     st.caption(f"Benchmark: {bm['label']} ({bm['source']}, {bm['year']})")
