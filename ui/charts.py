@@ -22,6 +22,7 @@ GRID = "#e5e6e7"
 AXIS_LINE = "#505a5f"
 ALL_POINTS = 2000          # a box plot shows every school as a dot up to this many
 WEBGL_POINTS = 3000        # a scatter of more schools than this is drawn with WebGL
+HIDDEN = "hidden: fewer than 5 schools"   # the label of a bar anonymised mode leaves blank
 
 
 def _luminance(hex_colour: str) -> float:
@@ -131,8 +132,8 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title
          name: str | None = None, marks: pd.DataFrame | None = None, marks_name: str = "") -> go.Figure:
     """Horizontal bars, labelled with their values; optionally one benchmark line, or a reference
     mark per bar (`marks`: the category column and a value column, "England figure")."""
-    labels = text if text is not None else (frame[value].map(lambda v: f"{v * 100:.0f}%") if percent
-                                           else frame[value].map(lambda v: f"{v:.1f}"))
+    labels = text if text is not None else (frame[value].map(lambda v: HIDDEN if pd.isna(v) else f"{v * 100:.0f}%")
+                                           if percent else frame[value].map(lambda v: HIDDEN if pd.isna(v) else f"{v:.1f}"))
     data = [{"type": "bar", "x": frame[value].to_numpy(), "y": frame[category].astype(str).to_numpy(),
              "orientation": "h", "marker": {"color": PALETTE[0]}, "text": list(labels), "textposition": "outside",
              "cliponaxis": False, "hovertemplate": "%{y}: %{text}<extra></extra>",

@@ -146,7 +146,7 @@ def lake_facts(app_lake) -> dict:
         "phases": api.options("phase"),
         "school_names": sorted(set(names) | {n for n in returned.school_name.dropna() if len(n) >= 6}),
         "frame": frame,
-        "key": api.info().get("anon_key") or "senco-dashboard",
+        "key": api.info()["anon_key"],
     }
 
 
