@@ -110,8 +110,9 @@ def view(show_filters: bool = True) -> View:
         role = st.multiselect("Role", choices["role"], key="role", bind="query-params", placeholder="Any")
     sb.divider()
     anonymised = sb.toggle("Anonymised mode", key="anon", bind="query-params",
-                           help="Replaces school names with stable labels and hides counts under 5, "
-                                "for showing comparisons to a room of schools.")
+                           help="Replaces school names with stable labels, leaves out the public figures that "
+                                "would name a school and hides figures resting on fewer than 5 schools, for showing "
+                                "comparisons to a room of schools.")
     filters = Filters(year=year, la=tuple(int(c) for c in la), phase=tuple(phase), school_type=tuple(stype),
                       size_band=tuple(size), time_band=tuple(time), slt=tuple(slt), role=tuple(role))
     v = View(api=a, filters=filters, anonymised=bool(anonymised), anon_key=anon_key(a))

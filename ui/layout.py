@@ -22,8 +22,9 @@ def page_header(title: str, intro: str, v: View, page_path: str, extra_params: d
         st.info("Demo data: the schools and census counts are real open data for North Lincolnshire; the SENCO "
                 "returns and Ofsted outcomes are synthetic. See About.", icon=":material/science:")
     if v.anonymised:
-        st.success("Anonymised mode: school names are replaced by stable labels and counts under 5 pupils are "
-                   "hidden. Safe to show to a room of schools.", icon=":material/visibility_off:")
+        st.success(f"Anonymised mode: schools are shown by stable labels, without the public figures (pupil counts, "
+                   f"Ofsted outcomes, dates) that would name them, and figures resting on fewer than {SMALL} "
+                   "schools are hidden. Safe to show to a room of schools.", icon=":material/visibility_off:")
     with st.expander("Link to this view", icon=":material/link:"):
         st.caption("Copy this link (copy button at the right of the box) to reopen this page with the same "
                    "filters and selections.")

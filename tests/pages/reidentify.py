@@ -31,7 +31,7 @@ EQUAL = {
     "Phase": "phase", "School type": "school_type", "Size band": "size_band", "Local authority": "la_name",
     "LA code": "la_code", "Region": "region", "Town": "town", "Postcode": "postcode", "Opened": "open_date",
     "Closed": "close_date", "Lowest age": "statutory_low_age", "Highest age": "statutory_high_age",
-    "Status": "status", "Type group": "type_group",
+    "Type group": "type_group",
     "Overall effectiveness (official, pre-2025)": "official_overall", "Overall effectiveness (pre-2025)":
     "official_overall", "Inclusion grade (official, 2025)": "inclusion", "Inclusion (2025 report card)": "inclusion",
     "Inspection date (official)": "ofsted_date", "Inspection date": "ofsted_date",
@@ -194,7 +194,7 @@ def public_knowledge(frame: pd.DataFrame, api) -> dict[int, dict[str, set[str]]]
         for attr in ("phase", "school_type", "size_band", "la_name", "la_code", "region"):
             put(attr, r.get(attr))
         for attr in ("town", "postcode", "open_date", "close_date", "statutory_low_age", "statutory_high_age",
-                     "status", "type_group", "phase", "school_type"):
+                     "type_group", "phase", "school_type"):
             put(attr, reg.get(attr))
         c = census.get(urn, {})
         put("roll", r.get("number_on_roll"), r.get("census_roll"), reg.get("number_on_roll"), c.get("NOR"))
@@ -226,15 +226,24 @@ def _number(value) -> float | None:
         return None
 
 
+COUNTS = ("roll", "sen", "ehcp", "send", "send_pct")
+
+
 def fits(known: dict[str, set], row: dict, year_ok: bool) -> bool:
-    """Whether a school's public values agree with everything in one shown row."""
+    """Whether a school's public values agree with everything in one shown row.
+
+    Counts are compared only in rows for the current year's return (other years' counts, and
+    superseded submissions, are not in the attacker's table)."""
     for heading, value in row.items():
         attr = EQUAL.get(heading)
-        if attr is None:
+        if attr is None or attr == "send_pct":   # a rounded share: the counts beside it are stronger evidence
             continue
-        if attr == "send_pct":
-            continue                       # a rounded share: the counts beside it are stronger evidence
-        if norm(value) not in known.get(attr, set()):
+        if attr in COUNTS and not year_ok:
+            continue
+        shown = norm(value)
+        if shown == "<5":            # a suppressed count (or its partner, hidden with it): taken as telling nothing
+            continue
+        if shown not in known.get(attr, set()):
             return False
     if not year_ok:
         return True
@@ -253,6 +262,13 @@ def fits(known: dict[str, set], row: dict, year_ok: bool) -> bool:
     return not sends or any(lo <= s <= hi for s in sends)
 
 
+def current(row: dict, year: str) -> bool:
+    """Whether a shown row holds the current year's return (not an earlier year's, nor a superseded one)."""
+    if str(row.get("Status", "")).startswith("Superseded"):
+        return False
+    return norm(row.get("Academic year")) in (None, norm(year)) and "Census year" not in row
+
+
 def attack(seen: Seen, truth: dict[str, int], knowledge: dict[int, dict], la_of: dict[int, object],
            year: str) -> dict[str, list[int]]:
     """Each label seen -> the schools of its LA that fit everything shown with it."""
@@ -266,7 +282,7 @@ def attack(seen: Seen, truth: dict[str, int], knowledge: dict[int, dict], la_of:
         candidates = []
         for u in pool:
             known = knowledge.get(u, {})
-            if all(fits(known, row, year_ok=norm(row.get("Academic year")) in (None, norm(year))) for row in rows):
+            if all(fits(known, row, year_ok=current(row, year)) for row in rows):
                 candidates.append(u)
         out[label] = candidates
     return out

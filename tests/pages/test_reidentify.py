@@ -50,6 +50,9 @@ def check(seen, api, listed_at_least: int):
     missed = [label for label, cands in result.items() if truth[label] not in cands]
     assert not missed, f"the attacker's matching lost the true school for {missed[:5]}"
     resolved = sorted(label for label, cands in result.items() if len(cands) == 1)
+    print(f"attack: {seen.runs} page runs, {seen.tables} tables, {seen.downloads} downloads; {len(result)} labels "
+          f"seen, {len(resolved)} resolved to one school, smallest candidate set "
+          f"{min((len(c) for c in result.values()), default=0)}")
     assert resolved == [], (f"{len(resolved)} labels name exactly one school: {resolved[:5]}; shown with "
                             f"{[r for r in seen.rows[resolved[0]] if r][:12] if resolved else ''}")
     return result
