@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from lake import config
+from lake import config, migrations
 from lake.measures import MEASURE_BY_ID, Measure
-from lake.store import Reader
+from lake.store import Reader, upgrade
 
 SIZE_BANDS = ("Under 100", "100–249", "250–499", "500–999", "1,000 or more")
 TIME_BANDS = ("Under 1 day", "1 to under 1.5 days", "1.5 to under 2.5 days", "2.5 days or more")
@@ -191,6 +191,21 @@ class LakeAPI:
     # ---------------------------------------------------------------- plumbing
     def version(self) -> tuple:
         return self.reader.version()
+
+    def upgrade_if_needed(self) -> bool:
+        """Migrate a lake file written by an earlier release to the current schema, so pages never
+        meet a lake without the columns they read. True when it did. (A Parquet lake is exported
+        by the loading server, whose loads migrate its lake.)"""
+        if self.reader.parquet:
+            return False
+        cur = self.reader.cursor()
+        try:
+            old = migrations.needs_upgrade(migrations.version_of(cur))
+        finally:
+            cur.close()
+        if old:
+            upgrade(self.reader.path)
+        return old
 
     def _cached(self, key: tuple, compute):
         version = self.reader.version()

@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from etl.columns import COLUMNS
-from lake import config
+from lake import config, migrations
 
 SQL_TYPES = {"urn": "INTEGER", "text": "VARCHAR", "year": "VARCHAR", "enum": "VARCHAR",
              "count": "INTEGER", "hours": "DOUBLE", "yesno": "BOOLEAN", "date": "DATE",
@@ -156,6 +156,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
 
 
+def upgrade(path: Path | None = None) -> None:
+    """Migrate the lake file to the current schema version (atomically, as a load would)."""
+    with writing(path):
+        pass
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -204,6 +210,19 @@ def _open_build(build: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _test_hold(build: Path) -> None:
+    """Test hook: with SENCO_TEST_HOLD_AT set to a file path, a write stops here, after its rows
+    are committed to the private build file and before the checkpoint and the swap, writes the
+    build file's name to that path and waits to be killed. Crash tests kill it at this point on
+    purpose instead of racing the loader."""
+    marker = os.environ.get("SENCO_TEST_HOLD_AT")
+    if not marker:
+        return
+    Path(marker + ".part").write_text(str(build))
+    os.replace(marker + ".part", marker)
+    threading.Event().wait()
+
+
 @contextlib.contextmanager
 def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to a private copy of the lake, swapped in on success.
@@ -223,7 +242,7 @@ def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
                 shutil.copyfile(path, build)
             con = _open_build(build)
             try:
-                ensure_schema(con)
+                migrations.bring_up_to_date(con, ensure_schema)     # a new lake, or an older one upgraded
                 con.execute("BEGIN TRANSACTION")
                 try:
                     yield con
@@ -231,6 +250,7 @@ def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise
+                _test_hold(build)
                 con.execute("CHECKPOINT build")
             finally:
                 con.close()

@@ -101,7 +101,7 @@ def test_every_committed_row_is_in_the_swapped_in_file(tmp_path):
         con.execute("INSERT INTO lake_info SELECT 'k' || i, 'v' FROM range(?) t(i)", [rows])
     assert not Path(str(lake) + ".wal").exists()
     reader = Reader(path=lake)
-    assert reader.scalar("SELECT count(*) FROM lake_info") == rows
+    assert reader.scalar("SELECT count(*) FROM lake_info WHERE key <> 'anon_key'") == rows
     assert reader.scalar("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('lake_info')") == 2
 
 

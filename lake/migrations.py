@@ -1,0 +1,111 @@
+"""Schema versions of the lake, and the steps that bring an older lake up to date.
+
+An LA's lake holds years of returns that exist nowhere else, so a new release must open the
+lake the last one wrote. Each lake records the schema version it was written at in the
+`lake_schema` table (a lake from before versions were recorded has no such table: version 1).
+Every write goes through `lake.store.writing()`, which, in its private build file and before
+the load's own statements, either creates a new lake at the current version or runs each step
+from the lake's version up to the current one. An upgrade is therefore as atomic as a load:
+the lake is migrated completely or not at all, and readers keep the old file until the swap.
+The app upgrades a lake it finds out of date when it opens it (`lake.store.upgrade`).
+
+To change the schema:
+1. change the definition (the tables in `lake/store.py`, the return's columns in
+   `etl/columns.py`);
+2. append a `Step` to STEPS below that turns a lake of the previous version into one of the
+   new version, keeping every row (`add_columns` covers the common case);
+3. the test in `tests/lake/test_migrations.py` checks that the committed old lakes
+   (`tests/fixtures/lakes/`), once migrated, have exactly the tables and columns of a new lake,
+   and still load and show; add a fixture lake built by the new code when the change is large.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+import duckdb
+
+
+@dataclass(frozen=True)
+class Step:
+    version: int                                   # the version this step brings the lake to
+    description: str
+    apply: Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def add_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> None:
+    """Add nullable columns to a table (existing rows get NULL), skipping any already there."""
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_catalog = current_database()",
+        [table]).fetchall()}
+    for name, sql_type in columns.items():
+        if name not in have:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {sql_type}')
+
+
+def _anonymisation_key(con: duckdb.DuckDBPyConnection) -> None:
+    """A random key for this lake's anonymised labels (a keyed hash of the URN). Without a secret
+    key anyone holding the public census could recompute every label; one key per lake means a
+    label means nothing outside it. Kept in lake_info; exports leave it out."""
+    con.execute("INSERT INTO lake_info SELECT 'anon_key', ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM lake_info WHERE key = 'anon_key')", [secrets.token_hex(32)])
+
+
+STEPS: tuple[Step, ...] = (
+    Step(2, "record schema versions; a random anonymisation key for the lake", _anonymisation_key),
+)
+CURRENT = STEPS[-1].version if STEPS else 1
+
+VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS lake_schema (
+  version INTEGER PRIMARY KEY,
+  description VARCHAR NOT NULL,
+  applied_at TIMESTAMP NOT NULL
+)"""
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()").fetchall()}
+
+
+def version_of(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version of the lake `con` is using; None for an empty (new) database."""
+    tables = _tables(con)
+    if "lake_schema" in tables:
+        rows = con.execute("SELECT max(version) FROM lake_schema").fetchall()
+        return int(rows[0][0] or 1)
+    return 1 if "loads" in tables else None
+
+
+class LakeTooNew(RuntimeError):
+    """The lake was written by a newer release of the software than this one."""
+
+
+def bring_up_to_date(con: duckdb.DuckDBPyConnection, create: Callable[[duckdb.DuckDBPyConnection], None]) -> int:
+    """Create a new lake at the current version with `create`, or migrate an older one step by step.
+    Returns the version the lake had before, 0 for a new lake."""
+    before = version_of(con)
+    if before is not None and before > CURRENT:
+        raise LakeTooNew(f"the lake is at schema version {before}, newer than this release understands "
+                         f"({CURRENT}); install the newer release that wrote it")
+    now = dt.datetime.now().replace(microsecond=0)
+    if before is None:
+        create(con)
+        con.execute(VERSION_TABLE)
+        for step in STEPS:
+            step.apply(con)
+            con.execute("INSERT INTO lake_schema VALUES (?, ?, ?)", [step.version, step.description, now])
+        return 0
+    con.execute(VERSION_TABLE)
+    for step in STEPS:
+        if step.version > before:
+            step.apply(con)
+            con.execute("INSERT INTO lake_schema VALUES (?, ?, ?)", [step.version, step.description, now])
+    create(con)                          # tables added since (CREATE ... IF NOT EXISTS)
+    return before
+
+
+def needs_upgrade(version: int | None) -> bool:
+    return version is not None and version < CURRENT
