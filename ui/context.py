@@ -162,6 +162,10 @@ def _meeting_view(a: LakeAPI, held) -> View:
                       school_type=tuple(fixed["type"]), size_band=tuple(fixed["size"]),
                       time_band=tuple(fixed["time"]), slt=tuple(fixed["slt"]), role=tuple(fixed["role"]))
     v = View(api=a, filters=filters, anonymised=True, anon_key=anon_key(a))
+    if not v.anon_key:
+        from ui.anonymise import NO_KEY
+        st.error(NO_KEY, icon=":material/visibility_off:")     # a meeting link is always anonymised
+        st.stop()
     try:
         for key in PARAMS:
             want = {"anon": ["true"]}.get(key, p.get(key, []))
