@@ -145,7 +145,7 @@ def school_options(at) -> list[str]:
 
 def gather(monkeypatch, filters: dict[str, list[str]], profiles: int | None = None) -> Seen:
     """Open every anonymised page state, each school's profile (or `profiles` of them), schools side by
-    side in eights, and the Schools list under each single filter and each phase x size pair."""
+    side in eights, and the Schools list under each single filter."""
     seen = Seen()
     for page, params in PAGE_STATES:
         run(seen, monkeypatch, page, **params)
@@ -156,8 +156,9 @@ def gather(monkeypatch, filters: dict[str, list[str]], profiles: int | None = No
         run(seen, monkeypatch, "schools", profile=label, school=label)
     for i in range(0, len(chosen), 8):
         run(seen, monkeypatch, "schools", tab="Compare schools", compare=chosen[i:i + 8])
+    # Each single filter tells which labels have that phase, type or size band; combining filters tells
+    # nothing more (a label listed under phase=primary and under size=100-249 has both).
     combos = [{k: v} for k, values in filters.items() for v in values]
-    combos += [{"phase": p, "size": s} for p in filters.get("phase", []) for s in filters.get("size", [])]
     for combo in combos:
         at = run(seen, monkeypatch, "schools", **combo)
         for label in school_options(at):
