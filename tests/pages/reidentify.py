@@ -25,7 +25,7 @@ from tests.pages.apptest import run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 CENSUS = ROOT / "data" / "open" / "census_2019_england.csv"
-LABEL = re.compile(r"^School [2-9A-HJ-NP-Z]{5}$")
+LABEL = re.compile(r"^School [2-9A-HJ-NP-Z]{7}$")
 # What the attacker can match a shown value against: the column headings pages use -> public attribute.
 EQUAL = {
     "Phase": "phase", "School type": "school_type", "Size band": "size_band", "Local authority": "la_name",

@@ -113,7 +113,7 @@ def test_filters_that_match_nothing_say_so(demo_lake):
 
 def test_anonymised_profile_and_compare_show_no_name_or_urn(demo_lake, lake_api, current):
     labels = run_page("schools", anon="true").selectbox(key="school").options
-    assert all(o.startswith("School ") and len(o) == len("School XXXXX") for o in labels)
+    assert all(o.startswith("School ") and len(o) == len("School XXXXXXX") for o in labels)
     profile = run_page("schools", anon="true", school=labels[0])
     compare = run_page("schools", anon="true", tab="Compare schools", compare=labels[1:3])
     urns = [str(u) for u in current.urn]

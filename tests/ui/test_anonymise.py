@@ -1,10 +1,14 @@
 """Anonymised mode: names and URNs gone, labels stable and keyed, public figures kept out of labelled
 rows, schools that would stand out not listed, small groups blanked with their columns still numeric."""
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from lake.analysis import hide_small_groups
 from ui.anonymise import KEY_ENV, anonymise, key_for, label_for, unlisted_urns
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def frame():
@@ -75,3 +79,11 @@ def test_groups_of_fewer_than_five_schools_are_blank_and_stay_numeric():
     dist = pd.DataFrame({"g": ["a", "a", "b"], "v": ["x", "y", "x"], "Schools": [3, 3, 4], "Share": [.5, .5, 1.]})
     out = hide_small_groups(dist, "Schools", ["Schools", "Share"], group="g")
     assert out.Share.tolist()[:2] == [.5, .5] and pd.isna(out.Share[2])  # group a: 6 schools; group b: 4
+
+
+def test_labels_stay_distinct_at_national_scale():
+    """Every school in England gets its own label (five characters gave about ten shared pairs)."""
+    urns = pd.to_numeric(pd.read_csv(ROOT / "data" / "open" / "census_2019_england.csv", usecols=["URN"],
+                                     encoding="utf-8-sig").URN, errors="coerce").dropna().astype(int).unique()
+    assert len(urns) > 20000
+    assert len({label_for(u, "a national lake's key") for u in urns}) == len(urns)
