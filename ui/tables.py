@@ -51,6 +51,11 @@ def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str,
         st.info("No rows to show for these filters.", icon=":material/filter_alt_off:")
         return shown
     kwargs = {"height": height} if height else {}
+    if v.anonymised:
+        # Blank cells stay blank numbers (they sort as numbers); their column's help says why they are blank.
+        blanks = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and shown[c].isna().any()]
+        if blanks:
+            kwargs["column_config"] = {c: st.column_config.NumberColumn(help=f"{c}. {SMALL_NOTE}") for c in blanks}
     st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
     downloads(shown, title, key, v)
     return shown

@@ -152,3 +152,27 @@ def test_no_label_names_a_school_on_the_national_lake(national_lake, monkeypatch
     seen = reidentify.gather(monkeypatch, filters, profiles=16)
     print(f"national attack with {seen.runs} page runs took {time.perf_counter() - started:.0f} s")
     check(seen, api, listed_at_least=SMALL)
+
+
+@pytest.mark.parametrize("page", ["overview", "senco_time", "leadership", "ofsted"])
+def test_a_filter_leaving_fewer_than_five_schools_shows_no_figures(demo_lake, lake_api, page):
+    """The LA's only pupil referral unit: named, its answers show as '100%'; anonymised, nothing does."""
+    frame = lake_api.school_year(Filters(year=lake_api.current_year()))
+    few = frame[frame.has_return.astype(bool)].school_type.value_counts()
+    school_type = few[few < SMALL].index[0]
+    named = run_page(page, type=school_type)
+    assert len(named.metric) or len(named.dataframe)
+    at = run_page(page, anon="true", type=school_type)
+    assert len(at.metric) == 0 and len(at.dataframe) == 0 and not at.get("plotly_chart")
+    assert any(f"Fewer than {SMALL} schools" in i.value for i in at.info)
+
+
+def test_small_groups_are_blank_numbers_with_the_reason_given(demo_lake):
+    at = run_page("leadership", anon="true")
+    cut = next(df.value for df in at.dataframe if "Schools answering (n)" in df.value.columns)
+    small = cut["Schools answering (n)"] < SMALL
+    assert small.any() and cut.loc[small, "Share (%)"].isna().all() and cut.loc[~small, "Share (%)"].notna().all()
+    assert pd.api.types.is_float_dtype(cut["Share (%)"])
+    assert any("left blank" in c.value for c in at.caption)
+    chart = [t for c in at.get("plotly_chart") for t in __import__("json").loads(c.proto.spec)["data"]][0]
+    assert any("fewer than 5 schools" in str(t) for t in chart["text"])
