@@ -277,7 +277,9 @@ def attack(seen: Seen, truth: dict[str, int], knowledge: dict[int, dict], la_of:
     for urn, la in la_of.items():
         by_la[la].append(urn)
     out = {}
-    for label, rows in seen.rows.items():
+    for label, shown in seen.rows.items():
+        # The same row comes from the table and its download, and from page after page: judge each once.
+        rows = list({tuple(sorted((k, str(v)) for k, v in r.items())): r for r in shown}.values())
         urn = truth.get(label)
         pool = by_la.get(la_of.get(urn), list(knowledge)) if urn is not None else list(knowledge)
         candidates = []
