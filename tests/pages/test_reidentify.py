@@ -58,7 +58,9 @@ def check(seen, api, listed_at_least: int):
     return result
 
 
-def test_no_label_names_a_school_on_the_demo_lake(demo_lake, lake_api, monkeypatch):
+def test_no_label_names_a_school_on_the_demo_lake(demo_lake, lake_api, lake_kind, monkeypatch):
+    if lake_kind == "parquet":      # ~110 page runs: once is enough; a replica draws the same pages (its key: below)
+        pytest.skip("the attack runs once, on the DuckDB lake; the key tests run on both")
     _, _, frame, _, _, filters = setting(lake_api)
     seen = reidentify.gather(monkeypatch, filters)
     result = check(seen, lake_api, listed_at_least=len(frame) // 2)
