@@ -60,14 +60,47 @@ def _school_year_sql() -> str:
     day = float(config.school_day_hours())
     recommended = float(config.recommended_hours())
     return f"""
-WITH scope AS (
+WITH yr AS (
+  SELECT make_date(CAST(substr($year, 1, 4) AS INTEGER), 9, 1) AS year_start,
+         make_date(CAST(substr($year, 1, 4) AS INTEGER) + 1, 8, 31) AS year_end
+),
+-- In scope for a year: a state-funded school (LA-maintained, including nursery schools and PRUs;
+-- academies and free schools; state-funded special schools) open at some point in the year.
+-- Independent and non-maintained special schools, FE colleges, Welsh establishments and schools
+-- still proposed to open are out. Census-only rows (no register type group) go by census type.
+register AS (
+  SELECT s.*,
+         CASE WHEN s.type_group IS NOT NULL
+              THEN s.type_group IN ('Local authority maintained schools', 'Academies', 'Free Schools',
+                                    'Special schools')
+              ELSE coalesce(s.school_type, '') NOT ILIKE '%independent%' END
+           AND coalesce(s.school_type, '') NOT ILIKE 'non-maintained%'
+           AND coalesce(s.status, '') NOT ILIKE 'proposed to open%'
+           AND (s.open_date IS NULL OR s.open_date <= yr.year_end)
+           AND (s.close_date IS NULL OR s.close_date >= yr.year_start) AS in_year
+  FROM schools s, yr
+),
+-- A school that converted (GIAS link: its new URN is the 'Successor') is one school: counted once,
+-- under the newer URN when that is in scope for the year, with returns sent under the old URN.
+moved AS (
+  SELECT DISTINCT l.urn AS old_urn, l.link_urn AS new_urn
+  FROM school_links l JOIN register n ON n.urn = l.link_urn AND n.in_year
+  WHERE l.link_type ILIKE 'successor%'
+),
+scope AS (
   SELECT s.urn, s.school_name AS register_name, s.la_code, s.la_name, s.region, s.phase AS register_phase,
          s.school_type, s.type_group, s.close_date
-  FROM schools s
-  WHERE coalesce(s.type_group, '') <> 'Independent schools'
-    AND (s.close_date IS NULL OR s.close_date >= make_date(CAST(substr($year, 1, 4) AS INTEGER), 9, 1))
+  FROM register s
+  WHERE s.in_year AND s.urn NOT IN (SELECT old_urn FROM moved)
 ),
-ret AS (SELECT * FROM returns WHERE academic_year = $year),
+ret AS (
+  SELECT r.* REPLACE (coalesce(m.new_urn, r.urn) AS urn,
+                      CASE WHEN m.new_urn IS NULL THEN r.school_name END AS school_name),
+         r.urn AS return_urn
+  FROM returns r LEFT JOIN moved m ON m.old_urn = r.urn
+  WHERE r.academic_year = $year
+  QUALIFY row_number() OVER (PARTITION BY coalesce(m.new_urn, r.urn) ORDER BY m.new_urn IS NULL DESC) = 1
+),
 cen AS (
   SELECT urn, census_year, number_on_roll AS census_roll, sen_support AS census_sen_support, ehcp AS census_ehcp
   FROM census QUALIFY row_number() OVER (PARTITION BY urn ORDER BY census_year DESC) = 1
@@ -81,7 +114,13 @@ joined AS (
          sc.urn IS NOT NULL AS on_register,
          r.* EXCLUDE (urn, school_name, phase),
          cen.census_year, cen.census_roll, cen.census_sen_support, cen.census_ehcp,
-         o.inspection_date AS ofsted_official_date, o.overall_effectiveness, o.inclusion AS ofsted_inclusion
+         o.overall_effectiveness, o.overall_effectiveness_published AS ofsted_oeif_overall,
+         o.oeif_inspection_date AS ofsted_oeif_date,
+         o.inclusion AS ofsted_inclusion, o.inclusion_date AS ofsted_inclusion_date,
+         CASE WHEN o.inclusion IS NOT NULL THEN o.inclusion_date ELSE o.oeif_inspection_date END
+           AS ofsted_official_date,
+         o.ungraded_inspection_date AS ofsted_ungraded_date, o.ungraded_outcome AS ofsted_ungraded_outcome,
+         o.category_of_concern AS ofsted_category_of_concern, o.as_at AS ofsted_as_at
   FROM scope sc
   FULL OUTER JOIN ret r ON r.urn = sc.urn
   LEFT JOIN cen ON cen.urn = coalesce(sc.urn, r.urn)
@@ -428,8 +467,11 @@ class LakeAPI:
 
     # ----------------------------------------------------------- per school
     def school_history(self, urn: int) -> pd.DataFrame:
+        """The school's returns, with those sent under the URN it had before converting (GIAS links)."""
         return self._cached(("history", urn), lambda: self._df(
-            "SELECT * FROM returns WHERE urn = ? ORDER BY academic_year", [int(urn)]))
+            "SELECT * FROM returns WHERE urn = $urn OR urn IN (SELECT link_urn FROM school_links "
+            "WHERE urn = $urn AND link_type ILIKE 'predecessor%') ORDER BY academic_year, urn = $urn",
+            {"urn": int(urn)}))
 
     def school_submissions(self, urn: int) -> pd.DataFrame:
         return self._cached(("submissions", urn), lambda: self._df(

@@ -27,7 +27,7 @@ PARTITIONED = {
               "coalesce(c.la_code, s.la_code, 0) AS part_la FROM census c LEFT JOIN schools s ON s.urn = c.urn",
     "schools": "SELECT *, coalesce(la_code, 0) AS part_la FROM schools",
 }
-PLAIN = ("loads", "rejects", "ofsted", "benchmarks", "lake_info")
+PLAIN = ("loads", "rejects", "ofsted", "school_links", "benchmarks", "lake_info")
 # What each plain table exports: all of it, except that the anonymisation key stays in the lake file.
 # Anyone holding an export could otherwise turn every anonymised label back into a URN; a replica
 # gets the key from SENCO_ANON_KEY instead (docs/deployment.md).

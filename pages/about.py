@@ -43,6 +43,24 @@ st.markdown(
     "list a school whose phase, type and size band fewer than 5 schools in its LA share, and hides any figure "
     "resting on fewer than 5 schools. Every table can be downloaded as CSV or XLSX.")
 
+st.header("Which schools are counted")
+st.markdown(
+    "A school is **in scope** for an academic year (1 September to 31 August) when the register of schools "
+    "(GIAS) lists it as a **state-funded school** of the local authority that was **open at some point in that "
+    "year**. These are the schools the local authority collects the SENCO return from and works with on SEND.\n\n"
+    "- **In:** local-authority-maintained schools (community, foundation and voluntary schools, maintained "
+    "nursery schools and pupil referral units), academies and free schools (including university technical "
+    "colleges and studio schools), and state-funded special schools.\n"
+    "- **Out:** independent schools, including independent special schools, and non-maintained special schools "
+    "(run by their proprietors, not funded or maintained as state schools); further education colleges (not "
+    "schools); Welsh establishments (under Welsh law and a Welsh authority); and schools still *proposed to "
+    "open*.\n\n"
+    "A school that converts to an academy closes under its old URN and opens under a new one. GIAS links the two "
+    "(the new URN is the old one's *successor*), and the dashboard counts them as **one school, under its current "
+    "URN**: a return sent under the old URN in the year of conversion counts for it, earlier returns stay in its "
+    "history, and it appears on the chase list once. Load the GIAS links file (`links_edubasealldata*.csv`) "
+    "beside the register for this to work.")
+
 st.header("Measures")
 st.caption(f"Every figure the dashboard shows is defined once, here. The recommended SENCO time is "
            f"{config.recommended_days():g} days a week ({config.recommended_hours():g} hours at "

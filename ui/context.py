@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from lake import config
 from lake.api import (
     ROLE_PROFILES,
     SIZE_BANDS,
@@ -14,8 +15,9 @@ from lake.api import (
     Filters,
     LakeAPI,
 )
+from lake.config import SettingError
 from lake.migrations import LakeTooNew
-from lake.store import LakeMissing
+from lake.store import LakeDamaged, LakeMissing
 
 # URL parameter names (also the widget keys) of the shared filters.
 PARAMS = ("year", "la", "phase", "type", "size", "time", "slt", "role", "anon")
@@ -80,11 +82,18 @@ def view(show_filters: bool = True) -> View:
     """Draw the sidebar filters (bound to the URL) and return the user's view."""
     _through_app()
     try:
+        config.check()                      # a nonsense setting: say which, instead of wrong figures
         api().upgrade_if_needed()           # a lake written by an earlier release
         # One version of the lake for the whole draw: a load landing half-way shows on the next.
         a = api().snapshot()
     except (LakeMissing, LakeTooNew) as exc:
         st.error(str(exc))
+        st.stop()
+    except LakeDamaged as exc:
+        lake_damaged_page(str(exc))
+        st.stop()
+    except SettingError as exc:
+        st.error(f"This dashboard's settings need fixing: {exc}", icon=":material/settings_alert:")
         st.stop()
     st.session_state["_link_notices"] = []
     from ui.auth import meeting_session
@@ -135,6 +144,19 @@ def view(show_filters: bool = True) -> View:
         st.stop()
     st.session_state["_view_params"] = share_params(v)
     return v
+
+
+def lake_damaged_page(message: str) -> None:
+    """What a user sees instead of "This app has encountered an error" when the lake file is damaged."""
+    st.title("The lake is damaged")
+    st.error(message, icon=":material/database_off:")
+    st.markdown(
+        "Nothing has been changed, and the returns received are kept as they arrived beside the lake. "
+        "To restore the lake, someone with access to the server:\n\n"
+        "1. moves the damaged lake file aside (keep it: it may be needed to find what went wrong);\n"
+        "2. runs `python -m etl restore BACKUP.tar.gz` with the latest backup made by `python -m etl backup`;\n"
+        "3. loads any returns received since that backup again (`python -m etl load FOLDER`).\n\n"
+        "This page then shows the dashboard again, without restarting the app.")
 
 
 def _meeting_view(a: LakeAPI, held) -> View:

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from bench.app_server import free_port, healthy, python, stop_server
+from bench.app_server import CHROMIUM, LAUNCH_ARGS, free_port, healthy, python, stop_server
 from tests.browser.conftest import (
     ARTIFACTS,
     MAIN,
@@ -270,16 +270,53 @@ def meeting_box_text(page) -> str:
 
 
 # ------------------------------------------------------------------ no sign-in, and broken settings
-def _lan_address() -> str | None:
-    """An address of this computer that is not loopback, as another machine would reach it."""
-    import socket
+# A browser on another computer: a test host in a network namespace made here (a veth pair,
+# 10.213.x.0/30), never an address outside this machine.
+CLIENT = """
+import sys
+from playwright.sync_api import sync_playwright
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=sys.argv[2], args=sys.argv[3:], headless=True)
+    page = browser.new_page()
+    page.goto(sys.argv[1], wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60000)
+    page.wait_for_selector("[data-testid='stAlert']", timeout=60000)
+    alerts = page.locator("[data-testid='stAlert'] [data-testid='stMarkdownContainer']").all_inner_texts()
+    shown = sum(page.locator(f"[data-testid='{t}']").count() for t in ("stMetric", "stDataFrame", "stPlotlyChart"))
+    print(repr((alerts, shown)))
+    browser.close()
+"""
+
+
+@pytest.fixture(scope="module")
+def other_computer():
+    """(address of this computer as the other one sees it, run(url) -> (alerts, data elements shown))."""
+    import shutil
+    if os.geteuid() != 0 or not shutil.which("ip"):
+        pytest.skip("making a test host needs root and iproute2 (CI has both)")
+    tag = f"{os.getpid() % 10000}"
+    ns, host_end, ns_end = f"senco-{tag}", f"vh{tag}", f"vn{tag}"
+    octet = os.getpid() % 250
+    host_ip, ns_ip = f"10.213.{octet}.1", f"10.213.{octet}.2"
+    steps = [["ip", "netns", "add", ns], ["ip", "link", "add", host_end, "type", "veth", "peer", "name", ns_end],
+             ["ip", "link", "set", ns_end, "netns", ns], ["ip", "addr", "add", f"{host_ip}/30", "dev", host_end],
+             ["ip", "link", "set", host_end, "up"],
+             ["ip", "netns", "exec", ns, "ip", "addr", "add", f"{ns_ip}/30", "dev", ns_end],
+             ["ip", "netns", "exec", ns, "ip", "link", "set", ns_end, "up"],
+             ["ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up"]]
     try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect(("192.0.2.1", 9))           # no packet is sent: this only picks the outgoing interface
-            address = s.getsockname()[0]
-    except OSError:
-        return None
-    return None if address.startswith("127.") else address
+        for step in steps:
+            subprocess.run(step, check=True, capture_output=True, timeout=30)
+
+        def run(url: str) -> tuple[list[str], int]:
+            done = subprocess.run(["ip", "netns", "exec", ns, python(), "-c", CLIENT, url, CHROMIUM, *LAUNCH_ARGS],
+                                  capture_output=True, text=True, timeout=180)
+            assert done.returncode == 0, done.stderr[-2000:]
+            return eval(done.stdout.strip().splitlines()[-1])     # noqa: S307 (our own script's repr)
+        yield host_ip, run
+    finally:
+        subprocess.run(["ip", "link", "del", host_end], capture_output=True, timeout=30)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -288,6 +325,7 @@ def open_server(app_lake, tmp_path_factory):
     hand), whose secrets file the tests write: (base URL, secrets file)."""
     port = free_port()
     secrets_file = tmp_path_factory.mktemp("open-secrets") / "secrets.toml"     # absent to begin with
+    ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / "streamlit-open-server.log"
     env = {**os.environ, "SENCO_LAKE": str(app_lake), "PYTHONUNBUFFERED": "1"}
     with open(log, "w", encoding="utf-8") as out:
@@ -305,17 +343,15 @@ def open_server(app_lake, tmp_path_factory):
         stop_server(proc)
 
 
-def test_without_sign_in_only_this_computer_sees_data(open_server, page):
+def test_without_sign_in_only_this_computer_sees_data(open_server, other_computer, page):
     url, _ = open_server
     open_page(page, url + "/senco_time")
     assert page.locator("[data-testid='stMetric']").count() > 0
     assert "this computer only" in sidebar(page).inner_text()
-    lan = _lan_address()
-    if lan is None:
-        pytest.skip("this computer has no address but loopback to come in from")
-    open_page(page, url.replace("127.0.0.1", lan) + "/senco_time")
-    one_line_error(page, "shows data only on the computer it runs on")
-    no_data(page)
+    address, from_other_computer = other_computer
+    alerts, shown = from_other_computer(url.replace("127.0.0.1", address) + "/senco_time")
+    assert len(alerts) == 1 and "shows data only on the computer it runs on" in alerts[0], alerts
+    assert shown == 0
 
 
 NAMED_FORM = ('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\ncookie_secret = "{secret}"\n'
