@@ -48,6 +48,10 @@ page_header("Ofsted & outcomes",
 def official_grades(frame) -> None:
     """Each school's published grades side by side, with their dates and the file's "as at" date."""
     st.header("Grades Ofsted has published")
+    if v.anonymised:
+        st.caption("Ofsted publishes each school's grades and dates by name, so beside a label they would name it: "
+                   "anonymised mode shows them only as the shares above.")
+        return
     table(ofsted_view.grades(frame), "Ofsted grades by school", "ofsted-grades", v, ofsted_view.COLUMNS,
           height=400, caption=ofsted_view.as_at_line(frame))
 

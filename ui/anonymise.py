@@ -46,6 +46,8 @@ QUASI_IDENTIFIERS = (
     "ofsted_shown", "ofsted_shown_source", "ofsted_shown_date", "ofsted_official_date", "ofsted_inspection_date",
     "official_overall", "overall_effectiveness", "ofsted_inclusion", "inclusion_expected_or_above",
     "inspection_date", "senco_appointed_date", "loaded_at", "load_id", "source_row", "row_number",
+    "ofsted_oeif_overall", "oeif_overall", "ofsted_oeif_date", "inclusion", "ofsted_inclusion_date",
+    "ofsted_ungraded_date", "ofsted_ungraded_outcome", "ofsted_category_of_concern", "ofsted_as_at",
 )
 # What a viewer can learn about a labelled school from the filters: each labelled school must share it
 # with at least SMALL schools on the register.

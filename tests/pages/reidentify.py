@@ -37,6 +37,11 @@ EQUAL = {
     "Inspection date (official)": "ofsted_date", "Inspection date": "ofsted_date",
     "Inspection date (shown)": "ofsted_date", "Judgement shown": "ofsted_shown", "Shown": "ofsted_shown",
     "Ofsted (shown)": "ofsted_shown",
+    "Overall effectiveness (latest OEIF graded inspection)": "official_overall",
+    "Overall effectiveness (official, latest OEIF graded inspection)": "official_overall",
+    "OEIF inspection date": "ofsted_date", "Inclusion (report card)": "inclusion",
+    "Inclusion date of grade": "ofsted_date", "Latest ungraded inspection outcome": "ungraded_outcome",
+    "Ungraded inspection date": "ofsted_date", "Category of concern": "category",
     "Number on roll": "roll", "Number on roll (register)": "roll", "SEN Support pupils": "sen", "SEN Support": "sen",
     "EHCP pupils": "ehcp", "EHC plans": "ehcp", "SEND pupils": "send", "SEND % of roll": "send_pct",
     "filter:phase": "phase", "filter:type": "school_type", "filter:size": "size_band",
@@ -209,7 +214,11 @@ def public_knowledge(frame: pd.DataFrame, api) -> dict[int, dict[str, set[str]]]
         known["send_values"] = {float(s) for s in sends if s is not None and not pd.isna(s)}
         o = ofsted.get(urn)
         if o is not None:
-            put("ofsted_date", o.inspection_date)
+            put("ofsted_date", *(getattr(o, c, None) for c in ("inspection_date", "oeif_inspection_date",
+                                                                "inclusion_date", "ungraded_inspection_date")))
+            put("ungraded_outcome", getattr(o, "ungraded_outcome", None))
+            put("category", getattr(o, "category_of_concern", None))
+            put("official_overall", getattr(o, "overall_effectiveness_published", None))
             put("inclusion", o.inclusion)
             oe = None if pd.isna(o.overall_effectiveness) else OVERALL_EFFECTIVENESS.get(int(o.overall_effectiveness))
             put("official_overall", oe)
