@@ -10,7 +10,14 @@ from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
 from ui import charts
 from ui.anonymise import SMALL
 from ui.context import _note_invalid, view
-from ui.layout import empty_state, measure_cards, page_header, scope_line, too_few_when_anonymised, update_share_link
+from ui.layout import (
+    empty_state,
+    measure_cards,
+    page_header,
+    scope_line,
+    too_few_when_anonymised,
+    update_share_link,
+)
 from ui.tables import table
 
 # SENCO profile the outcomes are cut by: label -> (column of the frame, order of its groups, words for titles).

@@ -7,7 +7,14 @@ from lake.measures import MEASURE_BY_ID
 from ui import charts
 from ui.anonymise import SMALL
 from ui.context import view
-from ui.layout import empty_state, measure_cards, page_header, scope_line, too_few_when_anonymised, update_share_link
+from ui.layout import (
+    empty_state,
+    measure_cards,
+    page_header,
+    scope_line,
+    too_few_when_anonymised,
+    update_share_link,
+)
 from ui.tables import table
 
 v = view()
