@@ -130,6 +130,27 @@ def cohort_scatter(frame: pd.DataFrame, x: str, y: str, min_cohort: int = 0,
     return points.reset_index(drop=True), rho, n, linear_trend(points, x, y), hidden
 
 
+SEND_BANDS = ((20, "Under 20"), (40, "20 to 39"), (80, "40 to 79"), (math.inf, "80 or more"))
+EHCP_BANDS = ((5, "Under 5"), (10, "5 to 9"), (20, "10 to 19"), (math.inf, "20 or more"))
+
+
+def cohort_band_summary(frame: pd.DataFrame, x: str, y: str, bands=SEND_BANDS) -> pd.DataFrame:
+    """`y` summarised (median, quartiles, n) per band of the cohort `x`, bands in order: the
+    anonymised form of a y-against-cohort scatter, whose points would each give a school's count."""
+    rows = frame.loc[frame[x].notna() & frame[y].notna()] if not frame.empty else frame
+    names = [name for _, name in bands]
+    if rows.empty:
+        return pd.DataFrame(columns=["Cohort", "Schools (n)", "Median", "Lower quartile", "Upper quartile"])
+    counts = pd.to_numeric(rows[x], errors="coerce").astype(float)
+    band = counts.map(lambda c: next(name for top, name in bands if c < top))
+    out = summary_by(rows.assign(Cohort=band), "Cohort", y).drop(columns=["Min", "Max"])
+    out["Cohort"] = pd.Categorical(out["Cohort"], categories=[n for n in names if n in set(out["Cohort"])],
+                                   ordered=True)
+    out = out.sort_values("Cohort").reset_index(drop=True)
+    out["Cohort"] = out["Cohort"].astype(str)
+    return out
+
+
 def box_points(frame: pd.DataFrame, group: str, column: str, order: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Rows with a group and a value, just those two columns; the group put in `order` when given."""
     rows = frame.loc[frame[group].notna() & frame[column].notna(), [group, column]] if not frame.empty else frame
@@ -267,6 +288,35 @@ def drop_small(frame: pd.DataFrame, small: int = 5, columns=SEND_COUNTS) -> tupl
     return frame[~is_small], int(is_small.sum())
 
 
+def hide_small_groups(table: pd.DataFrame, n_column: str, values, small: int = 5,
+                      group: str | None = None) -> pd.DataFrame:
+    """Copy with the figures (`values`) of rows resting on fewer than `small` schools blanked (NaN), as
+    anonymised mode shows them: the column stays numeric and sorts as numbers.
+
+    n is the row's own `n_column`, or with `group`, its sum over the rows of that group (a
+    distribution's rows each hold one answer's count; the share rests on the group's total)."""
+    out = table.copy()
+    if out.empty or n_column not in out.columns:
+        return out
+    n = pd.to_numeric(out[n_column], errors="coerce").fillna(0)
+    if group is not None and group in out.columns:
+        n = n.groupby(out[group].astype(object)).transform("sum")
+    small_rows = n < small
+    for col in values:
+        if col in out.columns:
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~small_rows)
+    return out
+
+
+def drop_small_groups(rows: pd.DataFrame, group: str, small: int = 5) -> tuple[pd.DataFrame, int]:
+    """Rows of groups holding at least `small` rows (a box plot's points), and how many groups went."""
+    if rows.empty or group not in rows.columns:
+        return rows, 0
+    size = rows.groupby(rows[group].astype(object), dropna=False)[group].transform("size")
+    gone = rows.loc[size < small, group].astype(object).nunique()
+    return rows[size >= small].reset_index(drop=True), int(gone)
+
+
 def ofsted_outcomes(frame: pd.DataFrame, returned_only: bool = True) -> pd.DataFrame:
     """Returned schools (or all rows) with their Ofsted view: the official outcome where there is one, else
     the return's.
@@ -338,13 +388,12 @@ KEY_FIGURES = (("SENCO hours a week", "senco_hours_per_week", False),
 
 
 def school_key_figures(school: pd.DataFrame, la_rows: pd.DataFrame, peers: pd.DataFrame,
-                       small: int | None = None, marker: str = "<5") -> pd.DataFrame:
+                       small: int | None = None) -> pd.DataFrame:
     """One school's key figures beside the LA median and the median of similar schools.
 
     `school` is the school's row (a one-row frame), `la_rows` the LA's returns for the year,
-    `peers` its similar schools. With `small`, figures derived from pupil counts when any of them
-    (SEND, SEN Support, EHCP) is under that size are replaced by `marker` for this school (the
-    medians rest on many schools).
+    `peers` its similar schools. With `small` (anonymised mode), this school's figures derived from
+    pupil counts are left blank, and so is any median over fewer than `small` schools.
     """
     cols = ["Figure", "This school", "LA median", "Difference from LA median", "Similar schools median",
             "Schools in LA (n)", "Similar schools (n)"]
@@ -354,19 +403,23 @@ def school_key_figures(school: pd.DataFrame, la_rows: pd.DataFrame, peers: pd.Da
     if me.empty:
         return pd.DataFrame(columns=cols)
     row = me.iloc[0]
-    hide = small is not None and bool(small_cohort(me.iloc[:1], small).iloc[0])
+    # Anonymised (`small` given): this school's figures drawn from its pupil counts are hidden (with its
+    # exact SENCO hours beside them they give its SEND count, which the census would name it by), and
+    # medians over fewer than `small` schools are too.
+    hide = small is not None
     out = []
     for label, col, derived in KEY_FIGURES:
         mine = pd.to_numeric(pd.Series([row.get(col)]), errors="coerce").iloc[0]
         la_vals = pd.to_numeric(la[col], errors="coerce").dropna() if col in la.columns else pd.Series(dtype=float)
         peer_vals = (pd.to_numeric(peer[col], errors="coerce").dropna() if col in peer.columns
                      else pd.Series(dtype=float))
-        la_med = rounding.round_half_up(la_vals.median(), 2) if len(la_vals) else None
-        peer_med = rounding.round_half_up(peer_vals.median(), 2) if len(peer_vals) else None
+        enough = small or 1                  # anonymised: no median of fewer than `small` schools
+        la_med = rounding.round_half_up(la_vals.median(), 2) if len(la_vals) >= enough else None
+        peer_med = rounding.round_half_up(peer_vals.median(), 2) if len(peer_vals) >= enough else None
         value = None if pd.isna(mine) else rounding.round_half_up(mine, 2)
         diff = None if value is None or la_med is None else rounding.round_half_up(value - la_med, 2)
         if hide and derived:
-            value, diff = marker, None
+            value, diff = None, None
         out.append({"Figure": label, "This school": value, "LA median": la_med, "Difference from LA median": diff,
                     "Similar schools median": peer_med, "Schools in LA (n)": int(len(la_vals)),
                     "Similar schools (n)": int(len(peer_vals))})

@@ -28,6 +28,10 @@ PARTITIONED = {
     "schools": "SELECT *, coalesce(la_code, 0) AS part_la FROM schools",
 }
 PLAIN = ("loads", "rejects", "ofsted", "school_links", "benchmarks", "lake_info")
+# What each plain table exports: all of it, except that the anonymisation key stays in the lake file.
+# Anyone holding an export could otherwise turn every anonymised label back into a URN; a replica
+# gets the key from SENCO_ANON_KEY instead (docs/deployment.md).
+EXPORTED = {"lake_info": "SELECT * FROM lake_info WHERE key <> 'anon_key'"}
 PART_COLUMNS = {"returns": "part_year, part_la", "returns_history": "part_year, part_la",
                 "census": "part_year, part_la", "schools": "part_la"}
 
@@ -55,7 +59,8 @@ def export(lake_file: Path, out: Path) -> Path:
                 con.execute(f"COPY (SELECT * FROM ({query}) LIMIT 0) TO '{_lit(str(target / 'empty.parquet'))}' "
                             "(FORMAT parquet)")
         for table in PLAIN:
-            con.execute(f"COPY {table} TO '{_lit(str(build / (table + '.parquet')))}' (FORMAT parquet)")
+            source = f"({EXPORTED[table]})" if table in EXPORTED else table
+            con.execute(f"COPY {source} TO '{_lit(str(build / (table + '.parquet')))}' (FORMAT parquet)")
     finally:
         con.close()
     (build / "_version").write_text(f"{time.time():.6f}-{uuid.uuid4().hex}\n")

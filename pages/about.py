@@ -38,8 +38,11 @@ st.markdown(
     "team, who has administrative support, who lacks the mandatory qualification, and how all of that lines up "
     "with Ofsted's published outcomes and schools' own view of the progress of pupils with SEND.\n\n"
     "Every page's filters are part of its link, so a link shared at a meeting reopens the same view. "
-    "**Anonymised mode** replaces school names with stable labels and hides counts under 5 pupils, for showing "
-    "comparisons to a room of schools. Every table can be downloaded as CSV or XLSX.")
+    "**Anonymised mode**, for showing comparisons to a room of schools, replaces school names with stable labels "
+    "that only this lake's key produces, leaves out beside each label the public figures that would name a school "
+    "(pupil counts and anything worked out from them, census figures, official Ofsted outcomes, dates), does not "
+    "list a school whose phase, type and size band fewer than 5 schools in its LA share, and hides any figure "
+    "resting on fewer than 5 schools. Every table can be downloaded as CSV or XLSX.")
 
 st.header("Which schools are counted")
 st.markdown(

@@ -1,5 +1,6 @@
 """Leadership & support: SLT membership, admin support, deputies, qualification and shared SENCOs,
 cut by phase or size band against national figures, and the schools raising a statutory flag."""
+import pandas as pd
 import streamlit as st
 
 from etl.columns import PHASES, QUALIFICATIONS
@@ -7,8 +8,16 @@ from lake import analysis
 from lake.api import SIZE_BANDS
 from lake.measures import MEASURE_BY_ID, MEASURES
 from ui import charts
+from ui.anonymise import SMALL
 from ui.context import _note_invalid, view
-from ui.layout import empty_state, measure_cards, page_header, scope_line, update_share_link
+from ui.layout import (
+    empty_state,
+    measure_cards,
+    page_header,
+    scope_line,
+    too_few_when_anonymised,
+    update_share_link,
+)
 from ui.tables import table
 
 CUTS = {"Phase": "phase", "Size band": "size_band"}
@@ -42,6 +51,8 @@ if not frame.has_return.any():
     empty_state("No returns have been received for these schools this year yet.")
     st.stop()
 scope_line(v, frame)
+if too_few_when_anonymised(v, frame):
+    st.stop()
 
 cut = st.radio("Cut by", list(CUTS), key="cut", bind="query-params", horizontal=True,
                help="Every chart on this page splits schools by this.")
@@ -68,12 +79,15 @@ def rate_chart(measure_id: str, key: str) -> None:
     """Share of schools where the measure's column is true, per group, with the national figure marked."""
     m = MEASURE_BY_ID[measure_id]
     cut_table = v.api.derived(analysis.share_by, v.filters, group, m.column, order, returned=True)
+    if v.anonymised:
+        cut_table = analysis.hide_small_groups(cut_table, "Schools (n)", ["Share", "Yes (count)"], SMALL)
     if cut_table.empty:
         st.caption(f"{m.name}: no school in scope answered this.")
         return
     overall, per_group = reference(measure_id, cut_table[group].tolist())
     cut_table = analysis.with_reference(cut_table, group, per_group)
-    text = cut_table.apply(lambda r: f"{m.format(r['Share'])} ({r['Yes (count)']} of {r['Schools (n)']})", axis=1)
+    text = cut_table.apply(lambda r: charts.HIDDEN if pd.isna(r["Share"]) else
+                           f"{m.format(r['Share'])} ({int(r['Yes (count)'])} of {r['Schools (n)']})", axis=1)
     single = overall["value"] if overall and overall["value"] is not None else None
     marks = cut_table.loc[cut_table["England figure"].notna(), [group, "England figure"]]
     # No one national figure for the whole filter: mark each phase's own figure on its bar.
@@ -81,6 +95,8 @@ def rate_chart(measure_id: str, key: str) -> None:
                       benchmark=single, benchmark_label=overall["label"] if single is not None else "", text=text,
                       name="Schools in scope", marks=marks if single is None else None, marks_name="England figure")
     summary = m.definition
+    if v.anonymised and cut_table["Share"].isna().any():
+        summary += f" Groups of fewer than {SMALL} schools are hidden in anonymised mode."
     if overall:
         summary += f" National figure: {overall['label']} ({overall['source']}, {overall['year']})."
     else:
@@ -97,30 +113,43 @@ rate_chart("slt_rate", "lead-slt")
 rate_chart("admin_support_rate", "lead-admin")
 admin = v.api.derived(analysis.box_points, v.filters, group, "admin_hours_if_any", order,
                       returned=True)                                        # boxes in phase / size order
+admin_table = v.api.derived(analysis.summary_by, v.filters, group, "admin_hours_if_any", returned=True)
+if v.anonymised:
+    admin, _ = analysis.drop_small_groups(admin, group, SMALL)
+    admin_table = analysis.hide_small_groups(admin_table, "Schools (n)",
+                                             ["Median", "Lower quartile", "Upper quartile", "Min", "Max"], SMALL)
 if admin.empty:
     st.caption("No school in scope reports any admin support hours.")
 else:
     m = MEASURE_BY_ID["median_admin_hours"]
     fig = charts.boxes(admin, group, "admin_hours_if_any",
                        f"Admin support hours a week (where given), by {cut.lower()}", "Admin support hours a week")
-    charts.show(fig, "lead-admin-hours", v, v.api.derived(analysis.summary_by, v.filters, group, "admin_hours_if_any", returned=True),
+    charts.show(fig, "lead-admin-hours", v, admin_table,
                 f"Admin support hours by {cut.lower()}",
                 {group: cut, **{c: c for c in ("Schools (n)", "Median", "Lower quartile", "Upper quartile", "Min",
-                                               "Max")}}, summary=m.definition)
+                                               "Max")}},
+                summary=m.definition + (f" Groups of fewer than {SMALL} schools are hidden in anonymised mode."
+                                        if v.anonymised else ""))
 rate_chart("deputy_rate", "lead-deputy")
 
 st.header("Qualification")
 measure_cards(v, ["qualification_held", "flag_qual_overdue", "flag_not_qt", "flag_not_at_school"])
 quals = v.api.derived(analysis.distribution, v.filters, group, "senco_qualification", list(QUALIFICATIONS),
                       returned=True)
+quals_shown = quals
+if v.anonymised:
+    quals_shown = analysis.hide_small_groups(quals, "Schools", ["Schools", "Share"], SMALL, group=group)
+    quals = quals[quals_shown["Share"].notna()] if not quals.empty else quals
 if quals.empty:
     st.caption("No school in scope gave its SENCO's qualification status.")
 else:
-    quals = quals.sort_values(group, key=lambda s: s.map({b: i for i, b in enumerate(order)}).fillna(len(order)),
-                              kind="stable")
+    def in_order(s):
+        return s.map({b: i for i, b in enumerate(order)}).fillna(len(order))
+    quals = quals.sort_values(group, key=in_order, kind="stable")
+    quals_shown = quals_shown.sort_values(group, key=in_order, kind="stable")
     fig = charts.stacked(quals, group, "senco_qualification", "Share", f"SENCO qualification status, by {cut.lower()}",
                          "Share of SENCOs", list(QUALIFICATIONS))
-    charts.show(fig, "lead-quals", v, analysis.as_percent(quals, ["Share"]),
+    charts.show(fig, "lead-quals", v, analysis.as_percent(quals_shown, ["Share"]),
                 f"SENCO qualification status by {cut.lower()}",
                 {group: cut, "senco_qualification": "Qualification", "Schools": "Schools", "Share (%)": "Share (%)"},
                 summary=MEASURE_BY_ID["qualification_held"].definition + " NASENCO counts where its course started "

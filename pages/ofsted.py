@@ -1,5 +1,6 @@
 """Ofsted & outcomes: what schools report about Ofsted's view of SEND, what Ofsted published,
 and how both line up with the SENCO's profile (time, leadership, role, admin support)."""
+import pandas as pd
 import streamlit as st
 
 from etl.columns import OFSTED_SEND_PROGRESS
@@ -7,8 +8,16 @@ from lake import analysis, ofsted_view
 from lake.api import ROLE_PROFILES, SLT_PROFILES, TIME_BANDS
 from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
 from ui import charts
+from ui.anonymise import SMALL
 from ui.context import _note_invalid, view
-from ui.layout import empty_state, measure_cards, page_header, scope_line, update_share_link
+from ui.layout import (
+    empty_state,
+    measure_cards,
+    page_header,
+    scope_line,
+    too_few_when_anonymised,
+    update_share_link,
+)
 from ui.tables import table
 
 # SENCO profile the outcomes are cut by: label -> (column of the frame, order of its groups, words for titles).
@@ -46,6 +55,10 @@ page_header("Ofsted & outcomes",
 def official_grades(frame) -> None:
     """Each school's published grades side by side, with their dates and the file's "as at" date."""
     st.header("Grades Ofsted has published")
+    if v.anonymised:
+        st.caption("Ofsted publishes each school's grades and dates by name, so beside a label they would name it: "
+                   "anonymised mode shows them only as the shares above.")
+        return
     table(ofsted_view.grades(frame), "Ofsted grades by school", "ofsted-grades", v, ofsted_view.COLUMNS,
           height=400, caption=ofsted_view.as_at_line(frame))
 
@@ -60,6 +73,8 @@ if not frame.has_return.any():
     official_grades(frame)
     st.stop()
 scope_line(v, frame)
+if too_few_when_anonymised(v, frame):
+    st.stop()
 outcomes = v.api.derived(analysis.ofsted_outcomes, v.filters)
 OUTCOMES = analysis.ofsted_outcomes     # cuts below are computed over these rows, and cached with the lake
 
@@ -69,16 +84,22 @@ st.info(OFFICIAL_NOTE, icon=":material/verified:")
 st.header("Ofsted judgement shown for each school")
 shown = v.api.derived(analysis.distribution, v.filters, "ofsted_shown_source", "ofsted_shown", SHOWN_ORDER,
                       via=OUTCOMES)
+shown_table = shown
+if v.anonymised:
+    shown_table = analysis.hide_small_groups(shown, "Schools", ["Schools", "Share"], SMALL, group="ofsted_shown_source")
+    shown = shown[shown_table["Share"].notna()] if not shown.empty else shown
 if shown.empty:
     st.caption("No school in scope has an Ofsted outcome, reported or published.")
 else:
-    shown = shown.sort_values("ofsted_shown_source", kind="stable",
-                              key=lambda s: s.map({x: i for i, x in enumerate(analysis.SHOWN_SOURCES)}))
+    def by_source(s):
+        return s.map({x: i for i, x in enumerate(analysis.SHOWN_SOURCES)})
+    shown = shown.sort_values("ofsted_shown_source", kind="stable", key=by_source)
+    shown_table = shown_table.sort_values("ofsted_shown_source", kind="stable", key=by_source)
     counts = outcomes.ofsted_shown_source.value_counts()
     both = int(outcomes.ofsted_both.sum())
     fig = charts.stacked(shown, "ofsted_shown_source", "ofsted_shown", "Share",
                          "Ofsted judgement shown, by where it comes from", "Share of schools", SHOWN_ORDER)
-    charts.show(fig, "ofsted-shown", v, analysis.as_percent(shown, ["Share"]), "Ofsted judgement shown by source",
+    charts.show(fig, "ofsted-shown", v, analysis.as_percent(shown_table, ["Share"]), "Ofsted judgement shown by source",
                 {"ofsted_shown_source": "Source", "ofsted_shown": "Judgement", "Schools": "Schools",
                  "Share (%)": "Share (%)"},
                 summary=f"{plural(counts.get(analysis.SOURCE_INCLUSION, 0))} with an official 2025 inclusion grade, "
@@ -94,6 +115,12 @@ profile = st.selectbox("SENCO profile to cut by", list(PROFILES), key="profile",
 group, order, words = PROFILES[profile]
 st.caption(CAUTION)
 by_profile = v.api.derived(analysis.ofsted_by_profile, v.filters, group, order, via=OUTCOMES)
+if v.anonymised:
+    by_profile = analysis.hide_small_groups(by_profile, "Judged (self-reported, n)",
+                                            ["Good or better (self-reported)", "Good or better (count)"], SMALL)
+    by_profile = analysis.hide_small_groups(by_profile, "Inclusion graded (official, n)",
+                                            ["Expected or above (official inclusion)", "Expected or above (count)"],
+                                            SMALL)
 if by_profile.empty:
     st.caption(f"No school in scope has a {words} answer in its return.")
 else:
@@ -107,7 +134,8 @@ else:
         if rows.empty:
             st.caption(f"{m.name}: no school in scope has one yet.")
             continue
-        text = rows.apply(lambda r: f"{m.format(r[column])} ({r[count]} of {r[n]})", axis=1)   # half up
+        text = rows.apply(lambda r, column=column, count=count, n=n: charts.HIDDEN if pd.isna(r[column]) else
+                          f"{m.format(r[column])} ({int(r[count])} of {r[n]})", axis=1)   # half up
         fig = charts.bars(rows, group, column, f"{column}, by {words}", "Share of schools", percent=True,
                           text=text)
         charts.show(fig, key, v, analysis.as_percent(rows[[group, column, count, n]], [column]),
@@ -128,15 +156,23 @@ else:
             ("official_overall", OVERALL_ORDER, "Official overall effectiveness (latest OEIF graded inspection)",
              "ofsted-dist-oe")):
         dist = v.api.derived(analysis.distribution, v.filters, group, column, order_, via=OUTCOMES)
+        dist_table = dist
+        if v.anonymised:
+            dist_table = analysis.hide_small_groups(dist, "Schools", ["Schools", "Share"], SMALL, group=group)
+            dist = dist[dist_table["Share"].notna()] if not dist.empty else dist
         if dist.empty:
             st.caption(f"{title}: none for these schools.")
             continue
-        dist = dist.sort_values(group, kind="stable", key=lambda s: s.map({g: i for i, g in enumerate(order)}))
+        def in_order(s):
+            return s.map({g: i for i, g in enumerate(order)})
+        dist = dist.sort_values(group, kind="stable", key=in_order)
+        dist_table = dist_table.sort_values(group, kind="stable", key=in_order)
         fig = charts.stacked(dist, group, column, "Share", f"{title}, by {words}", "Share of schools",
                              order_)
-        charts.show(fig, key, v, analysis.as_percent(dist, ["Share"]), f"{title} by {words}",
+        charts.show(fig, key, v, analysis.as_percent(dist_table, ["Share"]), f"{title} by {words}",
                     {group: profile, column: "Judgement", "Schools": "Schools", "Share (%)": "Share (%)"},
-                    summary=f"{plural(dist.Schools.sum())}.")
+                    summary=f"{plural(dist.Schools.sum())}."
+                    + (f" Groups of fewer than {SMALL} schools are hidden in anonymised mode." if v.anonymised else ""))
 
 st.header("Each school's Ofsted outcomes")
 table(outcomes, "Ofsted outcomes by school", "ofsted-schools", v,

@@ -4,8 +4,15 @@ import streamlit as st
 from lake import analysis
 from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
 from ui import charts
+from ui.anonymise import SMALL
 from ui.context import view
-from ui.layout import empty_state, measure_cards, page_header, scope_line
+from ui.layout import (
+    empty_state,
+    measure_cards,
+    page_header,
+    scope_line,
+    too_few_when_anonymised,
+)
 from ui.tables import table
 
 # Measures set beside the LA's region and England when the lake holds several LAs.
@@ -20,6 +27,8 @@ if frame.empty:
     empty_state()
     st.stop()
 scope_line(v, frame)
+if too_few_when_anonymised(v, frame):
+    st.stop()
 
 st.header("Returns")
 measure_cards(v, ["schools_in_scope", "returns_received", "return_rate", "send_pct"])
@@ -40,8 +49,14 @@ if len(las) > 1:
         st.info("Choose one or more LAs in the sidebar to set them beside their region and England.",
                 icon=":material/compare_arrows:")
     else:
-        compared = analysis.area_table([(MEASURE_BY_ID[m].name, v.api.comparison_by_area(m, v.filters))
-                                        for m in COMPARED])
+        def by_area(m: str):
+            cmp = v.api.comparison_by_area(m, v.filters)
+            if v.anonymised:       # an LA or region figure resting on fewer than SMALL schools is left out
+                small = cmp.n < SMALL
+                cmp = cmp.assign(value=cmp.value.astype(object).where(~small, None),
+                                 formatted=cmp.formatted.where(~small, f"hidden (fewer than {SMALL} schools)"))
+            return cmp
+        compared = analysis.area_table([(MEASURE_BY_ID[m].name, by_area(m)) for m in COMPARED])
         table(compared, "LA, region and England", "overview-areas", v,
               caption="Like for like: every filter but the LA applies at each level, so a primary-only view "
               "compares primary schools throughout. n is the number of schools each figure rests on.")
@@ -51,7 +66,10 @@ measure_cards(v, ["ofsted_good", "ofsted_inclusion_expected"], per_row=2)
 ret = analysis.returned(frame)
 incl = analysis.distribution(ret.assign(all_schools="Schools in scope"), "all_schools", "ofsted_inclusion",
                              list(INCLUSION_GRADES))
-if incl.empty:
+if v.anonymised and not incl.empty and incl.Schools.sum() < SMALL:
+    st.caption(f"Fewer than {SMALL} schools in scope have an official inclusion grade, so anonymised mode does not "
+               "show them.")
+elif incl.empty:
     st.caption("No official 2025 report-card inclusion grades yet for these schools.")
 else:
     fig = charts.stacked(incl, "all_schools", "ofsted_inclusion", "Share",

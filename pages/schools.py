@@ -9,10 +9,10 @@ from lake import analysis, rounding
 from lake.api import Filters
 from lake.measures import MEASURES
 from ui import charts
-from ui.anonymise import IDENTIFYING, SMALL, label_for
+from ui.anonymise import IDENTIFYING, QUASI_IDENTIFIERS, SMALL, label_for
 from ui.context import view
 from ui.layout import empty_state, page_header, scope_line
-from ui.tables import prepare, table
+from ui.tables import prepare, table, unlisted
 
 TABS = ["School profile", "Compare schools"]
 MAX_COMPARE = 8
@@ -74,9 +74,14 @@ def md_text(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", re.sub(r"[\r\n\t]+", " ", str(text)))
 
 
+# What the anonymised profile shows of the register: what the school shares with at least SMALL others.
+ANON_REGISTER = ("la_name", "region", "phase", "school_type")
+
+
 def shown_fields(fields: dict[str, str]) -> dict[str, str]:
-    """Field labels to show: without names, URNs, towns and postcodes in anonymised mode."""
-    return {k: lbl for k, lbl in fields.items() if not (v.anonymised and k in IDENTIFYING)}
+    """Field labels to show: in anonymised mode, without names, URNs, towns, postcodes, public counts and dates."""
+    return {k: lbl for k, lbl in fields.items()
+            if not (v.anonymised and (k in IDENTIFYING or k in QUASI_IDENTIFIERS))}
 
 
 v = view()
@@ -106,7 +111,9 @@ if frame.empty:
 names = {str(u): (n if isinstance(n, str) and n.strip() else "Unnamed school")
          for u, n in zip(frame.urn.astype(int), frame.school_name)}
 if v.anonymised:
-    options = sorted(names, key=lambda u: label_for(u, v.anon_key))    # not by name: the order would tell
+    # Not by name (the order would tell), and without the schools whose phase, type and size band name them.
+    hidden_schools = unlisted(v)
+    options = sorted((u for u in names if int(u) not in hidden_schools), key=lambda u: label_for(u, v.anon_key))
 else:
     options = sorted(names, key=lambda u: (names[u].lower(), u))
 
@@ -120,8 +127,11 @@ URN_AT_END = re.compile(r"\((\d{6,7})\)\s*$")
 
 
 def link_urn(value: str, by_label: dict[str, str]) -> str | None:
-    """The school a link value names: a bare URN, the widget's own label, or any "Name (URN)"."""
+    """The school a link value names: a bare URN, the widget's own label, or any "Name (URN)".
+    In anonymised mode only a label: a link naming a URN would tell its holder that school's label."""
     value = value.strip()
+    if v.anonymised:
+        return by_label.get(value)
     if value in names:
         return value
     if value in by_label:
@@ -185,7 +195,8 @@ def key_figures(urn: int, row: pd.DataFrame) -> None:
           caption=f"LA median: every return received from schools in {md_text(la_name)} for {v.year}, whatever the "
                   "sidebar filters. Similar schools: up to 10 schools in the same LA and phase with the nearest roll "
                   "and SEND share."
-                  + (f" Figures resting on a pupil count under {SMALL} are hidden in anonymised mode."
+                  + (" Anonymised mode hides this school's figures drawn from its pupil counts (with its SENCO hours "
+                     f"they would give its SEND count) and any median over fewer than {SMALL} schools."
                      if v.anonymised else ""))
     peer_rows = analysis.yes_no(analysis.with_send_figures(peers), ["senco_on_slt", "admin_support"])
     table(peer_rows, "Similar schools", "schools-peers", v,
@@ -227,18 +238,13 @@ def profile(urn: int) -> None:
         st.caption("No returns from this school in the lake.")
     else:
         plot = history[history.senco_hours_per_week.notna()]
-        hidden = 0
-        if v.anonymised:
-            plot, hidden = analysis.drop_small(plot, SMALL)
         if not plot.empty:
             fig = charts.bars(plot, "academic_year", "senco_hours_per_week", "SENCO hours a week, by year",
                               "SENCO hours a week")
             charts.show(fig, "schools-history-chart", v, plot, "SENCO hours by year",
                         {"academic_year": "Academic year", "senco_hours_per_week": "SENCO hours a week",
                          "send_pupils": "SEND pupils", "hours_per_10_send": "SENCO hours per 10 SEND pupils"},
-                        summary=f"{len(plot)} years with SENCO hours."
-                        + (f" {hidden} years with a pupil count under {SMALL} are not plotted in anonymised "
-                           "mode." if hidden else ""))
+                        summary=f"{len(plot)} years with SENCO hours.")
         table(analysis.yes_no(history, YES_NO), "Returns over the years", "schools-history", v,
               shown_fields(RETURN_FIELDS),
               caption="The current return for each year. Text the school typed is shown exactly as entered.")
@@ -254,6 +260,18 @@ def profile(urn: int) -> None:
                   "kept here marked as superseded.")
 
     st.markdown("#### School census")
+    if v.anonymised:
+        st.caption("Census counts are published for every school and would name this one, so anonymised mode "
+                   "hides them; the register shows only what the school shares with others.")
+        register = v.api.school_register(urn) or {}
+        table(analysis.field_values(register, {k: REGISTER_FIELDS[k] for k in ANON_REGISTER}), "Register details",
+              "schools-register", v)
+        own = analysis.field_values(row.iloc[0].to_dict(), {"ofsted_send_progress": "SEND progress (self-reported)"})
+        st.markdown("#### Ofsted")
+        st.caption("Ofsted's published outcomes and every inspection date would name the school, so anonymised "
+                   "mode shows only the school's own answer.")
+        table(own, "Ofsted (self-reported)", "schools-ofsted-shown", v)
+        return
     table(v.api.school_census(urn), "School census counts", "schools-census", v,
           {"census_year": "Census year", "number_on_roll": "Number on roll", "sen_support": "SEN Support",
            "ehcp": "EHC plans", "source": "Source"},
@@ -307,20 +325,18 @@ with compare_tab:
                   caption="One column per school; values from this year's return, the register and Ofsted. "
                           "Text the school typed is shown exactly as entered.")
             plot = rows.assign(label=[fmt(str(u)) for u in rows.urn])
-            hidden = 0
-            if v.anonymised:
-                plot, hidden = analysis.drop_small(plot, SMALL)
-            long = analysis.per_school_long(plot, "label", {"senco_hours_per_week": "SENCO hours a week",
-                                                            "hours_per_10_send": "SENCO hours per 10 SEND pupils"})
+            measures = {"senco_hours_per_week": "SENCO hours a week"}
+            if not v.anonymised:          # exact hours per 10 SEND pupils beside exact hours give the SEND count
+                measures["hours_per_10_send"] = "SENCO hours per 10 SEND pupils"
+            long = analysis.per_school_long(plot, "label", measures)
             if long.empty:
-                st.caption(f"No chart: every school chosen has a pupil count under {SMALL}, which anonymised mode "
-                           "does not plot." if hidden else "None of these schools has SENCO hours for this year.")
+                st.caption("None of these schools has SENCO hours for this year.")
             else:
                 fig = charts.grouped(long, "label", "Measure", "Value", "SENCO hours a week and per 10 SEND pupils", "Hours")
                 charts.show(fig, "schools-compare-chart", v, long.rename(columns={"label": "School"}),
                             "SENCO hours by school",
                             summary="Hours per 10 SEND pupils = SENCO hours a week ÷ SEND pupils × 10."
-                            + (f" {hidden} schools with a pupil count under {SMALL} are not plotted in "
-                               "anonymised mode." if hidden else ""))
+                            + (" Anonymised mode shows it as a band in the table, not in the chart."
+                               if v.anonymised else ""))
 
 header(st.session_state.get("tab"), school, compare)

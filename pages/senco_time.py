@@ -5,9 +5,16 @@ from lake import analysis, config
 from lake.api import SIZE_BANDS
 from lake.measures import MEASURE_BY_ID
 from ui import charts
-from ui.anonymise import SMALL, label_for
+from ui.anonymise import SMALL
 from ui.context import view
-from ui.layout import empty_state, measure_cards, page_header, scope_line, update_share_link
+from ui.layout import (
+    empty_state,
+    measure_cards,
+    page_header,
+    scope_line,
+    too_few_when_anonymised,
+    update_share_link,
+)
 from ui.tables import table
 
 v = view()
@@ -19,6 +26,8 @@ if frame.empty or not frame.has_return.any() or frame.senco_hours_per_week.notna
     empty_state()
     st.stop()
 scope_line(v, frame)
+if too_few_when_anonymised(v, frame):
+    st.stop()
 measure_cards(v, ["median_senco_hours", "median_hours_per_10_send", "below_recommended", "median_teaching_hours"])
 
 rec = config.recommended_hours()
@@ -30,21 +39,35 @@ x_choice = st.radio("Compare SENCO hours with", ["SEND pupils", "EHCP pupils"], 
 x_col = "send_pupils" if x_choice == "SEND pupils" else "ehcp_pupils"
 # Cuts and tables come from the read API's cache: a warm page does no work over the whole frame.
 plot, rho, n, trend, hidden = v.api.derived(analysis.cohort_scatter, v.filters, x_col, "senco_hours_per_week",
-                                            SMALL if v.anonymised else 0, returned=True)
-if v.anonymised:
-    plot = plot.assign(label=plot.urn.map(lambda u: label_for(u, v.anon_key)))
-else:
-    plot = plot.assign(label=plot.school_name)
-fig = charts.scatter(plot, x_col, "senco_hours_per_week", "phase", "label",
-                     f"SENCO hours a week against {x_choice}", x_choice, "SENCO hours a week",
-                     hline=rec, hline_label=rec_label, trend=trend)
+                                            0, returned=True)
+if v.anonymised and n < SMALL:
+    rho = None
 summary = (f"Rank correlation between {x_choice} and SENCO hours: {analysis.describe_rho(rho, n)}. "
            + ("Rho runs from -1 to 1: near 0, the size of the cohort barely tracks the time schools give; the "
-              "interval is the range the true value plausibly lies in. " if n >= analysis.MIN_CORRELATION_N else "")
-           + (f"{hidden} schools with fewer than {SMALL} pupils are not plotted in anonymised mode." if hidden else ""))
-charts.show(fig, "time-scatter", v, plot.drop(columns=["label"]), "SENCO hours and SEND pupils by school",
-            {"school_name": "School", "phase": "Phase", x_col: x_choice, "senco_hours_per_week": "SENCO hours a week",
-             "hours_per_10_send": "Hours per 10 SEND pupils"}, summary=summary)
+              "interval is the range the true value plausibly lies in. "
+              if rho is not None and n >= analysis.MIN_CORRELATION_N else ""))
+if v.anonymised:
+    # Each point of the scatter would give one school's exact SEND (or EHCP) count, which the census names
+    # it by: anonymised mode shows the median hours per band of cohort size instead.
+    bands = analysis.SEND_BANDS if x_col == "send_pupils" else analysis.EHCP_BANDS
+    by_band = analysis.hide_small_groups(
+        v.api.derived(analysis.cohort_band_summary, v.filters, x_col, "senco_hours_per_week", bands, returned=True),
+        "Schools (n)", ["Median", "Lower quartile", "Upper quartile"], SMALL)
+    fig = charts.bars(by_band, "Cohort", "Median", f"Median SENCO hours a week, by {x_choice}", "SENCO hours a week",
+                      benchmark=rec, benchmark_label=rec_label)
+    charts.show(fig, "time-scatter", v, by_band, f"SENCO hours by {x_choice}",
+                {"Cohort": x_choice, "Schools (n)": "Schools (n)", "Median": "Median SENCO hours",
+                 "Lower quartile": "Lower quartile", "Upper quartile": "Upper quartile"},
+                summary=summary + "Anonymised mode shows bands of cohort size, not each school.")
+else:
+    plot = plot.assign(label=plot.school_name)
+    fig = charts.scatter(plot, x_col, "senco_hours_per_week", "phase", "label",
+                         f"SENCO hours a week against {x_choice}", x_choice, "SENCO hours a week",
+                         hline=rec, hline_label=rec_label, trend=trend)
+    charts.show(fig, "time-scatter", v, plot.drop(columns=["label"]), "SENCO hours and SEND pupils by school",
+                {"school_name": "School", "phase": "Phase", x_col: x_choice,
+                 "senco_hours_per_week": "SENCO hours a week", "hours_per_10_send": "Hours per 10 SEND pupils"},
+                summary=summary)
 
 st.header("Distribution")
 by = st.radio("Group by", ["Phase", "Size band"], key="by", bind="query-params", horizontal=True)
@@ -52,24 +75,42 @@ update_share_link({"x": None if x_choice == "SEND pupils" else x_choice, "by": N
 group = "phase" if by == "Phase" else "size_band"
 dist = v.api.derived(analysis.box_points, v.filters, group, "senco_hours_per_week",
                      SIZE_BANDS if group == "size_band" else None, returned=True)
+dist_table = v.api.derived(analysis.summary_by, v.filters, group, "senco_hours_per_week", returned=True)
+if v.anonymised:
+    dist, _ = analysis.drop_small_groups(dist, group, SMALL)
+    dist_table = analysis.hide_small_groups(dist_table, "Schools (n)",
+                                            ["Median", "Lower quartile", "Upper quartile", "Min", "Max"], SMALL)
 fig = charts.boxes(dist, group, "senco_hours_per_week", f"SENCO hours a week by {by.lower()}", "SENCO hours a week",
                    hline=rec, hline_label=rec_label)
-charts.show(fig, "time-dist", v, v.api.derived(analysis.summary_by, v.filters, group, "senco_hours_per_week",
-                                               returned=True), f"SENCO hours by {by.lower()}")
+charts.show(fig, "time-dist", v, dist_table, f"SENCO hours by {by.lower()}",
+            summary=f"Groups of fewer than {SMALL} schools are not drawn in anonymised mode." if v.anonymised else None)
 below = v.api.derived(analysis.share_by, v.filters, group, "below_recommended",
                       list(SIZE_BANDS) if group == "size_band" else None, returned=True)
+if v.anonymised:
+    below = analysis.hide_small_groups(below, "Schools (n)", ["Share", "Yes (count)"], SMALL)
 fig = charts.bars(below, group, "Share", f"Schools below the recommended time, by {by.lower()}", "Share of schools",
                   percent=True)
 charts.show(fig, "time-below", v, analysis.as_percent(below, ["Share"]), "Share below the recommended time")
 
-st.header("Schools ranked by hours per 10 SEND pupils")
 m = MEASURE_BY_ID["median_hours_per_10_send"]
-st.caption(m.definition + " Lowest first: these SENCOs have the least time for the size of their cohort.")
-ranked = v.api.derived(analysis.ranked, v.filters, "hours_per_10_send", returned=True)
-table(ranked, "Schools ranked by SENCO hours per 10 SEND pupils", "time-ranked", v,
-      {"Rank": "Rank", "school_name": "School", "urn": "URN", "phase": "Phase", "senco_hours_per_week": "SENCO hours",
-       "send_pupils": "SEND pupils", "hours_per_10_send": "Hours per 10 SEND pupils",
-       "below_recommended": "Below recommended"}, height=400)
+if v.anonymised:
+    # Each school's figure, beside its SENCO hours, would give its SEND count (the census names a school by
+    # it), so anonymised mode shows the spread by group instead of a ranked list.
+    st.header(f"Hours per 10 SEND pupils, by {by.lower()}")
+    st.caption(m.definition + " Anonymised mode shows the spread in each group, not each school's figure.")
+    spread = analysis.hide_small_groups(
+        v.api.derived(analysis.summary_by, v.filters, group, "hours_per_10_send", returned=True), "Schools (n)",
+        ["Median", "Lower quartile", "Upper quartile", "Min", "Max"], SMALL)
+    table(spread.drop(columns=["Min", "Max"]), f"Hours per 10 SEND pupils by {by.lower()}", "time-ranked", v,
+          {group: by, **{c: c for c in ("Schools (n)", "Median", "Lower quartile", "Upper quartile")}})
+else:
+    st.header("Schools ranked by hours per 10 SEND pupils")
+    st.caption(m.definition + " Lowest first: these SENCOs have the least time for the size of their cohort.")
+    ranked = v.api.derived(analysis.ranked, v.filters, "hours_per_10_send", returned=True)
+    table(ranked, "Schools ranked by SENCO hours per 10 SEND pupils", "time-ranked", v,
+          {"Rank": "Rank", "school_name": "School", "urn": "URN", "phase": "Phase",
+           "senco_hours_per_week": "SENCO hours", "send_pupils": "SEND pupils",
+           "hours_per_10_send": "Hours per 10 SEND pupils", "below_recommended": "Below recommended"}, height=400)
 
 st.header("SENCOs' own view of their time")
 m = MEASURE_BY_ID["time_not_enough"]
@@ -99,7 +140,12 @@ else:
 
 st.header("Other roles and teaching load")
 roles = v.api.derived(analysis.role_counts, v.filters)
+if v.anonymised and int(frame.has_return.sum()) < SMALL:
+    roles = roles.assign(SENCOs=float("nan"), Share=float("nan"))
 fig = charts.bars(roles, "Other role", "Share", "Other roles SENCOs carry", "Share of SENCOs", percent=True)
 charts.show(fig, "time-roles", v, analysis.as_percent(roles, ["Share"]), "Other roles SENCOs carry")
 teach = v.api.derived(analysis.summary_by, v.filters, "phase", "senco_teaching_hours_per_week", returned=True)
+if v.anonymised:
+    teach = analysis.hide_small_groups(teach, "Schools (n)",
+                                       ["Median", "Lower quartile", "Upper quartile", "Min", "Max"], SMALL)
 table(teach, "SENCO class-teaching hours a week, by phase", "time-teaching", v)

@@ -23,6 +23,7 @@ GRID = "#e5e6e7"
 AXIS_LINE = "#505a5f"
 ALL_POINTS = 2000          # a box plot shows every school as a dot up to this many
 WEBGL_POINTS = 3000        # a scatter of more schools than this is drawn with WebGL
+HIDDEN = "hidden: fewer than 5 schools"   # the label of a bar anonymised mode leaves blank
 
 
 def _luminance(hex_colour: str) -> float:
@@ -154,7 +155,10 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title
          name: str | None = None, marks: pd.DataFrame | None = None, marks_name: str = "") -> go.Figure:
     """Horizontal bars, labelled with their values; optionally one benchmark line, or a reference
     mark per bar (`marks`: the category column and a value column, "England figure")."""
-    labels = text if text is not None else (percent_text(frame[value]) if percent else number_text(frame[value]))
+    if text is None:                      # a bar anonymised mode left blank says why
+        shown = percent_text(frame[value]) if percent else number_text(frame[value])
+        text = [HIDDEN if pd.isna(v) else s for v, s in zip(frame[value], shown)]
+    labels = text
     data = [{"type": "bar", "x": frame[value].to_numpy(), "y": frame[category].astype(str).to_numpy(),
              "orientation": "h", "marker": {"color": PALETTE[0]}, "text": list(labels), "textposition": "outside",
              "cliponaxis": False, "hovertemplate": "%{y}: %{text}<extra></extra>",

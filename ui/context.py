@@ -1,7 +1,6 @@
 """What every page needs: the read API, the filters from the URL, anonymised mode."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -39,15 +38,17 @@ class View:
     api: LakeAPI
     filters: Filters
     anonymised: bool
-    anon_key: str
+    anon_key: str | None
 
     @property
     def year(self) -> str:
         return self.filters.year
 
 
-def anon_key(api: LakeAPI) -> str:
-    return os.environ.get("SENCO_ANON_KEY") or api.info().get("anon_key") or "senco-dashboard"
+def anon_key(api: LakeAPI) -> str | None:
+    """The lake's label key (SENCO_ANON_KEY on a replica); None means anonymised mode is unavailable."""
+    from ui.anonymise import key_for
+    return key_for(api.info())
 
 
 def _note_invalid(key: str, allowed: list[str]) -> None:
@@ -133,11 +134,16 @@ def view(show_filters: bool = True) -> View:
         role = st.multiselect("Role", choices["role"], key="role", bind="query-params", placeholder="Any")
     sb.divider()
     anonymised = sb.toggle("Anonymised mode", key="anon", bind="query-params",
-                           help="Replaces school names with stable labels and hides counts under 5, "
-                                "for showing comparisons to a room of schools.")
+                           help="Replaces school names with stable labels, leaves out the public figures that "
+                                "would name a school and hides figures resting on fewer than 5 schools, for showing "
+                                "comparisons to a room of schools.")
     filters = Filters(year=year, la=tuple(int(c) for c in la), phase=tuple(phase), school_type=tuple(stype),
                       size_band=tuple(size), time_band=tuple(time), slt=tuple(slt), role=tuple(role))
     v = View(api=a, filters=filters, anonymised=bool(anonymised), anon_key=anon_key(a))
+    if v.anonymised and not v.anon_key:
+        from ui.anonymise import NO_KEY
+        st.error(NO_KEY, icon=":material/visibility_off:")     # never fall back to names or a guessable key
+        st.stop()
     st.session_state["_view_params"] = share_params(v)
     return v
 
@@ -180,6 +186,10 @@ def _meeting_view(a: LakeAPI, held) -> View:
                       school_type=tuple(fixed["type"]), size_band=tuple(fixed["size"]),
                       time_band=tuple(fixed["time"]), slt=tuple(fixed["slt"]), role=tuple(fixed["role"]))
     v = View(api=a, filters=filters, anonymised=True, anon_key=anon_key(a))
+    if not v.anon_key:
+        from ui.anonymise import NO_KEY
+        st.error(NO_KEY, icon=":material/visibility_off:")     # a meeting link is always anonymised
+        st.stop()
     try:
         for key in PARAMS:
             want = {"anon": ["true"]}.get(key, p.get(key, []))

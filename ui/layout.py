@@ -6,8 +6,11 @@ import streamlit as st
 from lake.api import Filters
 from lake.measures import MEASURE_BY_ID, NO_CHANGE
 from ui import meeting
+from ui.anonymise import SMALL
 from ui.context import View, page_address, share_link
 from ui.meeting_pack import offer_pack
+
+HIDDEN_FIGURE = "–"
 
 
 def page_header(title: str, intro: str, v: View, page_path: str, extra_params: dict | None = None) -> None:
@@ -24,8 +27,9 @@ def page_header(title: str, intro: str, v: View, page_path: str, extra_params: d
         st.info("Demo data: the schools and census counts are real open data for North Lincolnshire; the SENCO "
                 "returns and Ofsted outcomes are synthetic. See About.", icon=":material/science:")
     if v.anonymised:
-        st.success("Anonymised mode: school names are replaced by stable labels and counts under 5 pupils are "
-                   "hidden. Safe to show to a room of schools.", icon=":material/visibility_off:")
+        st.success(f"Anonymised mode: schools are shown by stable labels, without the public figures (pupil counts, "
+                   f"Ofsted outcomes, dates) that would name them, and figures resting on fewer than {SMALL} "
+                   "schools are hidden. Safe to show to a room of schools.", icon=":material/visibility_off:")
     with st.expander("Link to this view", icon=":material/link:"):
         slot = st.container()
         if st.session_state.get("_meeting") is None:    # a meeting-link viewer only reads
@@ -73,7 +77,22 @@ def update_share_link(extra_params: dict | None = None) -> None:
 def scope_line(v: View, frame) -> None:
     f: Filters = v.filters
     returned = int(frame.has_return.sum()) if not frame.empty else 0
+    if v.anonymised and 0 < len(frame) < SMALL:       # whether each of a handful of schools has returned
+        st.markdown(f"**{f.year}** · {len(frame)} schools in scope · returns received hidden (fewer than {SMALL} "
+                    "schools)")
+        return
     st.markdown(f"**{f.year}** · {len(frame)} schools in scope · {returned} returns received")
+
+
+def too_few_when_anonymised(v: View, frame) -> bool:
+    """In anonymised mode, a filter leaving fewer than SMALL returns shows no figures at all (and says so):
+    each would be one school's own answers, and the filters that picked it out are public."""
+    returned = int(frame.has_return.sum()) if not frame.empty else 0
+    if v.anonymised and 0 < returned < SMALL:
+        st.info(f"Fewer than {SMALL} schools with a return match these filters, so anonymised mode shows no figures "
+                "for them. Widen the filters in the sidebar.", icon=":material/visibility_off:")
+        return True
+    return False
 
 
 def empty_state(message: str = "No schools match these filters. Clear a filter in the sidebar to see more.") -> None:
@@ -88,6 +107,19 @@ def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
         for col, mid in zip(cols, ids):
             m = MEASURE_BY_ID[mid]
             value, previous, n = v.api.measure_value(mid, v.filters)
+            hidden = ""
+            if v.anonymised:
+                # A figure resting on fewer than SMALL schools is one school's (or a few schools') own answer,
+                # and the filters that narrowed it to them are public: anonymised mode leaves it out.
+                prev_filters = v.filters.previous_year()
+                n_before = v.api.measure_value(mid, prev_filters)[2] if previous is not None and prev_filters else 0
+                if n < SMALL:
+                    value, previous = None, None
+                    hidden = f" Hidden in anonymised mode: it rests on fewer than {SMALL} schools."
+                elif previous is not None and n_before < SMALL:
+                    previous = None
+                    hidden = (f" The change since last year is hidden in anonymised mode: last year's figure rests "
+                              f"on fewer than {SMALL} schools.")
             change = None if value is None or previous is None else value - previous
             bm = v.api.benchmark(m, v.filters.phase, v.filters.year)
             delta_color = {"higher is better": "normal", "lower is better": "inverse"}.get(m.polarity, "off")
@@ -95,11 +127,14 @@ def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
                 shown = m.format_change(change)
                 # The change is said once, inside the card, with its words ("since last year") read
                 # out with it; "no change" is said in words too, with no arrow.
-                st.metric(m.name, m.format(value), delta=shown.capitalize() if shown == NO_CHANGE else shown,
+                st.metric(m.name, HIDDEN_FIGURE if hidden and value is None else m.format(value),
+                          delta=shown.capitalize() if shown == NO_CHANGE else shown,
                           delta_description="since last year",
                           delta_color="off" if shown == NO_CHANGE else delta_color,
                           delta_arrow="off" if shown == NO_CHANGE else "auto",
-                          help=m.definition + (f" Based on {n} schools." if m.agg != "count" else ""),
-                          border=True)
+                          help=m.definition + (f" Based on {n} schools." if m.agg != "count" and not hidden else "")
+                          + hidden, border=True)
+                if hidden and value is None:
+                    st.caption(f"Hidden: fewer than {SMALL} schools")
                 if bm:
                     st.caption(f"Benchmark: {bm['label']} ({bm['source']}, {bm['year']})")

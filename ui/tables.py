@@ -6,14 +6,27 @@ import re
 import pandas as pd
 import streamlit as st
 
-from ui.anonymise import anonymise
+from lake.api import Filters
+from ui.anonymise import SMALL, anonymise, unlisted_urns
 from ui.context import View
 from ui.export import csv_bytes, xlsx_bytes
+
+UNLISTED_NOTE = (f"Anonymised: schools are shown by label only, without pupil counts or figures worked out from them, "
+                 "census figures, official Ofsted outcomes or dates, which are public and would name them; a school "
+                 f"whose phase, type and size band are shared by fewer than {SMALL} schools in its LA is not listed.")
+SMALL_NOTE = f"Anonymised: figures resting on fewer than {SMALL} schools are left blank."
+
+
+def unlisted(v: View) -> frozenset:
+    """Schools anonymised views leave out, because their phase, type and size band would name them."""
+    if not v.anonymised:
+        return frozenset()
+    return v.api.derived(unlisted_urns, Filters(year=v.year))
 
 
 def prepare(frame: pd.DataFrame, v: View, columns: dict[str, str] | None = None) -> pd.DataFrame:
     """Select and rename columns for display, anonymising first when the view asks."""
-    out = anonymise(frame, v.anon_key) if v.anonymised else frame.copy()
+    out = anonymise(frame, v.anon_key, unlisted=unlisted(v)) if v.anonymised else frame.copy()
     if columns:
         keep = {c: label for c, label in columns.items() if c in out.columns}
         if v.anonymised and "School" in out.columns:
@@ -29,10 +42,20 @@ def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str,
     st.markdown(f"**{title}**")
     if caption:
         st.caption(caption)
+    if v.anonymised:
+        if "urn" in frame.columns:
+            st.caption(UNLISTED_NOTE)
+        elif any("(n)" in str(c) or str(c) in ("Schools", "SENCOs") for c in frame.columns):
+            st.caption(SMALL_NOTE)
     if shown.empty:
         st.info("No rows to show for these filters.", icon=":material/filter_alt_off:")
         return shown
     kwargs = {"height": height} if height else {}
+    if v.anonymised:
+        # Blank cells stay blank numbers (they sort as numbers); their column's help says why they are blank.
+        blanks = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and shown[c].isna().any()]
+        if blanks:
+            kwargs["column_config"] = {c: st.column_config.NumberColumn(help=f"{c}. {SMALL_NOTE}") for c in blanks}
     st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
     downloads(shown, title, key, v)
     return shown
@@ -42,10 +65,12 @@ def downloads(shown: pd.DataFrame, title: str, key: str, v: View) -> None:
     stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "table"
     stem = f"{stem}-{(v.year or '').replace('/', '-')}" + ("-anonymised" if v.anonymised else "")
     note = f"{title} · {v.year} · {'anonymised' if v.anonymised else 'named'} · SENCO dashboard"
+    if v.anonymised:
+        note += " · " + UNLISTED_NOTE + " " + SMALL_NOTE
     c1, c2, _ = st.columns([1, 1, 3])
     # The files are built only when someone clicks (a callable), not on every run of the page.
     c1.download_button("Download CSV", lambda: csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
-                       key=f"{key}-csv", icon=":material/download:", help=f"{title} as CSV")
+                       key=f"{key}-csv", icon=":material/download:", help=f"{title} as CSV" + (" (blank cells: hidden in anonymised mode)" if v.anonymised else ""))
     c2.download_button("Download XLSX", lambda: xlsx_bytes(shown, sheet=title[:31], note=note),
                        file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

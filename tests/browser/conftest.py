@@ -129,6 +129,7 @@ def lake_facts(app_lake) -> dict:
     """What the tests need to know about the demo lake, read straight from it (before any upload)."""
     from lake.api import Filters, LakeAPI
     from lake.store import Reader
+    from ui.anonymise import label_for, unlisted_urns
 
     api = LakeAPI(Reader(path=app_lake))
     years = api.years()
@@ -146,7 +147,10 @@ def lake_facts(app_lake) -> dict:
         "phases": api.options("phase"),
         "school_names": sorted(set(names) | {n for n in returned.school_name.dropna() if len(n) >= 6}),
         "frame": frame,
-        "key": api.info().get("anon_key") or "senco-dashboard",
+        "key": api.info()["anon_key"],
+        # A school anonymised mode lists (one whose phase, type and size band it shares with 4 others), by label.
+        "anon_label": label_for(next(u for u in with_return.urn if int(u) not in unlisted_urns(frame)),
+                                api.info()["anon_key"]),
     }
 
 

@@ -42,7 +42,7 @@ def state_query(state: str, facts: dict, empty_query: str) -> str:
         "anonymised": "anon=true",
         "empty": empty_query,
         "school": f"school={urns[0]}",
-        "school-anon": f"school={urns[0]}&anon=true",
+        "school-anon": urlencode({"school": facts["anon_label"], "anon": "true"}),
         "compare": urlencode({"tab": "Compare schools", "compare": urns[:3]}, doseq=True),
         "tab-rejects": "tab=Rejected+rows",
         "tab-history": "tab=Load+history",

@@ -27,9 +27,15 @@ def use_lake(path: Path | None, parquet: Path | None = None) -> None:
     """Point the app at a lake file and, when given, at a Parquet export to read instead.
 
     Sets (or, for None, unsets) SENCO_LAKE and SENCO_PARQUET_LAKE and clears the cached read API.
+    A replica reading an export is given the lake's anonymisation key in SENCO_ANON_KEY, as a
+    deployment does (the export leaves the key out).
     """
     from ui.context import _api
-    for name, value in (("SENCO_LAKE", path), ("SENCO_PARQUET_LAKE", parquet)):
+    key = None
+    if parquet is not None and path is not None and Path(path).exists():
+        from lake.store import Reader
+        key = Reader(path=Path(path)).scalar("SELECT value FROM lake_info WHERE key = 'anon_key'")
+    for name, value in (("SENCO_LAKE", path), ("SENCO_PARQUET_LAKE", parquet), ("SENCO_ANON_KEY", key)):
         if value is None:
             os.environ.pop(name, None)
         else:

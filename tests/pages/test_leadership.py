@@ -105,7 +105,7 @@ def test_anonymised_names_no_school(demo_lake, lake_api):
     text = page_text(at) + json.dumps(charts(at))
     assert not [n for n in school_names(lake_api) if n in text]
     table = flagged(at)
-    assert "URN" not in table.columns and table["School"].str.match(r"^School [0-9A-Z]{5}$").all()
+    assert "URN" not in table.columns and table["School"].str.match(r"^School [0-9A-Z]{7}$").all()
 
 
 def test_flagged_schools_spell_flags_out():

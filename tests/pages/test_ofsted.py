@@ -88,8 +88,11 @@ def test_anonymised_names_no_school(demo_lake, lake_api):
     at = run_page("ofsted", anon="true")
     text = page_text(at) + json.dumps(charts(at))
     assert not [n for n in school_names(lake_api) if n in text]
-    schools = frame_with(at, "Shown from")
-    assert "URN" not in schools.columns and schools["School"].str.match(r"^School [0-9A-Z]{5}$").all()
+    schools = frame_with(at, "SEND progress (self-reported)")
+    assert "URN" not in schools.columns and schools["School"].str.match(r"^School [0-9A-Z]{7}$").all()
+    # Ofsted publishes its outcomes and dates by school: beside a label they would name it.
+    assert not {"Shown", "Shown from", "Inspection date (shown)", "Inspection date (official)",
+                "Overall effectiveness (official, pre-2025)", "Inclusion grade (official, 2025)"} & set(schools.columns)
 
 
 def test_official_outcome_is_shown_wherever_one_exists():

@@ -112,17 +112,31 @@ def test_filters_that_match_nothing_say_so(demo_lake):
 
 
 def test_anonymised_profile_and_compare_show_no_name_or_urn(demo_lake, lake_api, current):
-    urns = [str(u) for u in current.urn[:3]]
-    profile = run_page("schools", anon="true", school=urns[0])
-    compare = run_page("schools", anon="true", tab="Compare schools", compare=urns[1:])
+    labels = run_page("schools", anon="true").selectbox(key="school").options
+    assert all(o.startswith("School ") and len(o) == len("School XXXXXXX") for o in labels)
+    profile = run_page("schools", anon="true", school=labels[0])
+    compare = run_page("schools", anon="true", tab="Compare schools", compare=labels[1:3])
+    urns = [str(u) for u in current.urn]
     for at in (profile, compare):
         text = page_text(at) + json.dumps(charts(at))
         assert not [n for n in school_names(lake_api) if n in text]
         assert not [u for u in urns if u in text]
-    options = profile.selectbox(key="school").options
-    assert all(o.startswith("School ") and len(o) == len("School XXXXX") for o in options)
-    assert profile.selectbox(key="school").value == urns[0]
+    assert profile.selectbox(key="school").value in urns
+    assert profile.subheader[0].value.replace("\\", "") == labels[0]
     assert len(frame_with(compare, "Field").columns) == 3                    # Field + two schools
+    # No public count, share worked out from counts, official Ofsted outcome or date beside a label.
+    fields = set(frame_with(compare, "Field")["Field"])
+    assert not fields & {"Number on roll", "SEN Support pupils", "EHCP pupils", "SEND pupils", "SEND % of roll",
+                         "SENCO hours per 10 SEND pupils", "Ofsted (shown)", "SENCO appointed"}
+    assert "SENCO hours a week" in fields and "Size band" in fields
+
+
+def test_an_anonymised_link_naming_a_urn_selects_nothing(demo_lake, current):
+    """Else anyone could learn a school's label by putting its URN in an anonymised link."""
+    urn = str(current.urn.iloc[0])
+    at = run_page("schools", anon="true", school=urn)
+    assert at.selectbox(key="school").value is None
+    assert any("not a school in this view" in w.value for w in at.warning)
 
 
 def test_key_figures_hide_small_cohorts_and_compare_turns_rows_into_columns():
@@ -144,8 +158,11 @@ def test_key_figures_hide_small_cohorts_and_compare_turns_rows_into_columns():
     assert figures.loc["SENCO hours a week", "Difference from LA median"] == -2.5
     assert figures.loc["SENCO hours a week", "Similar schools median"] == 8.13   # 8.125 rounded half up
     hidden = analysis.school_key_figures(frame[frame.urn == 1], frame, frame, small=5).set_index("Figure")
-    assert hidden.loc["SENCO hours per 10 SEND pupils", "This school"] == "<5"
+    assert pd.isna(hidden.loc["SENCO hours per 10 SEND pupils", "This school"])     # numeric, left blank
+    assert pd.isna(hidden.loc["SEND pupils, % of roll", "This school"])
     assert hidden.loc["SENCO hours a week", "This school"] == 4.0
+    assert pd.isna(hidden.loc["SENCO hours a week", "LA median"])                    # 3 schools: fewer than 5
+    assert pd.api.types.is_float_dtype(hidden["This school"].astype(float))
     kept, dropped = analysis.drop_small(frame, 5)
     assert kept.urn.tolist() == [2, 3] and dropped == 1                 # unknown EHCP count is not small
     shown = pd.DataFrame({"School": ["A", "B"], "URN": [1, 2], "SENCO on SLT": [True, None], "Hours": [6.5, 9.75]})

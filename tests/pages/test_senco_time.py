@@ -1,6 +1,8 @@
 """SENCO time page, run headless against the demo lake."""
 import json
 
+import pandas as pd
+
 from tests.pages.apptest import page_text, plotly_values, run_page
 
 
@@ -36,14 +38,28 @@ def test_ranked_table_lowest_hours_per_send_first(demo_lake):
     assert values == sorted(values) and len(values) > 10
 
 
-def test_anonymised_scatter_hides_names_and_small_cohorts(demo_lake, lake_api):
+def test_anonymised_page_shows_cohort_bands_not_schools(demo_lake, lake_api):
+    """Each point of the scatter would give a school's exact SEND count: anonymised, it is bands of cohort
+    size with the median hours, and hours per 10 SEND pupils is shown per group, never per school."""
     at = run_page("senco_time", anon="true")
     text = page_text(at) + json.dumps(charts(at))
     names = lake_api._df("SELECT school_name FROM schools")["school_name"].dropna()
     assert not [n for n in names if n in text]
-    scatter = charts(at)[0]
-    xs = [x for t in scatter["data"] if t.get("mode") == "markers" for x in plotly_values(t.get("x"))]
-    assert xs and min(xs) >= 5
+    first = charts(at)[0]
+    assert not [t for t in first["data"] if t.get("mode") == "markers"]
+    bands = [y for t in first["data"] if t.get("type") == "bar" for y in plotly_values(t.get("y"))]
+    assert bands and set(bands) <= {"Under 20", "20 to 39", "40 to 79", "80 or more"}
+    for df in at.dataframe:
+        if "School" in df.value.columns:                # a labelled row: no count nor anything worked out from one
+            assert not {"SEND pupils", "EHCP pupils", "Hours per 10 SEND pupils"} & set(df.value.columns)
+        if "SEND pupils" in df.value.columns:           # the cohort, as bands
+            assert set(df.value["SEND pupils"]) <= {"Under 20", "20 to 39", "40 to 79", "80 or more"}
+        if "Schools (n)" in df.value.columns:         # groups of fewer than 5 schools are blank, still numeric
+            small = df.value[df.value["Schools (n)"] < 5]
+            assert small.drop(columns=[c for c in small.columns if not c.startswith(("Median", "Share"))]
+                              ).isna().all().all()
+            assert all(pd.api.types.is_numeric_dtype(df.value[c]) for c in df.value.columns
+                       if c.startswith(("Median", "Share")))
 
 
 def test_empty_filter_says_so(demo_lake):
