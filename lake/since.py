@@ -1,0 +1,172 @@
+"""What changed since a date: returns received or resubmitted, schools crossing the recommended
+time or a statutory flag (both ways), and new official Ofsted outcomes.
+
+It reads the load history the lake keeps: every accepted submission is in `returns_history`
+with the load that brought it (`loads.loaded_at`) and, once replaced, `superseded_by_load`.
+So the lake as it stood on any date can be read back (`LakeAPI.school_year_as_of`), and each
+school's newest return now is compared with the newest it had then. A school that had no return
+then is compared with its previous return in the lake (e.g. last year's), so a first meeting of
+the year still sees who moved.
+
+`LakeAPI.changes_since` caches `changes`; the rest are pure functions over frames.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from lake.api import Filters
+from lake.measures import MEASURE_BY_ID
+
+# The thresholds and flags a meeting follows: the recommended SENCO time, and every flag.
+WATCHED = ("below_recommended", "flag_not_qt", "flag_qual_overdue", "flag_no_report", "flag_shared_head")
+RAISED, CLEARED = "Raised", "Cleared"
+# How each direction reads for the recommended time (a flag is simply raised or cleared).
+WORDS = {"below_recommended": ("Moved below the recommended time", "Moved up to the recommended time or above")}
+
+CROSSING_COLUMNS = ["urn", "school_name", "measure_id", "change", "direction", "before_year", "before_basis",
+                    "after_year", "before_hours", "after_hours"]
+
+
+def parse_since(text: str | None, today: dt.date) -> dt.date | None:
+    """A `since` value from a link: an ISO date (2026-10-01) no later than today, else None."""
+    if not isinstance(text, str):
+        return None
+    try:
+        day = dt.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+    return day if day <= today else None
+
+
+def default_since(today: dt.date) -> dt.date:
+    """With no date chosen: four weeks back, about the gap between a team's meetings."""
+    return today - dt.timedelta(days=28)
+
+
+def received(submissions: pd.DataFrame) -> pd.DataFrame:
+    """The submissions list as a meeting reads it: new return or resubmission, still current or
+    replaced since by a later one. `submissions` is `LakeAPI.submissions_since`."""
+    if submissions.empty:
+        return submissions.assign(kind=pd.Series(dtype=object), status=pd.Series(dtype=object))
+    out = submissions.copy()
+    out["kind"] = out["earlier"].map(lambda n: "Resubmission" if n else "New return")
+    out["status"] = out["superseded_by_load"].map(lambda s: "Current" if pd.isna(s) else "Replaced by a later submission")
+    return out.sort_values(["loaded_at", "load_id", "school_name"], ascending=[False, False, True]).reset_index(drop=True)
+
+
+def _newest(frames: dict[str, pd.DataFrame], urns: set[int], before: str | None = None) -> dict[int, tuple[str, pd.Series]]:
+    """Each school's newest return in `frames` (year -> school_year frame), optionally only from
+    years before `before`: urn -> (year, row)."""
+    found: dict[int, tuple[str, pd.Series]] = {}
+    for year in sorted(frames, reverse=True):
+        if before is not None and year >= before:
+            continue
+        frame = frames[year]
+        if frame.empty:
+            continue
+        rows = frame[frame.has_return.astype(bool) & frame.urn.isin(urns)]
+        for row in rows.itertuples(index=False):
+            urn = int(row.urn)
+            if urn not in found:
+                found[urn] = (year, pd.Series(row._asdict()))
+    return found
+
+
+def pairs(submissions: pd.DataFrame, now: dict[str, pd.DataFrame], then: dict[str, pd.DataFrame],
+          since: dt.date) -> pd.DataFrame:
+    """For each school whose newest return now arrived on or after `since`: that return beside
+    the one to compare it with (the newest the lake held on `since`, or else its previous return).
+
+    `now` and `then` map each academic year to its school_year frame now and as of `since`.
+    One row per school: urn, school_name, before_year, before_basis, after_year, and for each
+    watched column `before_<col>` / `after_<col>` (None when unknown)."""
+    columns = ["urn", "school_name", "before_year", "before_basis", "after_year"]
+    watched = [MEASURE_BY_ID[m].column for m in WATCHED] + ["senco_hours_per_week"]
+    columns += [f"{p}_{c}" for c in watched for p in ("before", "after")]
+    if submissions.empty:
+        return pd.DataFrame(columns=columns)
+    arrived = {(int(u), y, int(lid)) for u, y, lid in
+               zip(submissions.urn, submissions.academic_year, submissions.load_id)}
+    urns = {u for u, _, _ in arrived}
+    newest_now = _newest(now, urns)
+    newest_then = _newest(then, urns)
+    out = []
+    for urn, (after_year, after) in sorted(newest_now.items()):
+        if (urn, after_year, int(after.load_id)) not in arrived:
+            continue                        # its newest return was already in the lake on that date
+        if urn in newest_then:
+            before_year, before = newest_then[urn]
+            basis = f"as held on {since:%-d %B %Y}"
+        else:
+            earlier = _newest(now, {urn}, before=after_year)
+            if urn not in earlier:
+                continue                    # a first return: nothing to compare it with
+            before_year, before = earlier[urn]
+            basis = "previous return"
+        row = {"urn": urn, "school_name": after.school_name, "before_year": before_year, "before_basis": basis,
+               "after_year": after_year}
+        for c in watched:
+            row[f"before_{c}"] = _value(before.get(c))
+            row[f"after_{c}"] = _value(after.get(c))
+        out.append(row)
+    return pd.DataFrame(out, columns=columns)
+
+
+def _value(v):
+    return None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else v
+
+
+def crossings(pairs_: pd.DataFrame) -> pd.DataFrame:
+    """One row per school and watched threshold or flag it crossed, either way. A value not
+    known on either side (a blank answer) is no crossing."""
+    out = []
+    for r in pairs_.to_dict("records"):
+        for mid in WATCHED:
+            col = MEASURE_BY_ID[mid].column
+            before, after = r[f"before_{col}"], r[f"after_{col}"]
+            if before is None or after is None or bool(before) == bool(after):
+                continue
+            direction = RAISED if bool(after) else CLEARED
+            raised, cleared = WORDS.get(mid, ("Flag raised", "Flag cleared"))
+            out.append({"urn": r["urn"], "school_name": r["school_name"], "measure_id": mid,
+                        "change": raised if direction == RAISED else cleared, "direction": direction,
+                        "before_year": r["before_year"], "before_basis": r["before_basis"],
+                        "after_year": r["after_year"], "before_hours": r["before_senco_hours_per_week"],
+                        "after_hours": r["after_senco_hours_per_week"]})
+    frame = pd.DataFrame(out, columns=CROSSING_COLUMNS)
+    frame["measure"] = frame["measure_id"].map(lambda m: MEASURE_BY_ID[m].name.removeprefix("Flag: "))
+    return frame
+
+
+def crossing_counts(crossings_: pd.DataFrame) -> pd.DataFrame:
+    """Per watched threshold or flag: how many schools crossed it each way (zeros included)."""
+    rows = []
+    for mid in WATCHED:
+        part = crossings_[crossings_.measure_id == mid]
+        rows.append({"measure_id": mid, "measure": MEASURE_BY_ID[mid].name.removeprefix("Flag: "),
+                     RAISED: int((part.direction == RAISED).sum()), CLEARED: int((part.direction == CLEARED).sum())})
+    return pd.DataFrame(rows, columns=["measure_id", "measure", RAISED, CLEARED])
+
+
+def changes(api, filters, since: dt.date) -> dict[str, pd.DataFrame]:
+    """Everything the "since" view shows, for the schools in the filter: `received` (each
+    submission loaded on or after `since`), `crossings`, `ofsted` (official outcomes of
+    inspections on or after `since`) and `ofsted_loads` (Ofsted files loaded since)."""
+    scope = api.school_year(filters)
+    urns = set() if scope.empty else {int(u) for u in scope.urn}
+    subs = api.submissions_since(since)
+    subs = subs[subs.urn.isin(urns)] if not subs.empty else subs
+    years = api.years()
+    now = {y: api.school_year(Filters(year=y)) for y in years}
+    then = {y: api.school_year_as_of(y, since) for y in years}
+    crossed = crossings(pairs(subs, now, then, since))
+    ofsted = api.ofsted_since(since)
+    ofsted = ofsted[ofsted.urn.isin(urns)].reset_index(drop=True) if not ofsted.empty else ofsted
+    loads = api.loads()
+    start = pd.Timestamp(since)
+    ofsted_loads = loads[(loads.kind == "ofsted") & (pd.to_datetime(loads.loaded_at) >= start)] \
+        if not loads.empty else loads
+    return {"received": received(subs), "crossings": crossed, "ofsted": ofsted,
+            "ofsted_loads": ofsted_loads.reset_index(drop=True)}
