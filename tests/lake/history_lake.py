@@ -18,7 +18,6 @@ from pathlib import Path
 
 import duckdb
 
-
 MAIN_DAYS_AGO = 60            # the newest year's main collection was loaded this long ago
 CORRECTIONS_AFTER = 21        # and its corrections this many days after it
 
@@ -71,8 +70,8 @@ def make_history_lake(demo_lake: Path, folder: Path) -> History:
     api = LakeAPI(Reader(path=lake))
     year = api.current_year()
     frame = api.school_year(Filters(year=year))
-    pick = frame[frame.has_return.astype(bool) & (frame.flag_no_sen_report == True)   # noqa: E712 (nullable)
-                 & (frame.below_recommended == False) & (frame.flag_not_qualified_teacher == False)]  # noqa: E712
+    pick = frame[frame.has_return.astype(bool) & (frame.flag_no_sen_report == True)
+                 & (frame.below_recommended == False) & (frame.flag_not_qualified_teacher == False)]
     assert not pick.empty, "the demo has no school to resubmit for the history lake"
     urn, name = int(pick.urn.iloc[0]), str(pick.school_name.iloc[0])
     csv = ("urn,school_name,academic_year,senco_hours_per_week,senco_qualified_teacher,"
