@@ -79,7 +79,7 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric("New returns", count(len(new)), border=True, help="Schools' first accepted return for a year, loaded since.")
 c2.metric("Resubmissions", count(len(resent)), border=True,
           help="Returns that replaced an earlier accepted return for the same school and year.")
-c3.metric("Schools crossing a threshold or flag", count(crossed_schools), border=True,
+c3.metric("Crossed a threshold or flag", count(crossed_schools), border=True,
           help="Schools whose newest return moved across the recommended SENCO time or raised or cleared a flag.")
 c4.metric("New Ofsted outcomes", count(len(ofsted)), border=True,
           help="Official outcomes in the lake for inspections on or after the date.")

@@ -43,7 +43,7 @@ def test_a_link_since_today_shows_the_resubmission_and_what_it_crossed(history):
     assert at.title[0].value == "What changed since"
     assert at.date_input(key="since").value == today
     assert (metric(at, "New returns"), metric(at, "Resubmissions")) == ("0", "1")
-    assert metric(at, "Schools crossing a threshold or flag") == "1"
+    assert metric(at, "Crossed a threshold or flag") == "1"
     link = f"]({'schools?school=' + str(history.urn)}&year={history.year.replace('/', '%2F')})"
     listed = [m.value for m in at.markdown if link in m.value]
     assert len(listed) == 1, [m.value for m in at.markdown]
