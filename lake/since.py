@@ -136,8 +136,14 @@ def crossings(pairs_: pd.DataFrame) -> pd.DataFrame:
                         "after_year": r["after_year"], "before_hours": r["before_senco_hours_per_week"],
                         "after_hours": r["after_senco_hours_per_week"]})
     frame = pd.DataFrame(out, columns=CROSSING_COLUMNS)
-    frame["measure"] = frame["measure_id"].map(lambda m: MEASURE_BY_ID[m].name.removeprefix("Flag: "))
+    frame["measure"] = frame["measure_id"].map(watched_name)
     return frame
+
+
+def watched_name(measure_id: str) -> str:
+    """A watched threshold or flag as a meeting reads it: 'SENCO not a qualified teacher'."""
+    name = MEASURE_BY_ID[measure_id].name.removeprefix("Flag: ")
+    return name[:1].upper() + name[1:]
 
 
 def crossing_counts(crossings_: pd.DataFrame) -> pd.DataFrame:
@@ -145,7 +151,7 @@ def crossing_counts(crossings_: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for mid in WATCHED:
         part = crossings_[crossings_.measure_id == mid]
-        rows.append({"measure_id": mid, "measure": MEASURE_BY_ID[mid].name.removeprefix("Flag: "),
+        rows.append({"measure_id": mid, "measure": watched_name(mid),
                      RAISED: int((part.direction == RAISED).sum()), CLEARED: int((part.direction == CLEARED).sum())})
     return pd.DataFrame(rows, columns=["measure_id", "measure", RAISED, CLEARED])
 

@@ -97,8 +97,8 @@ if v.anonymised:
 else:
     linked_table(received.assign(Profile=[profile_link(u, y) for u, y in zip(received.urn, received.academic_year)]),
                  "Returns received or resubmitted", "since-received",
-                 {"school_name": "School", "urn": "URN", "academic_year": "Academic year", "kind": "Kind",
-                  "status": "Status", "loaded_at": "Loaded at", "file_name": "File", "Profile": "Profile"},
+                 {"school_name": "School", "urn": "URN", "Profile": "Profile", "academic_year": "Academic year",
+                  "kind": "Kind", "status": "Status", "loaded_at": "Loaded at", "file_name": "File"},
                  f"Every accepted return loaded on or after {when}, newest first. A resubmission replaces the school's "
                  "earlier return for that year; the earlier one stays in the school's profile.")
 
@@ -113,10 +113,12 @@ table(counts.assign(**{k: counts[k].map(count) for k in (changes.RAISED, changes
 if not v.anonymised:
     linked_table(crossed.assign(Profile=[profile_link(u, y) for u, y in zip(crossed.urn, crossed.after_year)]),
                  "Schools that crossed", "since-crossings",
-                 {"school_name": "School", "urn": "URN", "measure": "Threshold or flag", "change": "Change",
+                 {"school_name": "School", "urn": "URN", "Profile": "Profile", "measure": "Threshold or flag", "change": "Change",
                   "before_year": "Compared with (year)", "before_basis": "Compared with", "after_year": "Now (year)",
-                  "before_hours": "SENCO hours before", "after_hours": "SENCO hours now", "Profile": "Profile"},
+                  "before_hours": "SENCO hours before", "after_hours": "SENCO hours now"},
                  "One row per school and threshold or flag crossed.")
+    if not crossed.empty:
+        st.markdown("**Each school's profile, and what it crossed**")
     for urn, rows in list(crossed.groupby("urn", sort=False))[:LISTED]:
         what = "; ".join(f"{r.measure}: {r.change.lower()} ({r.before_year} → {r.after_year})"
                          for r in rows.itertuples())
@@ -139,7 +141,7 @@ if v.anonymised:
 else:
     linked_table(ofsted.assign(Profile=[profile_link(u, v.year) for u in ofsted.urn]),
                  "New official Ofsted outcomes", "since-ofsted",
-                 {"school_name": "School", "urn": "URN", "inspection_date": "Inspection date",
-                  "inclusion": "Inclusion (2025 report card)", "overall_effectiveness": "Overall effectiveness (pre-2025)",
-                  "Profile": "Profile"},
+                 {"school_name": "School", "urn": "URN", "Profile": "Profile", "inspection_date": "Inspection date",
+                  "inclusion": "Inclusion (2025 report card)",
+                  "overall_effectiveness": "Overall effectiveness (pre-2025)"},
                  "Newest first.")

@@ -38,10 +38,13 @@ group = st.radio("Measures", GROUPS, key="group", bind="query-params", horizonta
 update_share_link({"group": None if group == GROUPS[0] else group})
 
 st.header(group)
-for m in [m for m in MEASURES if m.group == group]:
-    shown = trends.suppress(v.api.trend(m.id, v.filters), m, small)
-    st.subheader(m.name)
-    trend_charts.trend_chart(v, m, shown, years, key=f"trend-{m.id}")
+chosen = [m for m in MEASURES if m.group == group]
+for i in range(0, len(chosen), 2):             # two charts a row: a group fits a projector in fewer screens
+    for col, m in zip(st.columns(2), chosen[i:i + 2]):
+        with col:
+            st.subheader(m.name)
+            trend_charts.trend_chart(v, m, trends.suppress(v.api.trend(m.id, v.filters), m, small), years,
+                                     key=f"trend-{m.id}")
 
 st.header("Every measure by year")
 table(trends.all_measures_by_year(v.api, v.filters, small), "Every measure by year", "trends-all", v,

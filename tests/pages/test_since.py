@@ -49,7 +49,7 @@ def test_a_link_since_today_shows_the_resubmission_and_what_it_crossed(history):
     assert len(listed) == 1, [m.value for m in at.markdown]
     item = listed[0]
     assert "below the recommended time" in item and "SENCO not a qualified teacher\\: flag raised" in item
-    assert "no SEN information report\\: flag cleared" in item
+    assert "No SEN information report\\: flag cleared" in item
     grids = {tuple(df.value.columns): df.value for df in at.dataframe}
     received = next(g for cols, g in grids.items() if "Kind" in cols)
     assert received[["School", "URN", "Kind", "Status"]].values.tolist() == [
