@@ -19,7 +19,8 @@ BENCHMARK_SYMBOL = "star"
 
 
 def line_figure(table: pd.DataFrame, measure: Measure, title: str, years: list[str],
-                benchmark: dict | None = None, reference: tuple[float, str] | None = None) -> go.Figure:
+                benchmark: dict | None = None, reference: tuple[float, str] | None = None,
+                y_title: str | None = None) -> go.Figure:
     """One line per area over the years (gaps where a figure is withheld or missing), an
     optional benchmark point at its own year, and an optional reference line."""
     data = []
@@ -29,7 +30,8 @@ def line_figure(table: pd.DataFrame, measure: Measure, title: str, years: list[s
         labels = [t if isinstance(t, str) and v is not None else "" for t, v in zip(rows["formatted"], values)]
         data.append({
             "type": "scatter", "x": years, "y": values, "mode": "lines+markers+text", "name": str(area),
-            "text": labels, "textposition": "top center", "textfont": {"color": charts.TEXT},
+            # Labels above the first line, below the second, ...: close lines keep their figures apart.
+            "text": labels, "textposition": "top center" if i % 2 == 0 else "bottom center", "textfont": {"color": charts.TEXT},
             "line": {"color": charts.PALETTE[i % len(charts.PALETTE)], "dash": DASHES[i % len(DASHES)], "width": 3},
             "marker": {"color": charts.PALETTE[i % len(charts.PALETTE)], "size": 10,
                        "symbol": charts.SYMBOLS[i % len(charts.SYMBOLS)]},
@@ -43,7 +45,7 @@ def line_figure(table: pd.DataFrame, measure: Measure, title: str, years: list[s
     yaxis = {"tickformat": ".0%", "rangemode": "tozero"} if share else {"rangemode": "tozero"}
     lines = [charts.hline_shape(*reference)] if reference else []
     return go.Figure(data=data, layout=charts.layout(
-        title, "Academic year", measure.name, xaxis={"type": "category", "categoryorder": "array",
+        title, "Academic year", y_title or measure.name, xaxis={"type": "category", "categoryorder": "array",
                                                       "categoryarray": years},
         yaxis=yaxis, lines=lines, showlegend=True))
 
@@ -119,7 +121,7 @@ def school_lines(v: View, urn: int, la_code, la_name: str | None) -> None:
         reference = (config.recommended_hours(), f"Recommended {config.recommended_days():g} days") \
             if column == "senco_hours_per_week" else None
         with col:
-            fig = line_figure(table, measure, f"{title}, year by year", years, reference=reference)
+            fig = line_figure(table, measure, f"{title}, year by year", years, reference=reference, y_title=title)
             shown = table.assign(n=table.n.where(table.level != "School", ""))
             charts.show(fig, f"schools-trend-{column}", v, trends.wide(shown),
                         f"{title} by year, this school and its LA",
