@@ -164,7 +164,7 @@ def changes(api, filters, since: dt.date) -> dict[str, pd.DataFrame]:
     urns = set() if scope.empty else {int(u) for u in scope.urn}
     subs = api.submissions_since(since)
     subs = subs[subs.urn.isin(urns)] if not subs.empty else subs
-    years = api.years()
+    years = api.years() if not subs.empty else []       # nothing arrived: no frame to read
     now = {y: api.school_year(Filters(year=y)) for y in years}
     then = {y: api.school_year_as_of(y, since) for y in years}
     crossed = crossings(pairs(subs, now, then, since))

@@ -40,6 +40,9 @@ chosen = st.date_input("Changes since", value=default, min_value=dt.date(2000, 1
 chosen = chosen if isinstance(chosen, dt.date) else default
 update_share_link({"since": chosen.isoformat()})
 
+if not v.api.years():
+    empty_state("No SENCO returns in the lake yet, so nothing has changed.")
+    st.stop()
 if v.api.school_year(v.filters).empty:
     empty_state()
     st.stop()

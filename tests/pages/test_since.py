@@ -100,3 +100,19 @@ def test_filters_narrow_the_changes_to_their_schools(history):
     assert metric(run_page("since", since=today, phase=other), "Resubmissions") == "0"
     assert metric(run_page("since", since=today, phase=phase), "Resubmissions") == "1"
     assert "No schools match" in page_text(run_page("since", since=today, phase="special", size="1,000 or more"))
+
+
+def test_a_lake_without_returns_says_so_on_both_views(tmp_path):
+    from lake.store import writing
+    lake = tmp_path / "senco.duckdb"
+    with writing(lake) as con:
+        con.execute("INSERT INTO schools (urn, school_name, la_code, la_name, phase, source) "
+                    "VALUES (100001, 'Ash Primary', 900, 'Testshire', 'primary', 'test')")
+    before = served()
+    use_lake(lake)
+    try:
+        for name in ("since", "trends"):
+            at = run_page(name)
+            assert any("No SENCO returns in the lake yet" in i.value for i in at.info), name
+    finally:
+        use_lake(*before)
