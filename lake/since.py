@@ -56,22 +56,24 @@ def received(submissions: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["loaded_at", "load_id", "school_name"], ascending=[False, False, True]).reset_index(drop=True)
 
 
-def _newest(frames: dict[str, pd.DataFrame], urns: set[int], before: str | None = None) -> dict[int, tuple[str, pd.Series]]:
-    """Each school's newest return in `frames` (year -> school_year frame), optionally only from
-    years before `before`: urn -> (year, row)."""
-    found: dict[int, tuple[str, pd.Series]] = {}
-    for year in sorted(frames, reverse=True):
-        if before is not None and year >= before:
-            continue
-        frame = frames[year]
+def _returns_long(frames: dict[str, pd.DataFrame], urns: pd.Series, columns: list[str]) -> pd.DataFrame:
+    """The returns of these schools in every year's school_year frame, one row per school and year."""
+    parts = []
+    for year, frame in frames.items():
         if frame.empty:
             continue
         rows = frame[frame.has_return.astype(bool) & frame.urn.isin(urns)]
-        for row in rows.itertuples(index=False):
-            urn = int(row.urn)
-            if urn not in found:
-                found[urn] = (year, pd.Series(row._asdict()))
-    return found
+        parts.append(rows[["urn", "school_name", "load_id", *columns]].assign(year=year))
+    if not parts:
+        return pd.DataFrame(columns=["urn", "school_name", "load_id", *columns, "year"])
+    out = pd.concat(parts, ignore_index=True)
+    out["urn"] = out["urn"].astype("int64")
+    return out
+
+
+def _newest(long: pd.DataFrame) -> pd.DataFrame:
+    """Each school's newest year in a long frame of returns."""
+    return long.sort_values(["urn", "year"], ascending=[True, False]).drop_duplicates("urn")
 
 
 def pairs(submissions: pd.DataFrame, now: dict[str, pd.DataFrame], then: dict[str, pd.DataFrame],
@@ -81,41 +83,32 @@ def pairs(submissions: pd.DataFrame, now: dict[str, pd.DataFrame], then: dict[st
 
     `now` and `then` map each academic year to its school_year frame now and as of `since`.
     One row per school: urn, school_name, before_year, before_basis, after_year, and for each
-    watched column `before_<col>` / `after_<col>` (None when unknown)."""
-    columns = ["urn", "school_name", "before_year", "before_basis", "after_year"]
+    watched column `before_<col>` / `after_<col>` (None when unknown). Whole frames at a time,
+    so a national collection's first week (every school arriving at once) stays quick."""
     watched = [MEASURE_BY_ID[m].column for m in WATCHED] + ["senco_hours_per_week"]
+    columns = ["urn", "school_name", "before_year", "before_basis", "after_year"]
     columns += [f"{p}_{c}" for c in watched for p in ("before", "after")]
     if submissions.empty:
         return pd.DataFrame(columns=columns)
-    arrived = {(int(u), y, int(lid)) for u, y, lid in
-               zip(submissions.urn, submissions.academic_year, submissions.load_id)}
-    urns = {u for u, _, _ in arrived}
-    newest_now = _newest(now, urns)
-    newest_then = _newest(then, urns)
-    out = []
-    for urn, (after_year, after) in sorted(newest_now.items()):
-        if (urn, after_year, int(after.load_id)) not in arrived:
-            continue                        # its newest return was already in the lake on that date
-        if urn in newest_then:
-            before_year, before = newest_then[urn]
-            basis = f"as held on {since:%-d %B %Y}"
-        else:
-            earlier = _newest(now, {urn}, before=after_year)
-            if urn not in earlier:
-                continue                    # a first return: nothing to compare it with
-            before_year, before = earlier[urn]
-            basis = "previous return"
-        row = {"urn": urn, "school_name": after.school_name, "before_year": before_year, "before_basis": basis,
-               "after_year": after_year}
-        for c in watched:
-            row[f"before_{c}"] = _value(before.get(c))
-            row[f"after_{c}"] = _value(after.get(c))
-        out.append(row)
-    return pd.DataFrame(out, columns=columns)
-
-
-def _value(v):
-    return None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else v
+    arrived = pd.DataFrame({"urn": submissions.urn.astype("int64"), "year": submissions.academic_year,
+                            "load_id": submissions.load_id.astype("int64")}).drop_duplicates()
+    urns = arrived.urn.drop_duplicates()
+    now_long = _returns_long(now, urns, watched)
+    after = _newest(now_long)
+    after = after.assign(load_id=after.load_id.astype("int64")).merge(arrived, on=["urn", "year", "load_id"])
+    if after.empty:
+        return pd.DataFrame(columns=columns)
+    held = _newest(_returns_long(then, after.urn, watched)).assign(before_basis=f"as held on {since:%-d %B %Y}")
+    earlier = now_long.merge(after[["urn", "year"]].rename(columns={"year": "after_year"}), on="urn")
+    earlier = _newest(earlier[earlier.year < earlier.after_year].drop(columns=["after_year"]))
+    earlier = earlier[~earlier.urn.isin(held.urn)].assign(before_basis="previous return")
+    before = pd.concat([held, earlier], ignore_index=True)   # a school with neither is a first return: left out
+    out = after.merge(before.drop(columns=["school_name", "load_id"]), on="urn", suffixes=("_after", "_before"))
+    out = out.rename(columns={"year_after": "after_year", "year_before": "before_year",
+                              **{f"{c}_after": f"after_{c}" for c in watched},
+                              **{f"{c}_before": f"before_{c}" for c in watched}})
+    out = out.sort_values("urn").reset_index(drop=True)[columns].astype(object)
+    return out.where(out.notna(), None)
 
 
 def crossings(pairs_: pd.DataFrame) -> pd.DataFrame:

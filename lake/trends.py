@@ -51,15 +51,21 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def withheld(measure: Measure, value, n: int, small: int) -> bool:
+    """Whether anonymised mode withholds a figure: it rests on fewer than `small` schools, or it is
+    a count under `small`."""
+    if not small:
+        return False
+    return n < small or (measure.unit in ("count", "pupils") and not _missing(value) and value < small)
+
+
 def suppress(table: pd.DataFrame, measure: Measure, small: int) -> pd.DataFrame:
     """For anonymised mode: blank every value resting on fewer than `small` schools, and every
     count under `small`, saying why in `formatted`. `small` = 0 leaves the table as it is."""
     out = table.copy()
     if not small or out.empty:
         return out
-    few = out["n"] < small
-    if measure.unit in ("count", "pupils"):
-        few = few | out["value"].map(lambda x: not _missing(x) and x < small)
+    few = pd.Series([withheld(measure, v, n, small) for v, n in zip(out["value"], out["n"])], index=out.index)
     out["value"] = out["value"].astype(object).where(~few, None)
     out["formatted"] = out["formatted"].where(~few, FEW.format(small=small))
     out["n"] = out["n"].astype(object).where(~few, f"<{small}")
@@ -117,8 +123,6 @@ def all_measures_by_year(api, filters, small: int = 0) -> pd.DataFrame:
         row = {"Measure": measure.name}
         for year in years:
             value, _, n = api.measure_value(measure.id, replace(filters, year=year))
-            part = suppress(pd.DataFrame([{"year": year, "level": "LA", "area": "", "value": value, "n": int(n),
-                                           "formatted": measure.format(value)}], columns=COLUMNS), measure, small)
-            row[year] = part.formatted.iloc[0]
+            row[year] = FEW.format(small=small) if withheld(measure, value, n, small) else measure.format(value)
         rows.append(row)
     return pd.DataFrame(rows, columns=["Measure", *years])

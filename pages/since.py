@@ -16,6 +16,7 @@ from ui.tables import downloads, prepare, table
 from ui.upload import md_escape
 
 LISTED = 50          # schools listed as links under the crossings table
+GRID_ROWS = 2000     # rows drawn in a table; its downloads hold every row
 
 v = view()
 today = lake.api.today()
@@ -67,14 +68,16 @@ def profile_link(urn, year) -> str:
 
 
 def linked_table(frame: pd.DataFrame, title: str, key: str, columns: dict[str, str], caption: str) -> None:
-    """A table of schools with a link to each school's profile, and its downloads."""
+    """A table of schools with a link to each school's profile, and its downloads (every row)."""
     st.markdown(f"**{title}**")
+    if len(frame) > GRID_ROWS:        # a national collection's first week: every school at once
+        caption += f" The first {GRID_ROWS:,} of {len(frame):,} rows are shown; the downloads hold them all."
     st.caption(caption)
     if frame.empty:
         st.info("None in this period.", icon=":material/event_available:")
         return
     shown = prepare(frame, v, columns)
-    st.dataframe(shown, hide_index=True, width="stretch",
+    st.dataframe(shown.head(GRID_ROWS), hide_index=True, width="stretch",
                  column_config={"Profile": st.column_config.LinkColumn("Profile", display_text="Open profile")})
     downloads(shown.drop(columns=["Profile"]), title, key, v)
 
