@@ -39,13 +39,14 @@ def healthy(url: str) -> bool:
         return False
 
 
-def start_server(lake: Path, log_path: Path, timeout: float = 60) -> tuple[subprocess.Popen, str]:
-    """Start the app on `lake`; return the process and its base URL once it answers healthy."""
+def start_server(lake: Path, log_path: Path, timeout: float = 60, script: str = "app.py") -> tuple[subprocess.Popen, str]:
+    """Start the app (or another Streamlit `script`) on `lake`; return the process and its base URL
+    once it answers healthy."""
     port = free_port()
     env = {**os.environ, "SENCO_LAKE": str(lake), "PYTHONUNBUFFERED": "1"}
     with open(log_path, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(
-            [python(), "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+            [python(), "-m", "streamlit", "run", script, "--server.port", str(port), "--server.headless", "true",
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
@@ -77,9 +78,9 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def serving(lake: Path, log_path: Path, timeout: float = 60):
-    """The app running on `lake` for the block: yields (process, base URL)."""
-    proc, url = start_server(lake, log_path, timeout)
+def serving(lake: Path, log_path: Path, timeout: float = 60, script: str = "app.py"):
+    """The app (or `script`) running on `lake` for the block: yields (process, base URL)."""
+    proc, url = start_server(lake, log_path, timeout, script)
     try:
         yield proc, url
     finally:

@@ -103,7 +103,7 @@ class Draws:
 
 def read_census(path: Path = CENSUS_FILE, las: set[int] | None = None) -> tuple[pd.DataFrame, str]:
     """(state-funded schools as a frame, the census file's text for the LAs asked for)."""
-    from etl.official import phase_from_type
+    from etl.sources import phase_from_type
     text = path.read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
@@ -571,6 +571,7 @@ def return_rows(schools: pd.DataFrame, names: np.ndarray, sim: dict, year: str) 
         "sen_governor": _typed_yesno(d, y["sen_governor"], "governor", year),
         "ofsted_inspection_date": _typed_dates(d, known_date, "ofsted", year),
         "ofsted_send_progress": progress,
+        **_fields_added_2026(d, s, y, year),
     })
     frame = _with_mistakes(frame, schools, sim, year, d)
     frame = frame[frame._returned.to_numpy(dtype=bool)]
@@ -582,6 +583,21 @@ def return_rows(schools: pd.DataFrame, names: np.ndarray, sim: dict, year: str) 
     frame.insert(0, "submitted_at", [(begin + dt.timedelta(minutes=int(m))).strftime("%d/%m/%Y %H:%M")
                                      for m in minutes])
     return frame
+
+
+def _fields_added_2026(d: Draws, s: dict, y: dict, year: str) -> dict[str, np.ndarray]:
+    """The fields the return gained in 2026 (as synthetic.extra_fields): the SENCO's view of their time,
+    whether they teach here and when they first became a SENCO; course and report dates left blank."""
+    hours = np.asarray(s["hours"], dtype=float)
+    p_not = np.where(hours < syn.DAY_HOURS, 0.85, np.where(hours < 1.5 * syn.DAY_HOURS, 0.65, 0.4))
+    blank = np.full(len(hours), "", dtype=object)
+    return {
+        "senco_time_enough": _typed_yesno(d, d.u("time-enough", year) >= p_not, "time-enough", year),
+        "senco_works_at_school": _typed_yesno(d, d.u("works-here", year) > 0.03, "works-here", year),
+        "senco_qualification_course": blank, "senco_qualification_course_started": blank,
+        "senco_first_senco_date": _typed_dates(d, s["appointed"], "first-senco", year),
+        "sen_information_report_updated": blank,
+    }
 
 
 def _with_mistakes(frame: pd.DataFrame, schools: pd.DataFrame, sim: dict, year: str, d: Draws) -> pd.DataFrame:
@@ -613,22 +629,38 @@ def _with_mistakes(frame: pd.DataFrame, schools: pd.DataFrame, sim: dict, year: 
 
 
 def ofsted_rows(schools: pd.DataFrame, names: np.ndarray, sim: dict) -> list[list[object]]:
-    """Latest inspection per school, in the layout of Ofsted's management information."""
-    from etl.demo import OFSTED_HEADERS, _OFSTED_PHASE
-    from etl.official import la_lookup
+    """Latest inspections per school, in the published layout of Ofsted's management information
+    from November 2025: report-card grades with their dates of grade beside the latest OEIF
+    graded inspection with its own date; NULL where there is nothing."""
+    from etl.demo import _OFSTED_PHASE
+    from etl.sources import la_lookup
+    from etl.sources.ofsted import AREAS as CARD_AREAS
+    from etl.sources.ofsted import REPORT_CARD_LAYOUT_2026 as HEADER
     lookup = la_lookup()
     insp = sim["inspections"]
-    rows: list[list[object]] = [OFSTED_HEADERS]
-    dates = pd.DatetimeIndex(insp["latest"]).strftime("%d/%m/%Y")
+    rows: list[list[object]] = [list(HEADER)]
+    latest = pd.DatetimeIndex(insp["latest"]).strftime("%d/%m/%Y")
+    previous = pd.DatetimeIndex(insp["previous"]).strftime("%d/%m/%Y")
     for i, school in enumerate(schools.itertuples(index=False)):
-        if not insp["inspected"][i]:
-            continue
-        rc = insp["report_card"][i]
-        rows.append([school.urn, school.la_code * 10000 + school.estab, names[i], _OFSTED_PHASE.get(school.phase, ""),
-                     lookup.get(school.la_code, ("",))[0] or "", dates[i],
-                     "NULL" if rc else int(insp["latest_oeif"][i]),
-                     *((insp["grades"][a][i] or "").capitalize() if rc else "" for a in AREAS),
-                     (insp["safeguarding"][i] or "").capitalize() if rc else ""])
+        cells: dict[str, object] = {
+            "URN": school.urn, "LAESTAB": school.la_code * 10000 + school.estab, "School name": names[i],
+            "Ofsted phase": _OFSTED_PHASE.get(school.phase, ""),
+            "Local authority": lookup.get(school.la_code, ("",))[0] or ""}
+        if insp["inspected"][i]:
+            cells["Inspection start date"] = latest[i]
+            if insp["report_card"][i]:
+                for name, area, dated, _ in CARD_AREAS:
+                    grade = insp["grades"][name][i] if name in insp["grades"] else None
+                    if grade:
+                        cells[area], cells[dated] = grade.capitalize(), latest[i]
+                cells["Safeguarding standards"] = (insp["safeguarding"][i] or "").capitalize() or None
+                cells["Safeguarding standards - date of grade"] = latest[i]
+                oeif, oeif_date = int(insp["previous_oeif"][i]), previous[i]
+            else:
+                oeif, oeif_date = int(insp["latest_oeif"][i]), latest[i]
+            cells["Inspection start date of latest OEIF graded inspection"] = oeif_date
+            cells["Latest OEIF overall effectiveness"] = oeif
+        rows.append(["NULL" if cells.get(h) is None else cells[h] for h in HEADER])
     return rows
 
 
@@ -666,7 +698,8 @@ def generate(out_dir: Path, las: set[int] | None = None, years: tuple[str, ...] 
         ([u, n, "", "", "", ""] for u, n in zip(schools.urn.tolist(), names.tolist())),
         ["urn", "name", "town", "postcode", "open_date", "close_date"]))
     sim = simulate(schools, years)
-    ofsted = out_dir / "ofsted_mi_state_funded_schools_england_SYNTHETIC.csv"
+    ofsted = out_dir / ("Management_information_-_state-funded_schools_-_latest_inspections_as_at_"
+                        f"{TODAY.day}_{TODAY:%b_%Y}_england_SYNTHETIC.csv")
     ofsted.write_bytes(_csv_bytes(ofsted_rows(schools, names, sim)))
     returns: list[Path] = []
     rows = 0
@@ -721,7 +754,7 @@ def build(out_dir: Path, lake_path: Path | None = None, las: set[int] | None = N
     """Generate the inputs into out_dir/inputs and load them into a fresh lake through the real
     loaders; returns counts and the time each step took."""
     from etl.load import load_returns
-    from etl.official import load_benchmarks, load_official
+    from etl.sources import load_benchmarks, load_official
     from lake.store import raw_dir, writing
     out_dir = Path(out_dir)
     lake_path = Path(lake_path or out_dir / "senco.duckdb").resolve()

@@ -42,7 +42,8 @@ OUT = ROOT / "bench" / "out"
 DOC = ROOT / "docs" / "benchmarks.md"
 PAGES = tuple(ADDRESSES)
 URL_PATHS = ADDRESSES
-TARGETS = {"page_ratio": 3.0, "etl_ratio": 3.0, "memory_mb": 1024.0}
+TARGETS = {"page_ratio": 3.0, "etl_ratio": 3.0, "memory_mb": 1024.0, "link_ratio": 1.5, "sessions_ratio": 2.0}
+SESSIONS = 10                     # browser sessions opening shared links at once
 ETL_ROWS = 120_000
 ETL_TODAY = dt.date(2026, 11, 20)
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -328,7 +329,105 @@ def measure_browser(lake: Path, year: str, runs: int, tour: bool, log_path: Path
     return result
 
 
+def _link(year: str) -> str:
+    return f"/senco_time?year={quote(year, safe='')}&phase=primary"
+
+
+def _time_to_chart(browser, url: str) -> float:
+    """Seconds from asking for `url` in a fresh browser context to its first Plotly chart drawn."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    try:
+        page = ctx.new_page()
+        t = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=300_000)
+        page.locator(CHART).first.wait_for(state="visible", timeout=600_000)
+        return time.perf_counter() - t
+    finally:
+        ctx.close()
+
+
+def measure_link_vs_floor(lake: Path, year: str, runs: int, out: Path, scale: str) -> dict:
+    """A shared link's first chart against the floor (bench/floor_chart.py: a minimal Streamlit page
+    drawing one Plotly chart), both served at once and opened alternately by the same browser."""
+    from playwright.sync_api import sync_playwright
+    link = _link(year)
+    with serving(lake, out / f"streamlit-{scale}-link.log", timeout=120) as (_, app), \
+            serving(lake, out / f"streamlit-{scale}-floor.log", timeout=120, script="bench/floor_chart.py") as (_, floor), \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            _time_to_chart(browser, floor + "/")           # each server's first visitor loads its code:
+            _time_to_chart(browser, app + link)            # both warmed once, as a server in use is
+            floors, links = [], []
+            for _ in range(runs):                          # alternated, so drifting load hits both alike
+                floors.append(_time_to_chart(browser, floor + "/"))
+                links.append(_time_to_chart(browser, app + link))
+        finally:
+            browser.close()
+    f, lk = median(floors), median(links)
+    log(f"  {scale}: shared link {lk:.2f} s vs floor {f:.2f} s = {lk / f:.2f}x")
+    return {"link": link, "floor_runs": floors, "link_runs": links, "floor": f, "link_seconds": lk, "ratio": lk / f}
+
+
+async def _sessions_at_once(url: str, n: int) -> list[float]:
+    import asyncio
+
+    from playwright.async_api import async_playwright
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            async def one() -> float:
+                ctx = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+                try:
+                    page = await ctx.new_page()
+                    t = time.perf_counter()
+                    await page.goto(url, wait_until="commit", timeout=600_000)
+                    await page.locator(CHART).first.wait_for(state="visible", timeout=900_000)
+                    return time.perf_counter() - t
+                finally:
+                    await ctx.close()
+            await one()                                    # the server's first visitor, as above
+            single = [await one() for _ in range(3)]
+            together = await asyncio.gather(*(one() for _ in range(n)))
+            return single, list(together)
+        finally:
+            await browser.close()
+
+
+def measure_sessions(lake: Path, year: str, out: Path) -> dict:
+    """Ten browser sessions opening the shared link at once: the slowest against one session alone.
+
+    The ten browsers run on this machine too, so the same is done for the floor page: its ratio is
+    what ten browsers cost the machine whatever the server does, and the app's is read against it."""
+    import asyncio
+    with serving(lake, out / "streamlit-sessions.log", timeout=120) as (_, app):
+        single, together = asyncio.run(_sessions_at_once(app + _link(year), SESSIONS))
+    with serving(lake, out / "streamlit-sessions-floor.log", timeout=120, script="bench/floor_chart.py") as (_, fl):
+        floor_single, floor_together = asyncio.run(_sessions_at_once(fl + "/", SESSIONS))
+    s, slowest = median(single), max(together)
+    fs, fslowest = median(floor_single), max(floor_together)
+    log(f"  {SESSIONS} sessions at once: slowest {slowest:.2f} s vs one session {s:.2f} s = {slowest / s:.2f}x "
+        f"(the floor page: {fslowest:.2f} s vs {fs:.2f} s = {fslowest / fs:.2f}x)")
+    return {"sessions": SESSIONS, "single_runs": single, "single": s, "together": together, "slowest": slowest,
+            "median_together": median(together), "ratio": slowest / s,
+            "floor": {"single_runs": floor_single, "single": fs, "together": floor_together, "slowest": fslowest,
+                      "ratio": fslowest / fs}}
+
+
 # ------------------------------------------------------------------ driver
+
+def measure_links(la_lake: Path, nat_lake: Path, runs: int, out: Path) -> dict:
+    from lake.api import LakeAPI
+    from lake.store import Reader
+    found: dict = {"link_vs_floor": {}}
+    for scale, lake in (("la", la_lake), ("national", nat_lake)):
+        log(f"shared link against the floor at {scale} scale")
+        year = LakeAPI(Reader(path=lake)).current_year()
+        found["link_vs_floor"][scale] = measure_link_vs_floor(lake, year, runs, out, scale)
+    log(f"{SESSIONS} browser sessions opening a shared link at once (LA lake)")
+    found["sessions"] = measure_sessions(la_lake, LakeAPI(Reader(path=la_lake)).current_year(), out)
+    return found
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description="SENCO dashboard benchmark (LA and national scale)")
@@ -336,6 +435,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse-lakes", action="store_true", help="keep a national lake built earlier by the same generator")
     ap.add_argument("--skip-browser", action="store_true", help="no Streamlit server / Chromium measurements")
     ap.add_argument("--report-only", action="store_true", help="regenerate docs/benchmarks.md from bench/out/results.json")
+    ap.add_argument("--links-only", action="store_true",
+                    help="only the shared-link figures (link against the floor at both scales, ten sessions), "
+                         "merged into the last results")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
     from bench import report
@@ -348,6 +450,20 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     args.out.mkdir(parents=True, exist_ok=True)
     _quiet_streamlit()
+    if args.links_only:
+        results = json.loads(results_path.read_text()) if results_path.exists() else {"machine": machine()}
+        results["targets"] = TARGETS
+        la_lake = Path(build_la_lake(args.out)["lake"])
+        nat_lake = Path(build_national_lake(args.out, reuse=True)["lake"])
+        results.update(measure_links(la_lake, nat_lake, 3 if args.quick else 5, args.out))
+        results["links_machine"] = machine()
+        results_path.write_text(json.dumps(results, indent=2, default=str))
+        if results.get("floor"):                   # a full run's results: regenerate the whole report
+            report.write(results, DOC)
+        else:                                      # only these figures: replace their part of it
+            report.splice_links(results, DOC)
+        print(report.summary(results))
+        return 0
     floor_runs, page_runs, etl_runs, link_runs = (5, 3, 3, 3) if args.quick else (7, 5, 3, 3)
     started = time.perf_counter()
     results: dict = {"quick": args.quick, "machine": machine(), "targets": TARGETS}
@@ -379,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{e['rows_per_second']:,.0f} rows/s; peak {e['peak_rss_mb']:.0f} MB")
 
     if not args.skip_browser:
+        results.update(measure_links(la_lake, nat_lake, link_runs, args.out))
         results["browser"] = {}
         for scale, lake in (("la", la_lake), ("national", nat_lake)):
             log(f"browser at {scale} scale")

@@ -14,6 +14,7 @@ PHASES = (
     "alternative provision", "16 plus",
 )
 QUALIFICATIONS = ("NASENCO held", "NPQ for SENCOs held", "in progress", "not started")
+QUALIFICATION_COURSES = ("NASENCO", "NPQ for SENCOs")
 OFSTED_SEND_PROGRESS = ("good or better", "less than good", "not judged")
 OTHER_ROLE_EXAMPLES = (
     "DSL", "designated teacher for looked-after children", "EAL co-ordinator",
@@ -66,21 +67,40 @@ COLUMNS: tuple[Column, ...] = (
            "Pupils with an Education, Health and Care plan.", minimum=0, maximum=10000, example="4"),
     Column("senco_hours_per_week", "SENCO hours per week", "hours",
            "Designated SENCO time each week. '1.5 days' is converted with the configured school-day length.",
-           minimum=0, maximum=60, example="9.75"),
+           minimum=0, maximum=60, example="9.75", aliases=("SENCO time each week",)),
+    Column("senco_time_enough", "SENCO's view: enough time for the role", "yesno",
+           "The SENCO's own view: is their allocated time enough to carry out the role? (The national SENCO "
+           "workforce surveys ask SENCOs the same question.)", example="no"),
     Column("senco_teaching_hours_per_week", "SENCO teaching hours per week", "hours",
            "Hours a week the SENCO spends class teaching.", minimum=0, maximum=40, example="12"),
     Column("senco_on_slt", "SENCO on senior leadership team", "yesno",
            "Is the SENCO a member of the senior leadership team?", example="yes"),
     Column("senco_qualified_teacher", "SENCO is a qualified teacher", "yesno",
-           "Statutory: the SENCO must be a qualified teacher.", example="yes"),
+           "Statutory (SEND Regulations 2014 reg. 49): the SENCO must be a qualified teacher working at the "
+           "school, unless the head teacher is the SENCO.", example="yes"),
+    Column("senco_works_at_school", "SENCO works as a teacher at this school", "yesno",
+           "Does the SENCO work as a teacher at this school (not only at another school or the trust)? "
+           "Statutory (reg. 49), unless the head teacher is the SENCO.", example="yes"),
     Column("senco_qualification", "SENCO qualification", "enum",
-           "Mandatory SENCO qualification status (the NPQ for SENCOs replaced NASENCO for SENCOs appointed from September 2024).",
+           "The SENCO's mandatory qualification: held, in progress or not started.",
            choices=QUALIFICATIONS, example="NASENCO held"),
+    Column("senco_qualification_course", "SENCO qualification course", "enum",
+           "The course held or being taken. NASENCO counts only if started before 1 September 2024 and completed "
+           "by 31 August 2027; a course started from 1 September 2024 must be the NPQ for SENCOs (reg. 49(7)).",
+           choices=QUALIFICATION_COURSES, example="NASENCO"),
+    Column("senco_qualification_course_started", "Date SENCO qualification course started", "date",
+           "Date the SENCO started the course (decides whether NASENCO or the NPQ for SENCOs counts).",
+           example="15/01/2022"),
     Column("senco_appointed_date", "Date SENCO appointed", "date",
-           "Date the SENCO took up the role (the qualification is due within 3 years).",
+           "Date the SENCO took up the role at this school (the qualification is due within 3 years).",
            example="01/09/2021"),
+    Column("senco_first_senco_date", "Date SENCO first became a SENCO (any school)", "date",
+           "Date the SENCO first became a SENCO at any school. A SENCO who had been one for more than 12 months "
+           "before this appointment is exempt from the 3-year qualification rule, as is one appointed on or before "
+           "1 September 2009.", example="01/09/2021"),
     Column("senco_other_roles", "SENCO's other roles", "list",
-           "Other roles the SENCO holds, separated by ';' (e.g. DSL; class teacher).",
+           "Other roles the SENCO holds, separated by ';' (e.g. DSL; class teacher). If the head teacher is the "
+           "SENCO, include headteacher: the law then asks less of the SENCO.",
            example="DSL; class teacher"),
     Column("senco_shared_schools", "Schools this SENCO covers", "count",
            "Number of schools this SENCO works for (1 if only this school).", minimum=1, maximum=50, example="1"),
@@ -90,13 +110,18 @@ COLUMNS: tuple[Column, ...] = (
            "Dedicated administrative support for the SENCO each week (0 = none).", minimum=0, maximum=100, example="0"),
     Column("sen_information_report_published", "SEN information report published", "yesno",
            "Statutory: is the SEN information report published on the school website?", example="yes"),
+    Column("sen_information_report_updated", "Date SEN information report last updated", "date",
+           "Date the published SEN information report was last reviewed or updated (the Code of Practice asks "
+           "for it to be updated every year).", example="15/09/2025"),
     Column("sen_governor", "SEN governor in post", "yesno", "Does the governing board have a SEN governor?",
            example="yes"),
     Column("ofsted_inspection_date", "Latest Ofsted inspection date", "date",
            "Date of the latest Ofsted inspection, as the school reports it.", example="14/03/2023"),
-    Column("ofsted_send_progress", "Ofsted view of SEND progress", "enum",
-           "Ofsted's view of the progress of pupils with SEND at the latest inspection (pre-2025 framework wording).",
-           choices=OFSTED_SEND_PROGRESS, example="good or better"),
+    Column("ofsted_send_progress", "School's view of SEND progress", "enum",
+           "The school's own view of the progress of its pupils with SEND at the latest inspection. Ofsted has made no "
+           "separate judgement of SEND progress since September 2019, so this is the school's view, not Ofsted's.",
+           choices=OFSTED_SEND_PROGRESS, example="good or better",
+           aliases=("Ofsted view of SEND progress",)),   # the label of templates before 2026
 )
 
 COLUMN_BY_NAME = {c.name: c for c in COLUMNS}

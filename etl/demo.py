@@ -1,7 +1,7 @@
 """Build the demo lake: North Lincolnshire's real schools and census counts, plus clearly
 labelled synthetic SENCO returns and Ofsted outcomes.
 
-`python -m etl demo` deletes the lake (and its kept raw files) and rebuilds it through the
+`python -m etl demo` deletes the demo lake (and its kept raw files) and rebuilds it through the
 same loaders a real LA uses: every input is first written as a real file into
 `<lake folder>/build/demo-inputs/` (gitignored) and then loaded, so the demo exercises
 the readers, normalisers, rejects and load history exactly as real files would.
@@ -29,7 +29,9 @@ import duckdb
 from etl import synthetic as syn
 from etl.columns import COLUMNS, COLUMN_BY_NAME
 from etl.load import FileOutcome, load_returns
-from etl.official import BENCHMARKS_FILE, load_benchmarks, load_official
+from etl.sources import BENCHMARKS_FILE, load_benchmarks, load_official
+from etl.sources import gias as gias_source
+from etl.sources import ofsted as ofsted_source
 from lake import config
 from lake.store import raw_dir, writing
 
@@ -63,10 +65,10 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-def _csv_text(rows: list[list[object]]) -> str:
+def _csv_text(rows: list[list[object]], null: str = "") -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([[null if v is None else v for v in row] for row in rows])
     return buf.getvalue()
 
 
@@ -89,6 +91,50 @@ def holds_real_data(lake_path: Path) -> bool:
         return False                      # not a readable lake: nothing to protect
     finally:
         con.close()
+
+
+DEMO_MARK = ".made-by-demo"       # in the raw folder: the raw files the demo kept, one path a line
+
+
+def foreign_data(lake_path: Path) -> str | None:
+    """Why rebuilding the demo here would destroy what the demo did not make, or None.
+
+    A lake holding real loads, a lake file that cannot be read (damaged: restore it rather
+    than replace it), and raw files the demo's own list does not name (real returns kept by a
+    load, perhaps beside a lake file that has since gone) are all left alone."""
+    if holds_real_data(lake_path):
+        return f"{lake_path} holds loaded data and is not a demo lake"
+    raws = raw_dir(lake_path)
+    made: set[str] = set()
+    if lake_path.exists():
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute("ATTACH ? AS lake (READ_ONLY)", [str(lake_path)])
+            # a demo lake (holds_real_data said so) names the raw files its own loads kept
+            made |= {Path(p).name for (p,) in con.execute(
+                "SELECT raw_path FROM lake.loads WHERE raw_path IS NOT NULL").fetchall()}
+        except duckdb.Error as exc:
+            if "Catalog" not in type(exc).__name__:
+                return f"{lake_path} is there but cannot be read (a damaged lake: restore it from a backup)"
+        finally:
+            con.close()
+    if raws.exists():
+        try:
+            made |= set((raws / DEMO_MARK).read_text(encoding="utf-8").splitlines())
+        except OSError:
+            pass
+        theirs = [f for f in raws.rglob("*") if f.is_file() and f.name != DEMO_MARK
+                  and f.relative_to(raws).as_posix() not in made and f.name not in made]
+        if theirs:
+            return f"{raws} holds {len(theirs)} raw return file(s) the demo did not make"
+    return None
+
+
+def _mark_demo_raw(lake_path: Path) -> None:
+    raws = raw_dir(lake_path)
+    if raws.exists():
+        made = sorted(f.relative_to(raws).as_posix() for f in raws.rglob("*") if f.is_file() and f.name != DEMO_MARK)
+        (raws / DEMO_MARK).write_text("\n".join(made) + "\n", encoding="utf-8")
 
 
 def _clear(lake_path: Path, inputs: Path) -> None:
@@ -121,16 +167,11 @@ _KS4_TYPES = {
     "University technical colleges (UTCs)": ("University technical college", "Free Schools"),
     "Community school": ("Community school", "Local authority maintained schools"),
 }
-GIAS_HEADERS = ["URN", "LA (code)", "LA (name)", "EstablishmentNumber", "EstablishmentName",
-                "TypeOfEstablishment (name)", "EstablishmentTypeGroup (name)", "EstablishmentStatus (name)",
-                "PhaseOfEducation (name)", "StatutoryLowAge", "StatutoryHighAge", "NumberOfPupils",
-                "Postcode", "Town", "OpenDate", "CloseDate"]
-
-
 def gias_extract(inputs: Path, known: set[int]) -> Path:
-    """A GIAS-format file (Windows-1252, as GIAS publishes) for the North Lincolnshire
-    establishments in the KS4 2023/24 file that the 2019 census does not place in LA 813."""
-    rows = [GIAS_HEADERS]
+    """A file in the published GIAS layout (its full header line, Windows-1252) for the North
+    Lincolnshire establishments in the KS4 2023/24 file that the 2019 census does not place in LA 813."""
+    header = gias_source.PUBLISHED_HEADER
+    rows: list[list[object]] = [list(header)]
     for r in csv.DictReader(io.StringIO(KS4_FILE.read_text(encoding="utf-8-sig"))):
         urn = int(r["school_urn"])
         if urn in known or r["old_la_code"] != str(LA_CODE):
@@ -144,9 +185,13 @@ def gias_extract(inputs: Path, known: set[int]) -> Path:
         else:
             phase = "Primary"
         parts = [p.strip() for p in r["full_address"].split(",")]
-        rows.append([urn, r["old_la_code"], r["la_name"], r["school_laestab"][3:], r["school_name"], type_name,
-                     group, "Open", phase, low, high, "" if r["t_allks_pupils"] == "z" else r["t_allks_pupils"],
-                     parts[-1], parts[-2] if len(parts) > 1 else "", "", ""])
+        cells = {"URN": urn, "LA (code)": r["old_la_code"], "LA (name)": r["la_name"],
+                 "EstablishmentNumber": r["school_laestab"][3:], "EstablishmentName": r["school_name"],
+                 "TypeOfEstablishment (name)": type_name, "EstablishmentTypeGroup (name)": group,
+                 "EstablishmentStatus (name)": "Open", "PhaseOfEducation (name)": phase, "StatutoryLowAge": low,
+                 "StatutoryHighAge": high, "NumberOfPupils": "" if r["t_allks_pupils"] == "z" else r["t_allks_pupils"],
+                 "Postcode": parts[-1], "Town": parts[-2] if len(parts) > 1 else ""}
+        rows.append([cells.get(h, "") for h in header])
     return _write(inputs / "gias_extract_la813_from_ks4_2023_24.csv", _csv_text(rows).encode("cp1252"))
 
 
@@ -173,30 +218,54 @@ def demo_schools(lake_path: Path, census_path: Path) -> list[syn.DemoSchool]:
                            sen_support=sup, ehcp=e, new=new) for u, n, p, t, roll, sup, e, new in rows]
 
 
-OFSTED_HEADERS = ["URN", "LAESTAB", "School name", "Ofsted phase", "Local authority", "Inspection start date",
-                  "Latest OEIF overall effectiveness", "Inclusion", "Achievement", "Attendance and behaviour",
-                  "Personal development and wellbeing", "Leadership and governance", "Curriculum and teaching",
-                  "Safeguarding standards"]
 _OFSTED_PHASE = {"primary": "Primary", "secondary": "Secondary", "special": "Special",
                  "alternative provision": "PRU", "nursery": "Nursery"}
+NOT_JUDGED_FROM = dt.date(2024, 9, 1)   # graded inspections from here have no overall effectiveness grade
+
+
+def _oeif_cells(insp: syn.Inspection, latest: bool) -> dict[str, object]:
+    """An OEIF graded inspection in the report-card layout's 'Latest OEIF' columns."""
+    overall = "Not judged" if insp.date >= NOT_JUDGED_FROM else insp.oeif
+    return {"Inspection start date of latest OEIF graded inspection": f"{insp.date:%d/%m/%Y}",
+            "Publication date of latest OEIF graded inspection": f"{insp.date + dt.timedelta(days=35):%d/%m/%Y}",
+            "Latest OEIF overall effectiveness": overall,
+            **{h: insp.oeif for h in ("Latest OEIF quality of education", "Latest OEIF behaviour and attitudes",
+                                      "Latest OEIF personal development",
+                                      "Latest OEIF effectiveness of leadership and management")},
+            "Latest OEIF  safeguarding is effective?": "Yes",
+            **({"Inspection start date": f"{insp.date:%d/%m/%Y}",
+                "Publication date": f"{insp.date + dt.timedelta(days=35):%d/%m/%Y}"} if latest else {})}
 
 
 def ofsted_file(inputs: Path, schools: list[syn.DemoSchool],
                 history: dict[int, tuple[syn.Inspection, syn.Inspection]]) -> Path:
-    """Synthetic outcomes in the layout of Ofsted's published management information."""
-    rows: list[list[object]] = [OFSTED_HEADERS]
+    """Synthetic outcomes in the published layout of Ofsted's management information from November
+    2025 (report cards beside the latest OEIF graded inspection; Windows-1252; NULL for empty),
+    named "as at" the demo's today as Ofsted names its files. Every school has a row; one never
+    inspected has nothing but its details."""
+    header = ofsted_source.REPORT_CARD_LAYOUT_2026
+    rows: list[list[object]] = [header]
     for s in schools:
-        if s.urn not in history:
-            continue
-        latest = history[s.urn][1]
-        g = latest.grades
-        rows.append([s.urn, s.laestab or "", s.name, _OFSTED_PHASE.get(s.phase or "", ""), LA_NAME,
-                     latest.date.strftime("%d/%m/%Y"), latest.oeif if latest.oeif else "NULL",
-                     *(g.get(k, "").capitalize() for k in ("inclusion", "achievement", "attendance_behaviour",
-                                                           "personal_development", "leadership_governance",
-                                                           "curriculum_teaching")),
-                     (latest.safeguarding or "").capitalize()])
-    return _write(inputs / "ofsted_mi_state_funded_schools_la813_SYNTHETIC.csv", _csv_text(rows).encode("utf-8"))
+        cells: dict[str, object] = {"URN": s.urn, "LAESTAB": s.laestab, "School name": s.name,
+                                    "Ofsted phase": _OFSTED_PHASE.get(s.phase or ""), "Local authority": LA_NAME}
+        if s.urn in history:
+            previous, latest = history[s.urn]
+            if latest.grades:
+                day = f"{latest.date:%d/%m/%Y}"
+                cells.update({"Inspection start date": day,
+                              "Publication date": f"{latest.date + dt.timedelta(days=35):%d/%m/%Y}",
+                              "Safeguarding standards": (latest.safeguarding or "").capitalize() or None,
+                              "Safeguarding standards - date of grade": day})
+                for name, area, dated, _ in ofsted_source.AREAS:
+                    if name in latest.grades:
+                        cells[area], cells[dated] = latest.grades[name].capitalize(), day
+                cells.update(_oeif_cells(previous, latest=False))
+            else:
+                cells.update(_oeif_cells(latest, latest=True))
+        rows.append([cells.get(h) for h in header])
+    name = (f"Management_information_-_state-funded_schools_-_latest_inspections_as_at_"
+            f"{syn.DEMO_TODAY.day}_{syn.DEMO_TODAY:%b_%Y}_la813_SYNTHETIC.csv")
+    return _write(inputs / name, _csv_text(rows, null="NULL").encode("cp1252"))
 
 
 # ----------------------------------------------------------------- returns
@@ -359,9 +428,10 @@ def build_demo(lake_path: Path | None = None, quiet: bool = False) -> int:
     started = time.perf_counter()
     lake_path = Path(lake_path or config.lake_path()).resolve()
     inputs = lake_path.parent / "build" / "demo-inputs"
-    if holds_real_data(lake_path):
-        print(f"{lake_path} holds loaded data and is not a demo lake; not replacing it with the demo. "
-              "Give another path with --lake (or set SENCO_LAKE).", file=sys.stderr)
+    why = foreign_data(lake_path)
+    if why:
+        print(f"not building the demo: {why}; nothing was deleted. Give another path with --lake "
+              "(or set SENCO_LAKE).", file=sys.stderr)
         return 2
     _clear(lake_path, inputs)
     outcomes: list[FileOutcome] = []
@@ -388,6 +458,7 @@ def build_demo(lake_path: Path | None = None, quiet: bool = False) -> int:
         outcomes.append(load_benchmarks(BENCHMARKS_FILE, con, lake_path))
         _info(con)
         per_year = dict(con.execute("SELECT academic_year, count(*) FROM returns GROUP BY 1").fetchall())
+    _mark_demo_raw(lake_path)
 
     seconds = time.perf_counter() - started
     failed = [o for o in outcomes if o.status == "failed"]

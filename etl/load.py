@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,8 @@ class FileOutcome:
     load_id: int | None = None
     results: list[RowResult] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
+    other_sheets: list[str] = field(default_factory=list)   # sheets of a workbook that hold no return
+    batch_notes: list[str] = field(default_factory=list)    # rows replacing rows of an earlier file in the batch
 
     @property
     def rejects(self) -> list[RowResult]:
@@ -49,6 +53,10 @@ class FileOutcome:
         return self.status != "failed" and self.rejected == 0
 
     def report_lines(self) -> list[str]:
+        """What happened, one line per point, safe to print (no control characters)."""
+        return [printable(line) for line in self._lines()]
+
+    def _lines(self) -> list[str]:
         if self.status == "failed":
             return [f"{self.file_name}: not loaded: {self.message}"]
         if self.status == "unchanged":
@@ -58,26 +66,73 @@ class FileOutcome:
                  f"{self.rejected} rejected"]
         if self.ignored_headers:
             lines.append("  columns ignored: " + ", ".join(self.ignored_headers))
+        for sheet in self.other_sheets:
+            lines.append(f"  sheet not read as a return: {sheet}")
         for r in self.rejects:
-            lines.append(f"  row {r.row_number}: " + "; ".join(r.reasons))
+            where = f"sheet '{r.raw['sheet']}' " if isinstance(r.raw, dict) and "sheet" in r.raw else ""
+            lines.append(f"  {where}row {r.row_number}: " + "; ".join(r.reasons))
+        lines += [f"  {note}" for note in self.batch_notes]
         return lines
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: object) -> str:
+    """Text for a terminal or a one-line message: control characters (an ESC sequence in a
+    school name or file name would act on the terminal) shown as '?', line breaks as spaces."""
+    return _UNPRINTABLE.sub("?", str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+RAW_FILE_MODE = 0o640        # raw returns name schools and staff: never world-readable
+RAW_DIR_MODE = 0o750
+_MAX_NAME_BYTES = 200        # file systems allow 255 bytes; room for '.part' and a suffix
+
+
+def raw_name(file_name: str) -> str:
+    """The file's own name, made safe to keep: no folders, no control characters, at most
+    200 bytes (a longer name is shortened, keeping its extension)."""
+    name = printable(Path(str(file_name).replace("\\", "/")).name).strip() or "unnamed"
+    if name in (".", ".."):
+        name = "unnamed"
+    if len(name.encode("utf-8")) <= _MAX_NAME_BYTES:
+        return name
+    suffix = Path(name).suffix if len(Path(name).suffix.encode("utf-8")) < 20 else ""
+    stem = name[:len(name) - len(suffix)] if suffix else name
+    while len((stem + "~" + suffix).encode("utf-8")) > _MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + "~" + suffix
+
+
 def keep_raw(data: bytes, file_name: str, lake_path: Path, digest: str | None = None) -> Path:
     """Keep the file exactly as received, addressed by its hash (`digest`, when already known)."""
     digest = digest or sha256(data)
-    folder = raw_dir(lake_path) / digest[:2] / digest
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / Path(file_name).name
+    top = raw_dir(lake_path)
+    folder = top / digest[:2] / digest
+    for d in (top, top / digest[:2], folder):
+        if not d.exists():
+            d.mkdir(parents=True, exist_ok=True)
+            os.chmod(d, RAW_DIR_MODE)
+    target = folder / raw_name(file_name)
     if not target.exists():
         tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(data)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, RAW_FILE_MODE)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, RAW_FILE_MODE)             # whatever the umask
         tmp.replace(target)
     return target
+
+
+def previous_failure(con: duckdb.DuckDBPyConnection, digest: str, kind: str) -> tuple[int, str] | None:
+    """The first failed load of these bytes (load id, message), if they failed before."""
+    rows = con.execute("SELECT load_id, message FROM loads WHERE sha256 = ? AND kind = ? AND status = 'failed' "
+                       "ORDER BY load_id LIMIT 1", [digest, kind]).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else None
 
 
 def previous_load(con: duckdb.DuckDBPyConnection, digest: str, kind: str) -> int | None:
@@ -100,24 +155,36 @@ def record_load(con: duckdb.DuckDBPyConnection, load_id: int, kind: str, file_na
 
 
 def check_returns(data: bytes, file_name: str, day_hours: float | None = None,
-                  today: dt.date | None = None) -> FileOutcome:
+                  today: dt.date | None = None, reader=None) -> FileOutcome:
     """Read and validate one file without touching the lake (the upload preview uses this).
 
     Rows are validated column by column (`etl.validate.validate_columns`, identical to
     `validate_row` + `flag_duplicates`); `results` holds every row's RowResult, each made
     when first asked for. A plain CSV is read by a columnar fast path (see `_read_csv_columns`)
-    that gives exactly what `read_return_file` gives; anything else goes through the reader."""
+    that gives exactly what `read_return_file` gives; anything else goes through the reader.
+    `reader(path, data) -> ParsedFile` replaces the reader (etl.forms: a mapped form export)."""
     day_hours = day_hours or config.school_day_hours()
     outcome = FileOutcome(file_name=file_name)
     try:
-        table = _read_csv_columns(data, file_name)
+        table = _read_csv_columns(data, file_name) if reader is None else None
         if table is None:
-            table = _columns_from_rows(read_return_file(Path(file_name), data))
+            table = _columns_from_rows((reader or read_return_file)(Path(file_name), data))
+        validated = validate_columns(table.columns, table.n, table.row_numbers, table.raw_of, day_hours, today)
     except NotAReturn as exc:
-        outcome.status, outcome.message = "failed", str(exc)
+        outcome.status, outcome.message = "failed", printable(exc)
+        return outcome
+    except MemoryError:
+        outcome.status, outcome.message = "failed", "the file needs more memory to read than a return can; send it as CSV"
+        return outcome
+    except BaseException as exc:     # noqa: BLE001  one file's fault never sinks its batch (a
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):   # Rust panic is a BaseException)
+            raise
+        outcome.status = "failed"
+        outcome.message = printable(f"the file could not be read ({type(exc).__name__}: {str(exc)[:120]}); "
+                                    "open it in Excel, save it again as .xlsx or CSV UTF-8 and resend")
         return outcome
     outcome.ignored_headers = table.ignored_headers
-    validated = validate_columns(table.columns, table.n, table.row_numbers, table.raw_of, day_hours, today)
+    outcome.other_sheets = table.other_sheets
     outcome.results = LazyResults(validated)
     outcome.rows_read = validated.n
     outcome.accepted = int(validated.ok.sum())
@@ -135,6 +202,7 @@ class _Columns:
     columns: dict[str, Factorised]          # by return column name (absent columns left out)
     raw_of: object                          # row index -> the row's raw values by the file's headers
     ignored_headers: list[str]
+    other_sheets: list[str] = field(default_factory=list)
 
 
 def _columns_from_rows(parsed: ParsedFile) -> _Columns:
@@ -142,9 +210,11 @@ def _columns_from_rows(parsed: ParsedFile) -> _Columns:
     names = {name for r in rows for name in r.cells}
     return _Columns(n=len(rows), row_numbers=[r.row_number for r in rows],
                     columns={name: Factorised.of([r.cells.get(name) for r in rows]) for name in names},
-                    raw_of=lambda i: rows[i].raw, ignored_headers=parsed.ignored_headers)
+                    raw_of=lambda i: rows[i].raw, ignored_headers=parsed.ignored_headers,
+                    other_sheets=parsed.other_sheets)
 
 
+_C0_BYTES = re.compile(b"[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]")
 _FAST_MIN_BYTES = 64 * 1024        # smaller files take the ordinary reader: it is fast enough there
 
 
@@ -156,6 +226,8 @@ def _read_csv_columns(data: bytes, file_name: str) -> _Columns | None:
     csv module allows). Delimiter, header and ignored columns are decided by the reader's own
     code; the first rows are also read by `read_return_file` and must come out the same."""
     if len(data) < _FAST_MIN_BYTES or b"\x00" in data or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    if _C0_BYTES.search(data):                # control characters: the reader removes them
         return None
     import csv
 
@@ -370,17 +442,19 @@ def _typed_columns() -> list[tuple[str, str]]:
 
 
 def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
-                 today: dt.date | None = None) -> list[FileOutcome]:
-    """Load a batch of (file name, bytes) in one transaction; returns each file's outcome."""
+                 today: dt.date | None = None, check=None) -> list[FileOutcome]:
+    """Load a batch of (file name, bytes) in one transaction; returns each file's outcome.
+    `check(data, name, today=)` replaces check_returns (etl.forms.checker: form exports too)."""
+    check = check or check_returns
     lake_path = Path(lake_path or config.lake_path())
-    files = list(files)
+    files = [(printable(name), data) for name, data in files]
     outcomes: list[FileOutcome] = []
     with ThreadPoolExecutor(max_workers=1) as helper:
         # A lake that does not exist yet holds no earlier load, so the first file is hashed,
         # read and checked while writing() prepares the build file. (Should another load
         # create the lake meanwhile, the check for an earlier load below still applies and
         # this result is then not used.)
-        ahead = helper.submit(_hash_and_check, *files[0], today) if files and not lake_path.exists() else None
+        ahead = helper.submit(_hash_and_check, *files[0], today, check) if files and not lake_path.exists() else None
         with writing(lake_path) as con, returns_key_checked_at_end(con):
             # One thread: each statement here scans one in-memory Arrow table and the commit
             # writes a few row groups per table, so more threads add CPU time, not speed.
@@ -397,7 +471,13 @@ def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
                                                 rejected=before[0][0] if before else 0))
                     continue
                 seen.add(digest)
-                outcome = checked[1] if checked else check_returns(data, name, today=today)
+                outcome = checked[1] if checked else _checked_safely(check, data, name, today)
+                failed_before = previous_failure(con, digest, "returns") if outcome.status == "failed" else None
+                if failed_before is not None:
+                    # The same bytes failed before and fail again: nothing new to record.
+                    outcome.load_id = failed_before[0]
+                    outcomes.append(outcome)
+                    continue
                 kept = helper.submit(keep_raw, data, name, lake_path, digest)   # written while DuckDB works
                 load_id = new_load_id(con)
                 outcome.load_id = load_id
@@ -407,11 +487,58 @@ def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
                 record_load(con, load_id, "returns", name, digest, outcome.rows_read, outcome.accepted,
                             outcome.rejected, outcome.status, outcome.message, str(raw))
                 outcomes.append(outcome)
+    if len(outcomes) > 1:
+        note_batch_winners(outcomes)
     return outcomes
 
 
-def _hash_and_check(name: str, data: bytes, today: dt.date | None) -> tuple[str, FileOutcome]:
-    return sha256(data), check_returns(data, name, today=today)
+MAX_BATCH_NOTES = 20
+
+
+def accepted_keys(outcome: FileOutcome) -> dict[tuple, int]:
+    """(URN, academic year) -> row number, for each accepted row of a checked file."""
+    if outcome.status != "loaded" or not outcome.accepted:
+        return {}
+    if isinstance(outcome.results, LazyResults):
+        import numpy as np
+        v = outcome.results.validated
+        urn, year = v.columns["urn"], v.columns["academic_year"]
+        return {(urn.value(i), year.value(i)): int(v.row_numbers[i]) for i in np.flatnonzero(v.ok).tolist()}
+    return {(r.record.get("urn"), r.record.get("academic_year")): r.row_number for r in outcome.results if r.ok}
+
+
+def note_batch_winners(outcomes: list[FileOutcome]) -> None:
+    """When files of one batch hold the same school and year, the row of the later file is the
+    one kept in `returns` (the earlier stays in the history): say so on the later file, naming
+    both rows, so nobody is surprised by which figure shows."""
+    first: dict[tuple, tuple[str, int]] = {}
+    for o in outcomes:
+        notes = []
+        for key, row in accepted_keys(o).items():
+            if key in first:
+                other, other_row = first[key]
+                notes.append(f"URN {key[0]} {key[1]}: row {row} here replaces row {other_row} of {other} "
+                             "(files in one batch load in the order given, so the later file's row wins)")
+            first[key] = (o.file_name, row)
+        if len(notes) > MAX_BATCH_NOTES:
+            notes = notes[:MAX_BATCH_NOTES] + [f"... and {len(notes) - MAX_BATCH_NOTES} more schools replaced the same way"]
+        o.batch_notes = notes
+
+
+def _hash_and_check(name: str, data: bytes, today: dt.date | None, check=check_returns) -> tuple[str, FileOutcome]:
+    return sha256(data), _checked_safely(check, data, name, today)
+
+
+def _checked_safely(check, data: bytes, name: str, today: dt.date | None) -> FileOutcome:
+    """`check` (check_returns, or the form-export checker), whose failure is this file's alone."""
+    try:
+        return check(data, name, today=today)
+    except BaseException as exc:     # noqa: BLE001  (a Rust panic is a BaseException)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        return FileOutcome(file_name=name, status="failed", message=printable(
+            f"the file could not be read ({type(exc).__name__}: {str(exc)[:120]}); open it in Excel, "
+            "save it again as .xlsx or CSV UTF-8 and resend"))
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -32,6 +32,9 @@ class Noted:
 
 
 _SPACES = re.compile(r"\s+")
+# C0 control characters and DEL (tab and line breaks are whitespace, folded below): never
+# typed on purpose, they break XLSX downloads and terminals, so they are never kept.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text(raw: object) -> str:
@@ -42,7 +45,7 @@ def _text(raw: object) -> str:
     if isinstance(raw, float) and math.isnan(raw):
         return ""
     s = str(raw).replace("\u00a0", " ").replace("\ufeff", "").replace("\u200b", "")
-    return _SPACES.sub(" ", s).strip()
+    return _SPACES.sub(" ", _CONTROL.sub("", s)).strip()
 
 
 def is_blank(raw: object) -> bool:
@@ -51,6 +54,7 @@ def is_blank(raw: object) -> bool:
 
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
 _URN = re.compile(r"\d{6}")
+URN_MIN, URN_MAX = 100_000, 999_999      # DfE URNs are six digits and start at 100000
 _TRAILING_ZEROS = re.compile(r"\.0+$")
 
 
@@ -75,6 +79,9 @@ def parse_urn(raw: object) -> int:
     s = _TRAILING_ZEROS.sub("", s)
     if not _URN.fullmatch(s):
         raise Invalid(f"URN '{_text(raw)}' is not a 6-digit DfE URN (find it on Get Information about Schools)")
+    if not URN_MIN <= int(s) <= URN_MAX:
+        raise Invalid(f"URN '{s}' is not a DfE URN (they run from {URN_MIN} to {URN_MAX}; "
+                      "find the school's on Get Information about Schools)")
     return int(s)
 
 
@@ -89,7 +96,14 @@ _YEAR = re.compile(r"(\d{4})\s*(?:/|-|–|to|_|\s)\s*(\d{2}|\d{4})", flags=re.I)
 _YEAR_RUN_TOGETHER = re.compile(r"(\d{4})(\d{2})")
 
 
-def parse_academic_year(raw: object) -> str:
+def current_academic_year_start(today: dt.date) -> int:
+    """The calendar year the academic year running on `today` began (it starts in September)."""
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def parse_academic_year(raw: object, today: dt.date | None = None) -> str:
+    """'2025/26' from the forms people write; a year more than one ahead of the current
+    academic year (as on `today`) is refused: it would become every user's default year."""
     s = _text(raw)
     m = _YEAR.fullmatch(s) or _YEAR_RUN_TOGETHER.fullmatch(s)
     if not m:
@@ -100,6 +114,11 @@ def parse_academic_year(raw: object) -> str:
         end_full += 100
     if end_full != start + 1 or not 2000 <= start <= 2099:
         raise Invalid(f"academic year '{s}' should be two consecutive years, like 2025/26")
+    if today is not None:
+        now = current_academic_year_start(today)
+        if start > now + 1:
+            raise Invalid(f"academic year {start}/{str(start + 1)[2:]} is more than a year ahead of the current "
+                          f"one ({now}/{str(now + 1)[2:]}); check the year")
     return f"{start}/{str(start + 1)[2:]}"
 
 
@@ -133,6 +152,9 @@ _WORDS = {"half": 0.5, "half a": 0.5, "one": 1, "two": 2, "three": 3, "four": 4,
 def parse_hours(raw: object, day_hours: float, minimum: float = 0,
                 maximum: float | None = None) -> float | Noted:
     """Hours per week from '6', '6 hrs', '1.5 days', 'half a day', '2 days per week'."""
+    if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+        raise Invalid("the cell is formatted as a date or time in Excel; type the hours a week as a plain "
+                      "number (format the cell as General or Number)")
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         value, note = _number(raw), None
     else:
@@ -281,8 +303,16 @@ _OFSTED_SYNONYMS = {
     "lessthangood": "less than good", "requiresimprovement": "less than good", "ri": "less than good",
     "inadequate": "less than good", "notjudged": "not judged", "notinspected": "not judged",
 }
+_COURSE_SYNONYMS = {
+    "nationalaward": "NASENCO", "nationalawardforsenco": "NASENCO", "nationalawardsenco": "NASENCO",
+    "nationalawardforspecialeducationalneedscoordination": "NASENCO", "nasc": "NASENCO", "nasenco": "NASENCO",
+    "npq": "NPQ for SENCOs", "npqsenco": "NPQ for SENCOs", "npqsencos": "NPQ for SENCOs",
+    "npqforsenco": "NPQ for SENCOs", "npqforsencos": "NPQ for SENCOs",
+    "nationalprofessionalqualificationforsencos": "NPQ for SENCOs",
+    "nationalprofessionalqualificationforspecialeducationalneedscoordinators": "NPQ for SENCOs",
+}
 ENUM_SYNONYMS = {"phase": _PHASE_SYNONYMS, "senco_qualification": _QUAL_SYNONYMS,
-                 "ofsted_send_progress": _OFSTED_SYNONYMS}
+                 "ofsted_send_progress": _OFSTED_SYNONYMS, "senco_qualification_course": _COURSE_SYNONYMS}
 
 
 def parse_enum(raw: object, column: Column) -> str:

@@ -24,7 +24,7 @@ YEARS = ("2024/25", "2025/26", "2026/27")
 CURRENT_YEAR = YEARS[-1]
 DEMO_TODAY = dt.date(2026, 11, 20)           # "today" for validating the demo returns
 REPORT_CARDS_FROM = dt.date(2025, 11, 10)     # Ofsted report-card inspections began
-NPQ_FROM = dt.date(2024, 9, 1)                # NPQ for SENCOs replaced NASENCO
+NPQ_FROM = dt.date(2024, 9, 1)                # courses started from here must be the NPQ for SENCOs
 DAY_HOURS = 6.5
 CURRENT_RETURN_RATE = 0.85                    # share of schools that have returned 2026/27
 
@@ -72,10 +72,19 @@ class Senco:
     roles: list[str]
     shared: int = 1
     partner: int | None = None
+    first_senco: dt.date | None = None  # first became a SENCO at any school (before appointed: experienced)
+    works_here: bool = True           # works as a teacher at this school
+
+    @property
+    def course(self) -> str | None:
+        """The course taken: the course start decides (reg. 49(7)), not the appointment."""
+        if self.started is None:
+            return None
+        return "NASENCO" if self.started < NPQ_FROM else "NPQ for SENCOs"
 
     def qualification(self, on: dt.date) -> str:
         if self.finished and self.finished <= on:
-            return "NASENCO held" if self.appointed < NPQ_FROM else "NPQ for SENCOs held"
+            return "NASENCO held" if self.course == "NASENCO" else "NPQ for SENCOs held"
         if self.started and self.started <= on:
             return "in progress"
         return "not started"
@@ -213,9 +222,15 @@ def new_senco(school: DemoSchool, send: int, year: str, r: random.Random, *, slt
     started, finished = _qualification_path(appointed, r)
     if appointed.year < 2012:                   # long-serving SENCOs hold NASENCO
         started, finished = appointed + dt.timedelta(days=60), appointed + dt.timedelta(days=600)
-    return Senco(appointed=appointed, hours=hours, in_days=in_days, teaching=float(teaching), slt=slt,
-                 qualified_teacher=r.random() > 0.03, started=started, finished=finished,
-                 roles=[x for x in roles if x])
+    senco = Senco(appointed=appointed, hours=hours, in_days=in_days, teaching=float(teaching), slt=slt,
+                  qualified_teacher=r.random() > 0.03, started=started, finished=finished,
+                  roles=[x for x in roles if x])
+    # Drawn from their own stream, so the rest of the demo stays as it was before these fields existed.
+    extra = rng_for(school.urn, "senco-history", appointed)
+    senco.first_senco = (appointed if extra.random() < 0.75
+                         else appointed - dt.timedelta(days=extra.randint(200, 3000)))
+    senco.works_here = extra.random() > 0.03
+    return senco
 
 
 def _drift(senco: Senco, r: random.Random) -> Senco:
@@ -359,7 +374,7 @@ def school_years(schools: list[DemoSchool], plan: Plan) -> list[SchoolYear]:
                 if school.urn > partner and partner in sencos and by_urn.get(partner):
                     lead = sencos[partner]                 # same person: same appointment and path
                     senco.appointed, senco.started, senco.finished = lead.appointed, lead.started, lead.finished
-                    senco.qualified_teacher = lead.qualified_teacher
+                    senco.qualified_teacher, senco.first_senco = lead.qualified_teacher, lead.first_senco
                 senco.hours = min(senco.hours, _snap(rng_for(school.urn, "shared").uniform(2.5, 7.5), senco.in_days))
                 if is_head:
                     senco.roles = ["headteacher"] + [x for x in senco.roles if x not in
@@ -524,6 +539,34 @@ def return_row(sy: SchoolYear, r: random.Random, *, name: str | None = None) -> 
         "sen_governor": typed_yesno(sy.sen_governor, r),
         "ofsted_inspection_date": typed_date(insp.date, r) if insp else "",
         "ofsted_send_progress": send_progress(insp, r),
+        **extra_fields(sy, on),
+    }
+
+
+EXTRA_FIELDS = ("senco_time_enough", "senco_works_at_school", "senco_qualification_course",
+                "senco_qualification_course_started", "senco_first_senco_date", "sen_information_report_updated")
+
+
+def extra_fields(sy: SchoolYear, on: dt.date) -> dict[str, str]:
+    """The fields added to the return in 2026 (the law's flags and the SENCO's view of their time), drawn
+    from their own stream so the rest of each row is as before. Older demo years leave some blank, as
+    schools using an older template would."""
+    s, c = sy.school, sy.senco
+    x = rng_for(s.urn, "return-2026-fields", sy.year)
+    if sy.year != CURRENT_YEAR and x.random() < 0.4:
+        return dict.fromkeys(EXTRA_FIELDS, "")
+    day = DAY_HOURS
+    p_not_enough = 0.85 if c.hours < day else 0.65 if c.hours < 1.5 * day else 0.4 if c.hours < 2.5 * day else 0.2
+    updated = None
+    if sy.sen_report:
+        updated = on - dt.timedelta(days=x.randint(20, 350) if x.random() < 0.85 else x.randint(380, 700))
+    return {
+        "senco_time_enough": typed_yesno(x.random() >= p_not_enough, x),
+        "senco_works_at_school": typed_yesno(c.works_here, x),
+        "senco_qualification_course": (c.course or "") if c.started and c.started <= on else "",
+        "senco_qualification_course_started": typed_date(c.started, x) if c.started and c.started <= on else "",
+        "senco_first_senco_date": typed_date(c.first_senco or c.appointed, x) if x.random() > 0.05 else "",
+        "sen_information_report_updated": typed_date(updated, x) if updated else "",
     }
 
 

@@ -37,7 +37,7 @@ def _parse(column: Column, raw: object, day_hours: float, today: dt.date) -> obj
     if kind == "text":
         return parse_text(raw)
     if kind == "year":
-        return parse_academic_year(raw)
+        return parse_academic_year(raw, today)
     if kind == "enum":
         return parse_enum(raw, column)
     if kind == "count":
@@ -177,7 +177,7 @@ class Factorised:
 # Plain values whose result is plain to see, taken without the general parsers (which give
 # the same result for them; see the comments): most of a national file's distinct URNs,
 # names and counts.
-_URN6 = re.compile(r"[0-9]{6}")              # _text leaves it; parse_urn -> int(raw)
+_URN6 = re.compile(r"[1-9][0-9]{5}")          # _text leaves it; parse_urn -> int(raw) (100000-999999)
 _PLAIN_TEXT = re.compile(r"[!-~]+(?: [!-~]+)*")   # ASCII, single spaces: _text(raw) == raw
 _DIGITS = re.compile(r"[0-9]{1,15}")          # parse_count -> int(float(raw)) == int(raw)
 
@@ -217,7 +217,7 @@ def _plain_many(column: Column, uniques: list):
         plain = pc.and_(plain, pc.invert(pc.is_in(pc.utf8_lower(arr), pa.array(sorted(NULL_TOKENS)))))
         values = pc.if_else(plain, arr, pa.scalar(None, pa.string()))
     else:
-        plain = pc.match_substring_regex(arr, "^[0-9]{6}$" if kind == "urn" else "^[0-9]{1,15}$")
+        plain = pc.match_substring_regex(arr, "^[1-9][0-9]{5}$" if kind == "urn" else "^[0-9]{1,15}$")
         ints = pc.cast(pc.if_else(plain, arr, "0"), pa.int64())
         if kind == "count":
             plain = pc.and_(plain, pc.greater_equal(ints, column.minimum or 0))

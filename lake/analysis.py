@@ -9,6 +9,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from lake import rounding
+
 
 def returned(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["has_return"].astype(bool)] if not frame.empty else frame
@@ -52,6 +54,8 @@ def summary_by(frame: pd.DataFrame, group: str, column: str) -> pd.DataFrame:
     g = rows.groupby(group, observed=True)[column]
     out = pd.DataFrame({"Schools (n)": g.size(), "Median": g.median(), "Lower quartile": g.quantile(0.25),
                         "Upper quartile": g.quantile(0.75), "Min": g.min(), "Max": g.max()}).reset_index()
+    for col in cols[2:]:                # shown to 1 decimal, rounded half up like the headline medians
+        out[col] = out[col].map(lambda x: rounding.round_half_up(x, 1)).astype(float)
     return out[cols]
 
 
@@ -65,12 +69,35 @@ def spearman(frame: pd.DataFrame, x: str, y: str) -> tuple[float | None, int]:
     return (None if rho is None or math.isnan(rho) else float(rho)), n
 
 
-def describe_rho(rho: float | None) -> str:
+MIN_CORRELATION_N = 10      # below this many schools a rank correlation says too little to report
+
+
+def rho_interval(rho: float | None, n: int, level: float = 0.95) -> tuple[float, float] | None:
+    """The confidence interval of Spearman's rho by Fisher's z transformation, with the standard
+    error 1.06 / sqrt(n - 3) that Fieller, Hartley and Pearson (1957) give for rank correlations.
+    None when there is no rho or too few schools (MIN_CORRELATION_N) for the approximation."""
+    if rho is None or n < MIN_CORRELATION_N:
+        return None
+    z_crit = {0.95: 1.959964, 0.9: 1.644854, 0.99: 2.575829}[level]
+    clipped = max(min(rho, 0.999999), -0.999999)
+    z, se = math.atanh(clipped), 1.06 / math.sqrt(n - 3)
+    return math.tanh(z - z_crit * se), math.tanh(z + z_crit * se)
+
+
+def describe_rho(rho: float | None, n: int) -> str:
+    """The rank correlation as a reader should weigh it: its value, its 95% interval and its n, or a
+    plain statement that the sample is too small. Never a bare "moderate positive"."""
+    if n < MIN_CORRELATION_N:
+        return (f"too few schools to say (n = {n}; a rank correlation needs at least "
+                f"{MIN_CORRELATION_N} schools with both figures)")
     if rho is None:
-        return "not enough schools to say"
-    size = abs(rho)
-    word = "very weak" if size < 0.2 else "weak" if size < 0.4 else "moderate" if size < 0.6 else "strong"
-    return f"{word} {'positive' if rho > 0 else 'negative'}"
+        return f"cannot be computed: every school gives the same value (n = {n})"
+    low, high = rho_interval(rho, n)
+    text = (f"Spearman's rho = {rounding.number(rho, 2)} (95% confidence interval "
+            f"{rounding.number(low, 2)} to {rounding.number(high, 2)}), n = {n:,} schools")
+    if low <= 0 <= high:
+        text += "; the interval includes 0, so these schools show no clear link either way"
+    return text
 
 
 def linear_trend(frame: pd.DataFrame, x: str, y: str) -> tuple[float, float] | None:
@@ -215,7 +242,7 @@ def with_send_figures(frame: pd.DataFrame) -> pd.DataFrame:
         hours = pd.to_numeric(out["senco_hours_per_week"], errors="coerce").astype(float)
         out["hours_per_10_send"] = (hours / send.where(send > 0) * 10).round(3)
     roll = pd.to_numeric(out["number_on_roll"], errors="coerce").astype(float)
-    out["send_pct"] = (send / roll.where(roll > 0) * 100).round(1)
+    out["send_pct"] = (send / roll.where(roll > 0)).map(lambda x: rounding.percent_value(x, 1)).astype(float)
     return out
 
 
@@ -334,10 +361,10 @@ def school_key_figures(school: pd.DataFrame, la_rows: pd.DataFrame, peers: pd.Da
         la_vals = pd.to_numeric(la[col], errors="coerce").dropna() if col in la.columns else pd.Series(dtype=float)
         peer_vals = (pd.to_numeric(peer[col], errors="coerce").dropna() if col in peer.columns
                      else pd.Series(dtype=float))
-        la_med = round(float(la_vals.median()), 2) if len(la_vals) else None
-        peer_med = round(float(peer_vals.median()), 2) if len(peer_vals) else None
-        value = None if pd.isna(mine) else round(float(mine), 2)
-        diff = None if value is None or la_med is None else round(value - la_med, 2)
+        la_med = rounding.round_half_up(la_vals.median(), 2) if len(la_vals) else None
+        peer_med = rounding.round_half_up(peer_vals.median(), 2) if len(peer_vals) else None
+        value = None if pd.isna(mine) else rounding.round_half_up(mine, 2)
+        diff = None if value is None or la_med is None else rounding.round_half_up(value - la_med, 2)
         if hide and derived:
             value, diff = marker, None
         out.append({"Figure": label, "This school": value, "LA median": la_med, "Difference from LA median": diff,
@@ -368,7 +395,7 @@ def _display(value: object) -> str:
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
-        return f"{float(value):,.2f}".rstrip("0").rstrip(".")
+        return rounding.trimmed(value, 2)
     return str(value)
 
 
@@ -431,7 +458,8 @@ def as_percent(table: pd.DataFrame, columns, decimals: int = 1) -> pd.DataFrame:
     out = table.copy()
     for col in columns:
         if col in out.columns:
-            out[col] = (pd.to_numeric(out[col], errors="coerce") * 100).round(decimals)
+            out[col] = pd.to_numeric(out[col], errors="coerce").map(
+                lambda x: rounding.percent_value(x, decimals)).astype(float)
             out = out.rename(columns={col: f"{col} (%)"})
     return out
 

@@ -56,18 +56,57 @@ def time_band_sql(col: str, day: float) -> str:
             f"ELSE '{TIME_BANDS[3]}' END")
 
 
+# School types the duties do not cover (lower-cased GIAS "Type of establishment" names).
+_POST16 = "16.?(to|-).?19|further education|sixth form|post.?16"
+NOT_SENCO_DUTY = "special|pupil referral|alternative provision|" + _POST16
+NOT_REPORT_DUTY = "non-maintained|pupil referral|alternative provision|" + _POST16
+
+
 def _school_year_sql() -> str:
     day = float(config.school_day_hours())
     recommended = float(config.recommended_hours())
     return f"""
-WITH scope AS (
+WITH yr AS (
+  SELECT make_date(CAST(substr($year, 1, 4) AS INTEGER), 9, 1) AS year_start,
+         make_date(CAST(substr($year, 1, 4) AS INTEGER) + 1, 8, 31) AS year_end
+),
+-- In scope for a year: a state-funded school (LA-maintained, including nursery schools and PRUs;
+-- academies and free schools; state-funded special schools) open at some point in the year.
+-- Independent and non-maintained special schools, FE colleges, Welsh establishments and schools
+-- still proposed to open are out. Census-only rows (no register type group) go by census type.
+register AS (
+  SELECT s.*,
+         CASE WHEN s.type_group IS NOT NULL
+              THEN s.type_group IN ('Local authority maintained schools', 'Academies', 'Free Schools',
+                                    'Special schools')
+              ELSE coalesce(s.school_type, '') NOT ILIKE '%independent%' END
+           AND coalesce(s.school_type, '') NOT ILIKE 'non-maintained%'
+           AND coalesce(s.status, '') NOT ILIKE 'proposed to open%'
+           AND (s.open_date IS NULL OR s.open_date <= yr.year_end)
+           AND (s.close_date IS NULL OR s.close_date >= yr.year_start) AS in_year
+  FROM schools s, yr
+),
+-- A school that converted (GIAS link: its new URN is the 'Successor') is one school: counted once,
+-- under the newer URN when that is in scope for the year, with returns sent under the old URN.
+moved AS (
+  SELECT DISTINCT l.urn AS old_urn, l.link_urn AS new_urn
+  FROM school_links l JOIN register n ON n.urn = l.link_urn AND n.in_year
+  WHERE l.link_type ILIKE 'successor%'
+),
+scope AS (
   SELECT s.urn, s.school_name AS register_name, s.la_code, s.la_name, s.region, s.phase AS register_phase,
          s.school_type, s.type_group, s.close_date
-  FROM schools s
-  WHERE coalesce(s.type_group, '') <> 'Independent schools'
-    AND (s.close_date IS NULL OR s.close_date >= make_date(CAST(substr($year, 1, 4) AS INTEGER), 9, 1))
+  FROM register s
+  WHERE s.in_year AND s.urn NOT IN (SELECT old_urn FROM moved)
 ),
-ret AS (SELECT * FROM returns WHERE academic_year = $year),
+ret AS (
+  SELECT r.* REPLACE (coalesce(m.new_urn, r.urn) AS urn,
+                      CASE WHEN m.new_urn IS NULL THEN r.school_name END AS school_name),
+         r.urn AS return_urn
+  FROM returns r LEFT JOIN moved m ON m.old_urn = r.urn
+  WHERE r.academic_year = $year
+  QUALIFY row_number() OVER (PARTITION BY coalesce(m.new_urn, r.urn) ORDER BY m.new_urn IS NULL DESC) = 1
+),
 cen AS (
   SELECT urn, census_year, number_on_roll AS census_roll, sen_support AS census_sen_support, ehcp AS census_ehcp
   FROM census QUALIFY row_number() OVER (PARTITION BY urn ORDER BY census_year DESC) = 1
@@ -81,17 +120,47 @@ joined AS (
          sc.urn IS NOT NULL AS on_register,
          r.* EXCLUDE (urn, school_name, phase),
          cen.census_year, cen.census_roll, cen.census_sen_support, cen.census_ehcp,
-         o.inspection_date AS ofsted_official_date, o.overall_effectiveness, o.inclusion AS ofsted_inclusion
+         o.overall_effectiveness, o.overall_effectiveness_published AS ofsted_oeif_overall,
+         o.oeif_inspection_date AS ofsted_oeif_date,
+         o.inclusion AS ofsted_inclusion, o.inclusion_date AS ofsted_inclusion_date,
+         CASE WHEN o.inclusion IS NOT NULL THEN o.inclusion_date ELSE o.oeif_inspection_date END
+           AS ofsted_official_date,
+         o.ungraded_inspection_date AS ofsted_ungraded_date, o.ungraded_outcome AS ofsted_ungraded_outcome,
+         o.category_of_concern AS ofsted_category_of_concern, o.as_at AS ofsted_as_at
   FROM scope sc
   FULL OUTER JOIN ret r ON r.urn = sc.urn
   LEFT JOIN cen ON cen.urn = coalesce(sc.urn, r.urn)
   LEFT JOIN ofsted o ON o.urn = coalesce(sc.urn, r.urn)
+),
+duty AS (
+  -- Which duties cover the school (lake.measures.FLAGS says why): the SENCO duty (Children and Families
+  -- Act 2014 s.67) covers mainstream and maintained nursery schools only; the SEN information report
+  -- (s.69) also covers special schools, but not PRUs, AP or 16-19 academies.
+  SELECT *,
+    CASE WHEN has_return THEN NOT (coalesce(phase IN ('special', 'alternative provision', '16 plus'), false)
+         OR regexp_matches(lower(coalesce(school_type, '')), '{NOT_SENCO_DUTY}')) END AS senco_duty,
+    CASE WHEN has_return THEN NOT (coalesce(phase IN ('alternative provision', '16 plus'), false)
+         OR regexp_matches(lower(coalesce(school_type, '')), '{NOT_REPORT_DUTY}')) END AS sen_report_duty,
+    list_contains(string_split(coalesce(senco_other_roles, ''), '; '), 'headteacher') AS senco_is_head,
+    -- reg. 49(7): NASENCO counts only where its course started before 1 September 2024.
+    CASE WHEN senco_qualification = 'NPQ for SENCOs held' THEN true
+         WHEN senco_qualification = 'NASENCO held'
+           THEN coalesce(senco_qualification_course_started < DATE '2024-09-01', true)
+         WHEN senco_qualification IN ('in progress', 'not started') THEN false END AS qualification_counts,
+    -- reg. 49(4): the 3-year rule binds SENCOs who became SENCO after 1 September 2009 and had not been a
+    -- SENCO for more than 12 months before; unknown when the return does not say when they first were one.
+    CASE WHEN senco_appointed_date IS NULL THEN NULL
+         WHEN senco_appointed_date <= DATE '2009-09-01' THEN false
+         WHEN senco_first_senco_date IS NULL THEN NULL
+         ELSE senco_first_senco_date + INTERVAL 12 MONTH >= senco_appointed_date END AS qualification_required
+  FROM joined
 )
 SELECT *,
   sen_support_pupils + ehcp_pupils AS send_pupils,
   CASE WHEN sen_support_pupils + ehcp_pupils > 0
        THEN round(senco_hours_per_week / (sen_support_pupils + ehcp_pupils) * 10, 3) END AS hours_per_10_send,
   senco_hours_per_week < {recommended} AS below_recommended,
+  NOT senco_time_enough AS time_not_enough,
   {size_band_sql('coalesce(number_on_roll, census_roll)')} AS size_band,
   {time_band_sql('senco_hours_per_week', day)} AS time_band,
   CASE WHEN senco_on_slt THEN 'On SLT' WHEN NOT senco_on_slt THEN 'Not on SLT' END AS slt_profile,
@@ -102,22 +171,37 @@ SELECT *,
   CASE WHEN admin_support_hours_per_week > 0 THEN admin_support_hours_per_week END AS admin_hours_if_any,
   senco_qualification IN ('NASENCO held', 'NPQ for SENCOs held') AS qualification_held,
   senco_shared_schools > 1 AS shared_senco,
-  NOT senco_qualified_teacher AS flag_not_qualified_teacher,
-  CASE WHEN senco_qualification IS NULL OR senco_appointed_date IS NULL THEN NULL
-       ELSE senco_qualification NOT IN ('NASENCO held', 'NPQ for SENCOs held')
-            AND senco_appointed_date + INTERVAL 3 YEAR
-                < least(current_date, make_date(CAST(substr($year, 1, 4) AS INTEGER) + 1, 8, 31)) END
-    AS flag_qualification_overdue,
-  NOT sen_information_report_published AS flag_no_sen_report,
-  CASE WHEN senco_shared_schools IS NULL THEN NULL
-       ELSE senco_shared_schools > 1 AND list_contains(string_split(coalesce(senco_other_roles, ''), '; '), 'headteacher')
-  END AS flag_shared_head,
+  -- Statutory flags, each NULL where its duty does not cover the school (reg. 49(3): a head teacher
+  -- may be the SENCO without being a qualified teacher working as a teacher there).
+  CASE WHEN NOT senco_duty THEN NULL WHEN senco_is_head THEN false
+       ELSE NOT senco_qualified_teacher END AS flag_not_qualified_teacher,
+  CASE WHEN NOT senco_duty THEN NULL WHEN senco_is_head THEN false
+       ELSE NOT senco_works_at_school END AS flag_not_working_at_school,
+  CASE WHEN NOT senco_duty OR senco_appointed_date IS NULL THEN NULL
+       WHEN $asof <= senco_appointed_date + INTERVAL 3 YEAR THEN false
+       WHEN qualification_required IS NULL THEN NULL
+       WHEN NOT qualification_required THEN false
+       ELSE NOT qualification_counts END AS flag_qualification_overdue,
+  CASE WHEN NOT sen_report_duty THEN NULL ELSE NOT sen_information_report_published END AS flag_no_sen_report,
+  -- Checks shown apart, never counted as statutory.
+  CASE WHEN NOT senco_duty THEN NULL WHEN qualification_required = false THEN false
+       WHEN senco_qualification NOT IN ('in progress', 'NASENCO held') THEN false
+       WHEN coalesce(senco_qualification_course,
+                     CASE WHEN senco_qualification = 'NASENCO held' THEN 'NASENCO' END) IS DISTINCT FROM 'NASENCO'
+         THEN false
+       WHEN senco_qualification_course_started >= DATE '2024-09-01' THEN true
+       WHEN senco_qualification = 'in progress' AND $asof > DATE '2027-08-31' THEN true
+       ELSE false END AS flag_course_will_not_count,
+  CASE WHEN NOT sen_report_duty OR NOT sen_information_report_published THEN NULL
+       ELSE sen_information_report_updated + INTERVAL 1 YEAR < $asof END AS flag_sen_report_out_of_date,
+  CASE WHEN NOT senco_duty OR senco_shared_schools IS NULL THEN NULL
+       ELSE senco_shared_schools > 1 AND senco_is_head END AS flag_shared_head,
   CASE WHEN ofsted_send_progress IN ('good or better', 'less than good')
        THEN ofsted_send_progress = 'good or better' END AS ofsted_send_good,
   CASE WHEN ofsted_inclusion IS NOT NULL
        THEN ofsted_inclusion IN ('exceptional', 'strong standard', 'expected standard') END
     AS inclusion_expected_or_above
-FROM joined
+FROM duty
 """
 
 
@@ -130,7 +214,33 @@ def _what(row) -> str:
     return " – " + re.sub(r"\b(primary|secondary|special) ", "", note)
 
 
-_FLAG_COLUMNS = ("flag_not_qualified_teacher", "flag_qualification_overdue", "flag_no_sen_report", "flag_shared_head")
+# Statutory flags count towards "any statutory flag"; guidance checks are shown apart and never counted.
+CENSUS_SHARES = ("send_pct", "ehcp_pct")
+CENSUS_SOURCE = "DfE, Special educational needs in England (school-level census counts loaded)"
+NATIONAL_MIN_LAS = 140      # a census year whose schools span this many of England's 153 LAs is England's
+
+
+def _who(row) -> str:
+    """Who a benchmark counts: "England" for official statistics, "National survey" for a survey sample."""
+    return "National survey" if "survey" in str(getattr(row, "unit", "") or "").lower() else "England"
+
+
+def _nearest_year(rows: pd.DataFrame, year: str | None, always: bool = False) -> tuple[pd.DataFrame, str]:
+    """The rows of the benchmark's year nearest the year in view (the same or earlier, else the earliest),
+    and a note when that is not the year in view: for academic-year figures (`always`) whenever it differs,
+    for surveys only when the benchmark is held for several years."""
+    years = sorted(set(rows.year.astype(str)))
+    if not year or (len(years) == 1 and not always):
+        return rows, ""
+    earlier = [y for y in years if y <= year]
+    used = earlier[-1] if earlier else years[0]
+    note = "" if used == year else f" ({used}, the nearest year held to {year})"
+    return rows[rows.year.astype(str) == used], note
+
+
+_FLAG_COLUMNS = ("flag_not_qualified_teacher", "flag_not_working_at_school", "flag_qualification_overdue",
+                 "flag_no_sen_report")
+GUIDANCE_COLUMNS = ("flag_course_will_not_count", "flag_sen_report_out_of_date", "flag_shared_head")
 
 
 class _Cache:
@@ -271,15 +381,19 @@ class LakeAPI:
     def benchmarks(self) -> pd.DataFrame:
         return self._cached(("benchmarks",), lambda: self._df("SELECT * FROM benchmarks ORDER BY benchmark_id, phase"))
 
-    def benchmark(self, measure: Measure, phases: tuple[str, ...] = ()) -> dict | None:
-        """The national figure to set beside a measure, for the chosen phase if there is one."""
+    def benchmark(self, measure: Measure, phases: tuple[str, ...] = (), year: str | None = None) -> dict | None:
+        """The national figure to set beside a measure, like for like: for the chosen phase if there is
+        one, and for SEND shares the England figure of the year in view (or the nearest earlier year
+        loaded, saying so). A dict of value (None when only per-phase figures exist), source, year,
+        label (what was counted, in words) and, for census figures, the census year used."""
         if not measure.benchmark_id:
             return None
-        found = self._cached(("benchmark", measure.id, tuple(phases), config.recommended_days(),
-                              config.school_day_hours()), lambda: self._benchmark(measure, tuple(phases)))
+        year = year or self.current_year()
+        found = self._cached(("benchmark", measure.id, tuple(phases), year, config.recommended_days(),
+                              config.school_day_hours()), lambda: self._benchmark(measure, tuple(phases), year))
         return dict(found) if found is not None else None
 
-    def _benchmark(self, measure: Measure, phases: tuple[str, ...]) -> dict | None:
+    def _benchmark(self, measure: Measure, phases: tuple[str, ...], year: str | None) -> dict | None:
         bm = self.benchmarks()
         if measure.benchmark_id == "recommended_senco_hours":
             rows = bm[bm.benchmark_id == "recommended_senco_days"]
@@ -287,10 +401,15 @@ class LakeAPI:
                 return None
             row = rows.iloc[0]
             return {"value": config.recommended_hours(), "source": row.source, "year": row.year,
-                    "label": f"recommended {config.recommended_days():g} days"}
+                    "label": f"recommended minimum {config.recommended_days():g} days a week"}
+        if measure.benchmark_id in CENSUS_SHARES:
+            found = self._census_national(measure, phases, year)
+            if found is not None:
+                return found
         rows = bm[bm.benchmark_id == measure.benchmark_id]
         if rows.empty:
             return None
+        rows, note = _nearest_year(rows, year, always=measure.benchmark_id in CENSUS_SHARES)
         if len(phases) == 1 and (rows.phase == phases[0]).any():
             row = rows[rows.phase == phases[0]].iloc[0]
         elif (rows.phase == "all").any():
@@ -298,10 +417,51 @@ class LakeAPI:
         else:
             parts = "; ".join(f"{r.phase} {measure.format(r.value)}" for r in rows.itertuples())
             return {"value": None, "source": rows.iloc[0].source, "year": rows.iloc[0].year,
-                    "label": f"England: {parts}" + _what(rows.iloc[0])}
+                    "label": f"{_who(rows.iloc[0])}: {parts}" + _what(rows.iloc[0]) + note}
+        phase = f" {row.phase}" if row.phase != "all" else ""
         return {"value": float(row.value), "source": row.source, "year": row.year,
-                "label": f"England {row.phase if row.phase != 'all' else ''} {measure.format(row.value)}".replace(
-                    "  ", " ") + _what(row)}
+                "label": f"{_who(row)}{phase} {measure.format(row.value)}" + _what(row) + note}
+
+    def census_years(self) -> pd.DataFrame:
+        """Each census year loaded, with how many LAs its school rows cover and whether that is England."""
+        return self._cached(("census_years",), lambda: self._df(
+            "SELECT c.census_year, count(DISTINCT coalesce(c.la_code, s.la_code)) AS las "
+            "FROM census c LEFT JOIN schools s USING (urn) GROUP BY 1 ORDER BY 1").assign(
+            england=lambda f: f["las"] >= NATIONAL_MIN_LAS))
+
+    def _census_national(self, measure: Measure, phases: tuple[str, ...], year: str | None) -> dict | None:
+        """England's SEND (or EHC plan) share of pupils for the year in view, from the school-level census
+        counts loaded: the same year when its census covers England, else the nearest earlier one."""
+        years = self.census_years()
+        national = years[years.england] if not years.empty else years
+        if national.empty:
+            return None
+        if year:
+            earlier = national[national.census_year <= year]
+            used = earlier.census_year.max() if not earlier.empty else national.census_year.min()
+        else:
+            used = national.census_year.max()
+        numerator = "sen_support + ehcp" if measure.benchmark_id == "send_pct" else "ehcp"
+        phase_sql, params = "", {"y": used}
+        if phases:                      # like for like: the same phases as the view
+            phase_sql, params["phases"] = " AND s.phase IN (SELECT unnest($phases))", list(phases)
+        frame = self._df(
+            f"SELECT sum({numerator}) AS pupils, sum(c.number_on_roll) AS roll FROM census c "
+            f"LEFT JOIN schools s USING (urn) WHERE c.census_year = $y AND c.number_on_roll > 0 "
+            f"AND {numerator} IS NOT NULL{phase_sql}", params)
+        pupils, roll = frame.pupils.iloc[0], frame.roll.iloc[0]
+        if pd.isna(roll) or not roll:
+            return None
+        jan = int(used[:4]) + 1
+        what = {"send_pct": "pupils with SEN (EHC plan or SEN support)",
+                "ehcp_pct": "pupils with an EHC plan"}[measure.benchmark_id]
+        phase = f" {', '.join(phases)}" if phases else ""
+        value = float(pupils) / float(roll)
+        label = f"England{phase} {measure.format(value)} – {what}, January {jan} school census"
+        if year and used != year:
+            label += (f" (the nearest earlier year loaded: no England census for {year})" if used < year
+                      else f" (the earliest year loaded: none for {year} or before)")
+        return {"value": value, "source": CENSUS_SOURCE, "year": used, "label": label, "census_year": used}
 
     # -------------------------------------------------------------- the frame
     def school_year(self, filters: Filters) -> pd.DataFrame:
@@ -309,7 +469,7 @@ class LakeAPI:
         year = filters.year or self.current_year()
         if not year:
             return pd.DataFrame()
-        where, params = ["1=1"], {"year": year}
+        where, params = ["1=1"], {"year": year, "asof": as_of(year)}
         for field_name, column in (("la", "la_code"), ("phase", "phase"), ("school_type", "school_type"),
                                    ("size_band", "size_band"), ("time_band", "time_band"),
                                    ("slt", "slt_profile"), ("role", "role_profile")):
@@ -318,7 +478,7 @@ class LakeAPI:
                 where.append(f"{column} IN (SELECT unnest(${field_name}))")
                 params[field_name] = list(values)
         sql = f"SELECT * FROM ({_school_year_sql()}) WHERE {' AND '.join(where)} ORDER BY school_name, urn"
-        key = ("school_year", replace(filters, year=year))
+        key = ("school_year", replace(filters, year=year), params["asof"])
         return self._cached(key, lambda: self._with_flags(self._df(sql, params)))
 
     @staticmethod
@@ -327,7 +487,10 @@ class LakeAPI:
             return frame
         flags = frame[list(_FLAG_COLUMNS)].astype("boolean")
         frame["flag_count"] = flags.fillna(False).sum(axis=1).astype("Int64")
-        frame["any_flag"] = (frame["flag_count"] > 0).where(frame["has_return"].astype(bool))
+        # Only schools some statutory duty covers count, flagged or not (a PRU's return is neither).
+        covered = (frame["senco_duty"].astype("boolean").fillna(False)
+                   | frame["sen_report_duty"].astype("boolean").fillna(False))
+        frame["any_flag"] = (frame["flag_count"] > 0).where(frame["has_return"].astype(bool) & covered)
         return frame
 
     def measure_value(self, measure_id: str, filters: Filters) -> tuple[float | None, float | None, int]:
@@ -428,8 +591,11 @@ class LakeAPI:
 
     # ----------------------------------------------------------- per school
     def school_history(self, urn: int) -> pd.DataFrame:
+        """The school's returns, with those sent under the URN it had before converting (GIAS links)."""
         return self._cached(("history", urn), lambda: self._df(
-            "SELECT * FROM returns WHERE urn = ? ORDER BY academic_year", [int(urn)]))
+            "SELECT * FROM returns WHERE urn = $urn OR urn IN (SELECT link_urn FROM school_links "
+            "WHERE urn = $urn AND link_type ILIKE 'predecessor%') ORDER BY academic_year, urn = $urn",
+            {"urn": int(urn)}))
 
     def school_submissions(self, urn: int) -> pd.DataFrame:
         return self._cached(("submissions", urn), lambda: self._df(
@@ -529,3 +695,13 @@ class LakeAPI:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+def as_of(year: str) -> dt.date:
+    """The date a year's return is judged at for the dated flags: the end of that academic year
+    (31 August), or today while the year is still running."""
+    try:
+        end = dt.date(int(year[:4]) + 1, 8, 31)
+    except ValueError:
+        return today()
+    return min(today(), end)

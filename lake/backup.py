@@ -42,6 +42,8 @@ def backup(out: Path, lake_path: Path | None = None) -> dict:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))   # a backup holds the lake: private
+    os.chmod(tmp, 0o600)
     with tarfile.open(tmp, "w:gz") as tar:
         _add(tar, "senco.duckdb", lake_bytes)
         raws = raw_dir(lake_path)
@@ -73,17 +75,28 @@ def restore(archive: Path, lake_path: Path | None = None) -> dict:
         try:
             manifest = json.loads(tar.extractfile("manifest.json").read())
             lake_bytes = tar.extractfile("senco.duckdb").read()
-        except (KeyError, AttributeError, ValueError):
+            if not isinstance(manifest.get("raw"), list) or not isinstance(manifest.get("lake"), dict):
+                raise ValueError("manifest")
+        except (KeyError, AttributeError, ValueError, TypeError, tarfile.TarError, OSError, EOFError):
             raise BackupError(f"{archive} has no lake in it") from None
-        if _sha(lake_bytes) != manifest["lake"]["sha256"]:
+        if _sha(lake_bytes) != manifest["lake"].get("sha256"):
             raise BackupError("the backup's lake file is damaged (hash mismatch)")
         raws = {}
         for entry in manifest["raw"]:
-            data = tar.extractfile("raw/" + entry["path"]).read()
-            if _sha(data) != entry["sha256"]:
+            _check_relative(entry.get("path"))
+            try:
+                member = tar.getmember("raw/" + entry["path"])
+                data = tar.extractfile(member).read() if member.isfile() else None
+            except (KeyError, tarfile.TarError, OSError, EOFError):
+                data = None
+            if data is None:
+                raise BackupError(f"raw file {entry['path']!r} is missing from the backup")
+            if _sha(data) != entry.get("sha256"):
                 raise BackupError(f"raw file {entry['path']} is damaged (hash mismatch)")
             raws[entry["path"]] = data
     _check_lake(lake_bytes)
+    from etl.load import RAW_DIR_MODE, RAW_FILE_MODE
+    from lake.store import NEW_LAKE_MODE
     lake_path.parent.mkdir(parents=True, exist_ok=True)
     with open(str(lake_path) + ".lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -91,17 +104,39 @@ def restore(archive: Path, lake_path: Path | None = None) -> dict:
             target = raw_dir(lake_path)
             for rel, data in raws.items():
                 dest = target / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
+                if not dest.resolve().is_relative_to(target.resolve()):   # (a symlink inside the folder)
+                    raise BackupError(f"raw file {rel!r} would be written outside {target}; not restored")
+                for d in reversed([p for p in dest.parents if p != target and target in p.parents] + [target]):
+                    if not d.exists():
+                        d.mkdir(parents=True, exist_ok=True)
+                        os.chmod(d, RAW_DIR_MODE)
                 if not dest.exists():
-                    dest.write_bytes(data)
+                    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, RAW_FILE_MODE)
+                    with os.fdopen(fd, "wb") as fh:
+                        fh.write(data)
+            mode = (os.stat(lake_path).st_mode & 0o7777) if lake_path.exists() else NEW_LAKE_MODE
             build = lake_path.with_name(f"{lake_path.name}.building-{os.getpid()}.restore")
-            build.write_bytes(lake_bytes)
+            fd = os.open(build, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(lake_bytes)
+            os.chmod(build, mode)
             with open(build, "rb") as fh:
                 os.fsync(fh.fileno())
             os.replace(build, lake_path)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return manifest
+
+
+def _check_relative(path: object) -> None:
+    """A manifest path must name a file inside the raw folder: relative, no '..', no drive."""
+    if not isinstance(path, str) or not path or "\x00" in path or "\\" in path:
+        raise BackupError(f"the backup's manifest names a raw file {path!r} that is not a plain relative path; "
+                          "not restored")
+    parts = path.split("/")
+    if path.startswith("/") or any(p in ("", ".", "..") for p in parts) or ":" in parts[0]:
+        raise BackupError(f"the backup's manifest names a raw file outside its folder ({path!r}); "
+                          "the archive has been altered: not restored")
 
 
 def _check_lake(data: bytes) -> None:

@@ -1,10 +1,36 @@
-"""Settings read from the environment, with the defaults the project documents."""
+"""Settings read from the environment, with the defaults the project documents.
+
+Each setting is checked when read: a value that makes no sense raises `SettingError`
+with one line naming the variable, what it holds and what it should hold (the command
+line prints it and exits 3; the app shows it instead of its pages). `check()` reads them
+all, for the start of a command or a page.
+"""
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingError(ValueError):
+    """An environment setting holds a value the tool cannot use."""
+
+
+def _number(name: str, default: float, low: float, high: float, meaning: str) -> float:
+    text = os.environ.get(name)
+    if text is None or not text.strip():
+        return default
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and low <= value <= high):
+        shown = text.strip()[:40].encode("ascii", "replace").decode()
+        raise SettingError(f"{name}={shown!r} is not usable: it should be {meaning}, a number from "
+                           f"{low:g} to {high:g} (default {default:g}); fix or unset it and start again")
+    return value
 
 
 def lake_path() -> Path:
@@ -18,14 +44,23 @@ def parquet_lake() -> str | None:
 
 
 def school_day_hours() -> float:
-    """Hours in a school day, for converting '1.5 days' (32.5-hour week / 5 = 6.5)."""
-    return float(os.environ.get("SENCO_SCHOOL_DAY_HOURS", "6.5"))
+    """Hours in a school day, for converting '1.5 days' (32.5-hour week / 5 = 6.5).
+    From 1 to 12: 0 would turn '1.5 days' into 0 hours."""
+    return _number("SENCO_SCHOOL_DAY_HOURS", 6.5, 1, 12, "the hours in a school day")
 
 
 def recommended_days() -> float:
-    """Protected SENCO time recommended by nasen, in days a week (1.5)."""
-    return float(os.environ.get("SENCO_RECOMMENDED_DAYS", "1.5"))
+    """Minimum protected SENCO time a week, in days (1.5): the 2018 National SENCO Workforce Survey
+    report's recommendation to DfE."""
+    return _number("SENCO_RECOMMENDED_DAYS", 1.5, 0.1, 5, "the days a week of SENCO time recommended")
 
 
 def recommended_hours() -> float:
     return recommended_days() * school_day_hours()
+
+
+def check() -> None:
+    """Read every setting once; raises SettingError on the first unusable one."""
+    school_day_hours()
+    recommended_days()
+    lake_path()

@@ -52,8 +52,73 @@ def _anonymisation_key(con: duckdb.DuckDBPyConnection) -> None:
                 "(SELECT 1 FROM lake_info WHERE key = 'anon_key')", [secrets.token_hex(32)])
 
 
+def _form_mappings(con: duckdb.DuckDBPyConnection) -> None:
+    """Online-form mappings (lake.form_mappings): each form's questions matched to the return's
+    columns once, kept with their history. A new table; no existing row changes."""
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS form_mappings (
+          signature VARCHAR NOT NULL,
+          version INTEGER NOT NULL,
+          form_kind VARCHAR NOT NULL,
+          mapping VARCHAR NOT NULL,
+          saved_at TIMESTAMP NOT NULL,
+          replaced_at TIMESTAMP,
+          PRIMARY KEY (signature, version)
+        )""")
+
+
+OFSTED_COLUMNS_V3 = {
+    "as_at": "DATE", "publication_date": "DATE",
+    **{f"{area}_date": "DATE" for area in ("safeguarding", "inclusion", "curriculum_teaching", "achievement",
+                                            "attendance_behaviour", "personal_development")},
+    "early_years": "VARCHAR", "early_years_date": "DATE", "post_16": "VARCHAR", "post_16_date": "DATE",
+    "leadership_governance_date": "DATE", "oeif_inspection_date": "DATE", "oeif_publication_date": "DATE",
+    "overall_effectiveness_published": "VARCHAR", "quality_of_education": "INTEGER", "behaviour_attitudes": "INTEGER",
+    "oeif_personal_development": "INTEGER", "leadership_management": "INTEGER", "early_years_provision": "INTEGER",
+    "sixth_form_provision": "INTEGER", "safeguarding_effective": "VARCHAR", "ungraded_inspection_date": "DATE",
+    "ungraded_outcome": "VARCHAR", "category_of_concern": "VARCHAR",
+}
+_CARD_AREAS_V2 = ("safeguarding", "inclusion", "curriculum_teaching", "achievement", "attendance_behaviour",
+                  "personal_development", "leadership_governance")
+
+
+def _official_data_as_published(con: duckdb.DuckDBPyConnection) -> None:
+    """Ofsted rows keep OEIF judgements and report-card grades side by side, each with its own date;
+    census rows keep SEN in England's SEN unit, resourced provision and primary-need counts; and
+    GIAS links (school_links, created with the other tables) join a converted school's URNs.
+
+    A lake of version 2 held one inspection date per school, for whichever grade it loaded: it
+    becomes the date of each report-card grade the row has, or else of its OEIF overall grade."""
+    add_columns(con, "census", {"sen_unit": "INTEGER", "rp_unit": "INTEGER", "primary_need": "VARCHAR"})
+    add_columns(con, "ofsted", OFSTED_COLUMNS_V3)
+    dated = ", ".join(f"{a}_date = CASE WHEN {a} IS NOT NULL THEN inspection_date END" for a in _CARD_AREAS_V2)
+    con.execute(f"UPDATE ofsted SET {dated}, "
+                "oeif_inspection_date = CASE WHEN overall_effectiveness IS NOT NULL AND inclusion IS NULL "
+                "THEN inspection_date END, "
+                "overall_effectiveness_published = CAST(overall_effectiveness AS VARCHAR)")
+
+
+LAWFUL_FLAG_FIELDS = ("senco_time_enough", "senco_works_at_school", "senco_qualification_course",
+                      "senco_qualification_course_started", "senco_first_senco_date", "sen_information_report_updated")
+
+
+def _lawful_flag_fields(con: duckdb.DuckDBPyConnection) -> None:
+    """The return fields the statutory flags and the like-for-like time benchmark need (SEND Regulations
+    2014 reg. 49 and 51; the SENCO's own view of their time). Returns already loaded keep every value
+    and leave the new fields blank: their flags that depend on them show as not known, not as alarms."""
+    from etl.columns import COLUMN_BY_NAME
+    from lake.store import SQL_TYPES
+    new = {name: SQL_TYPES[COLUMN_BY_NAME[name].kind] for name in LAWFUL_FLAG_FIELDS}
+    for table in ("returns", "returns_history"):
+        add_columns(con, table, new)
+
+
 STEPS: tuple[Step, ...] = (
     Step(2, "record schema versions; a random anonymisation key for the lake", _anonymisation_key),
+    Step(3, "online-form mappings, kept with their history", _form_mappings),
+    Step(4, "official data as published: Ofsted grades with their own dates, SEN in England detail, GIAS links",
+         _official_data_as_published),
+    Step(5, "return fields for the statutory flags and the SENCO's view of their time", _lawful_flag_fields),
 )
 CURRENT = STEPS[-1].version if STEPS else 1
 

@@ -27,7 +27,7 @@ PARTITIONED = {
               "coalesce(c.la_code, s.la_code, 0) AS part_la FROM census c LEFT JOIN schools s ON s.urn = c.urn",
     "schools": "SELECT *, coalesce(la_code, 0) AS part_la FROM schools",
 }
-PLAIN = ("loads", "rejects", "ofsted", "benchmarks", "lake_info")
+PLAIN = ("loads", "rejects", "ofsted", "school_links", "benchmarks", "lake_info")
 PART_COLUMNS = {"returns": "part_year, part_la", "returns_history": "part_year, part_la",
                 "census": "part_year, part_la", "schools": "part_la"}
 

@@ -107,24 +107,63 @@ CREATE TABLE IF NOT EXISTS census (
   la_code INTEGER,
   number_on_roll INTEGER,
   sen_support INTEGER,
-  ehcp INTEGER,
+  ehcp INTEGER,                     -- EHC plans (statements or EHC plans before 2019/20)
   source VARCHAR,
   load_id INTEGER,
+  sen_unit INTEGER,                 -- SEN in England: SEN_Unit, RP_Unit as published
+  rp_unit INTEGER,
+  primary_need VARCHAR,             -- JSON: EHC_/SUP_Primary_need_<need> counts as published
   PRIMARY KEY (urn, census_year)
 );
 CREATE TABLE IF NOT EXISTS ofsted (
   urn INTEGER PRIMARY KEY,
-  inspection_date DATE,
-  overall_effectiveness INTEGER,    -- 1-4, pre-2025 framework
-  inclusion VARCHAR,                -- 2025 report card grade
+  inspection_date DATE,             -- latest full inspection's start date, as the file gives it
+  overall_effectiveness INTEGER,    -- latest OEIF graded inspection: 1-4; empty when 'Not judged'
+  inclusion VARCHAR,                -- report-card grades (from November 2025), each with its date
   achievement VARCHAR,
   attendance_behaviour VARCHAR,
-  personal_development VARCHAR,
+  personal_development VARCHAR,     -- report card 'Personal development and wellbeing', never OEIF's
   leadership_governance VARCHAR,
   curriculum_teaching VARCHAR,
-  safeguarding VARCHAR,
+  safeguarding VARCHAR,             -- report card 'Safeguarding standards': met / not met
   source VARCHAR,
-  load_id INTEGER
+  load_id INTEGER,
+  as_at DATE,                       -- the file's "as at" date
+  publication_date DATE,
+  safeguarding_date DATE,
+  inclusion_date DATE,
+  curriculum_teaching_date DATE,
+  achievement_date DATE,
+  attendance_behaviour_date DATE,
+  personal_development_date DATE,
+  early_years VARCHAR,
+  early_years_date DATE,
+  post_16 VARCHAR,
+  post_16_date DATE,
+  leadership_governance_date DATE,
+  oeif_inspection_date DATE,        -- the OEIF graded inspection its judgements belong to
+  oeif_publication_date DATE,
+  overall_effectiveness_published VARCHAR,  -- '1'-'4' or 'Not judged', as published
+  quality_of_education INTEGER,
+  behaviour_attitudes INTEGER,
+  oeif_personal_development INTEGER,
+  leadership_management INTEGER,
+  early_years_provision INTEGER,
+  sixth_form_provision INTEGER,
+  safeguarding_effective VARCHAR,   -- OEIF 'Safeguarding is effective?': yes / no
+  ungraded_inspection_date DATE,
+  ungraded_outcome VARCHAR,
+  category_of_concern VARCHAR
+);
+CREATE TABLE IF NOT EXISTS school_links (
+  urn INTEGER NOT NULL,
+  link_urn INTEGER NOT NULL,
+  link_name VARCHAR,
+  link_type VARCHAR NOT NULL,       -- as GIAS publishes it: 'Successor', 'Predecessor', ...
+  link_established_date DATE,
+  source VARCHAR,
+  load_id INTEGER,
+  PRIMARY KEY (urn, link_urn, link_type)
 );
 CREATE TABLE IF NOT EXISTS benchmarks (
   benchmark_id VARCHAR NOT NULL,
@@ -139,11 +178,36 @@ CREATE TABLE IF NOT EXISTS lake_info (
   key VARCHAR PRIMARY KEY,
   value VARCHAR
 );
+CREATE TABLE IF NOT EXISTS form_mappings (
+  signature VARCHAR NOT NULL,       -- the form's questions (etl.forms.FormExport.signature)
+  version INTEGER NOT NULL,         -- 1, 2, ... for each change of this form's mapping
+  form_kind VARCHAR NOT NULL,       -- Microsoft Forms | Google Forms | SurveyMonkey
+  mapping VARCHAR NOT NULL,         -- JSON, as etl.forms.Mapping.to_json writes it
+  saved_at TIMESTAMP NOT NULL,
+  replaced_at TIMESTAMP,            -- NULL for the mapping in use; history is kept (lake.form_mappings)
+  PRIMARY KEY (signature, version)
+);
 """
 
 
 class LakeMissing(RuntimeError):
     """There is no lake at the configured path yet."""
+
+
+class LakeDamaged(RuntimeError):
+    """The lake file is there but cannot be read as a lake (damaged, emptied, not DuckDB)."""
+
+
+def damaged_message(path: Path, why: object = "") -> str:
+    detail = f" ({str(why).splitlines()[0][:160]})" if str(why) else ""
+    return (f"The lake file {path} is damaged and cannot be read{detail}. Nothing was changed. Restore the "
+            f"last backup with 'python -m etl restore BACKUP.tar.gz' (after moving the damaged file aside), "
+            "or rebuild it by loading the kept raw returns again.")
+
+
+# A new lake holds schools' and staff's details: readable by its owner and group, never by
+# everyone. An existing lake keeps whatever mode its owner gave it, load after load.
+NEW_LAKE_MODE = 0o640
 
 
 def raw_dir(lake: Path | None = None) -> Path:
@@ -210,6 +274,19 @@ def _open_build(build: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _test_hold(build: Path) -> None:
+    """Test hook: with SENCO_TEST_HOLD_AT set to a file path, a write stops here, after its rows
+    are committed to the private build file and before the checkpoint and the swap, writes the
+    build file's name to that path and waits to be killed. Crash tests kill it at this point on
+    purpose instead of racing the loader."""
+    marker = os.environ.get("SENCO_TEST_HOLD_AT")
+    if not marker:
+        return
+    Path(marker + ".part").write_text(str(build))
+    os.replace(marker + ".part", marker)
+    threading.Event().wait()
+
+
 @contextlib.contextmanager
 def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to a private copy of the lake, swapped in on success.
@@ -225,9 +302,17 @@ def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             _remove_stale_builds(path)
             build = path.with_name(f"{path.name}.building-{os.getpid()}.{threading.get_ident()}")
             build.unlink(missing_ok=True)
+            mode = NEW_LAKE_MODE
             if path.exists():
+                mode = os.stat(path).st_mode & 0o7777
                 shutil.copyfile(path, build)
-            con = _open_build(build)
+            try:
+                con = _open_build(build)
+            except duckdb.Error as exc:
+                if path.exists():
+                    raise LakeDamaged(damaged_message(path, exc)) from None
+                raise
+            os.chmod(build, mode)
             try:
                 migrations.bring_up_to_date(con, ensure_schema)     # a new lake, or an older one upgraded
                 con.execute("BEGIN TRANSACTION")
@@ -237,6 +322,7 @@ def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise
+                _test_hold(build)
                 con.execute("CHECKPOINT build")
             finally:
                 con.close()
@@ -302,8 +388,19 @@ class Reader:
             from lake import parquet
             parquet.attach(con, self.parquet)
         else:
-            con.execute(f"ATTACH '{_sql_literal(str(self.path))}' AS lake (READ_ONLY)")
-            con.execute("USE lake")
+            try:
+                con.execute(f"ATTACH '{_sql_literal(str(self.path))}' AS lake (READ_ONLY)")
+                con.execute("USE lake")
+                tables = {t for (t,) in con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake'").fetchall()}
+            except duckdb.Error as exc:
+                con.close()
+                if not self.path.exists():
+                    raise LakeMissing(f"No lake at {self.path}.") from None
+                raise LakeDamaged(damaged_message(self.path, exc)) from None
+            if not {"loads", "returns"} <= tables:
+                con.close()
+                raise LakeDamaged(damaged_message(self.path, "it holds none of the lake's tables"))
         return con
 
     def _current(self) -> tuple[duckdb.DuckDBPyConnection, tuple]:

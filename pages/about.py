@@ -8,7 +8,7 @@ import streamlit as st
 
 from etl.columns import dictionary_rows
 from lake import config
-from lake.measures import measures_table
+from lake.measures import flags_table, measures_table
 from ui.accessibility import ACCESSIBILITY_EXCEPTIONS
 from ui.context import view
 from ui.layout import page_header
@@ -30,21 +30,50 @@ page_header("About", "What this dashboard is for, how every figure is defined, w
 
 st.header("What this dashboard is for")
 st.markdown(
-    "Every school must have a SENCO (Special Educational Needs Co-ordinator), but the time, status and support "
-    "schools give the role vary widely. Each year the local authority collects a **SENCO return** from every "
+    "Every mainstream school and maintained nursery school must have a SENCO (Special Educational Needs "
+    "Co-ordinator; Children and Families Act 2014 s.67), and special schools usually have one too, but the time, "
+    "status and support schools give the role vary widely. Each year the local authority collects a **SENCO return** from every "
     "school. This dashboard lets the inclusion team see, compare and act on those returns: which schools give "
     "their SENCO too little time for the size of their SEND cohort, which SENCOs sit on the senior leadership "
     "team, who has administrative support, who lacks the mandatory qualification, and how all of that lines up "
-    "with Ofsted's view of SEND progress and inclusion.\n\n"
+    "with Ofsted's published outcomes and schools' own view of the progress of pupils with SEND.\n\n"
     "Every page's filters are part of its link, so a link shared at a meeting reopens the same view. "
     "**Anonymised mode** replaces school names with stable labels and hides counts under 5 pupils, for showing "
     "comparisons to a room of schools. Every table can be downloaded as CSV or XLSX.")
+
+st.header("Which schools are counted")
+st.markdown(
+    "A school is **in scope** for an academic year (1 September to 31 August) when the register of schools "
+    "(GIAS) lists it as a **state-funded school** of the local authority that was **open at some point in that "
+    "year**. These are the schools the local authority collects the SENCO return from and works with on SEND.\n\n"
+    "- **In:** local-authority-maintained schools (community, foundation and voluntary schools, maintained "
+    "nursery schools and pupil referral units), academies and free schools (including university technical "
+    "colleges and studio schools), and state-funded special schools.\n"
+    "- **Out:** independent schools, including independent special schools, and non-maintained special schools "
+    "(run by their proprietors, not funded or maintained as state schools); further education colleges (not "
+    "schools); Welsh establishments (under Welsh law and a Welsh authority); and schools still *proposed to "
+    "open*.\n\n"
+    "A school that converts to an academy closes under its old URN and opens under a new one. GIAS links the two "
+    "(the new URN is the old one's *successor*), and the dashboard counts them as **one school, under its current "
+    "URN**: a return sent under the old URN in the year of conversion counts for it, earlier returns stay in its "
+    "history, and it appears on the chase list once. Load the GIAS links file (`links_edubasealldata*.csv`) "
+    "beside the register for this to work.")
 
 st.header("Measures")
 st.caption(f"Every figure the dashboard shows is defined once, here. The recommended SENCO time is "
            f"{config.recommended_days():g} days a week ({config.recommended_hours():g} hours at "
            f"{config.school_day_hours():g} hours a day); days written in returns are converted at the same rate.")
 table(measures_table(), "Measure definitions", "about-measures", v)
+
+st.header("Flags and the law behind them")
+st.markdown(
+    "A **statutory flag** means a return reports something the law requires and the school does not have. Each "
+    "applies only to the schools its duty covers: the SENCO duties to mainstream and maintained nursery schools, "
+    "never to special schools, pupil referral units, alternative provision or 16-19 institutions. "
+    "**Checks** are shown apart and never counted in \"any statutory flag\": one warns early of a qualification "
+    "course that cannot count, the others follow the SEND Code of Practice, which is guidance, not statute. "
+    "Dated flags are judged at the end of the academic year the return describes, or today while it runs.")
+table(flags_table(), "Flags, their legal source and the schools they apply to", "about-flags", v)
 
 st.header("Data dictionary")
 st.caption("The columns of the SENCO return. CSV files use the column names as headers; the template workbook "
@@ -65,8 +94,11 @@ st.markdown("Official Ofsted outcomes, including the 2025 report-card **inclusio
             "give an Ofsted view, the dashboard shows the official one and says so.")
 
 st.subheader("National benchmarks")
-st.caption("Figures set beside the measures, each with its source and year. They are stored as data, not written "
-           "into the code.")
+st.caption("Figures set beside the measures, each with its source, year and what was counted. They are stored as "
+           "data, not written into the code. Survey figures are shares of the SENCOs who answered, not of schools; "
+           "the England SEND and EHC plan shares are computed from the school census counts loaded, for the year "
+           "in view or the nearest earlier year loaded (the figure says which). Figures are rounded half up, as "
+           "DfE rounds them.")
 table(v.api.benchmarks(), "National benchmarks", "about-benchmarks", v,
       {"benchmark_id": "Benchmark", "phase": "Phase", "value": "Value", "unit": "Unit", "source": "Source",
        "year": "Year", "note": "Note"})

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from etl.columns import dictionary_rows
-from ui import charts, upload
+from ui import charts, mapping, upload
 from ui.context import view
 from ui.layout import page_header
 from ui.tables import table
@@ -189,6 +189,11 @@ def show_outcomes(outcomes: list) -> None:
                "now shows on every page.", icon=":material/task_alt:")
     table(upload.outcome_table(outcomes), "Load result per file", "upload-result", v)
     for o in outcomes:
+        notes = [*(f"Sheet not read as a return: {s}" for s in getattr(o, "other_sheets", [])),
+                 *getattr(o, "batch_notes", [])]
+        if notes:
+            with st.expander(f"{upload.md_escape(o.file_name)}: notes"):
+                st.markdown("\n".join(f"- {upload.md_escape(n)}" for n in notes))
         if o.rejects:
             with st.expander(f"{upload.md_escape(o.file_name)}: {upload.plural(len(o.rejects), 'row')} rejected"):
                 table(upload.reject_table(o), f"Rejected rows, load {o.load_id}", f"upload-result-{o.load_id}", v)
@@ -218,9 +223,13 @@ def upload_returns() -> None:
     if not files:
         return
     st.session_state.pop("_upload_outcomes", None)
+    files = mapping.take_forms(files, v)    # online-form exports are mapped, previewed and loaded in ui/mapping.py
+    if not files:
+        return
     cache = st.session_state.setdefault("_upload_checks", {})
-    previews = upload.preview_files([(f.name, f.getvalue()) for f in files], upload.loaded_hashes(v.api.loads()),
-                                    cache=cache)
+    with st.spinner("Checking the files ..."):      # each in a child process with memory and time limits
+        previews = upload.preview_files([(f.name, f.getvalue()) for f in files],
+                                        upload.loaded_hashes(v.api.loads()), cache=cache, isolated=True)
     for key in [k for k in cache if k not in {(p.name, p.sha256) for p in previews}]:
         del cache[key]
 
@@ -236,6 +245,11 @@ def upload_returns() -> None:
             st.error(f"**{upload.md_escape(p.name)}** will not be loaded: {upload.md_escape(p.problem)}",
                      icon=":material/block:")
     for p in previews:
+        if p.batch_notes:
+            with st.expander(f"{upload.md_escape(p.name)}: {upload.plural(len(p.batch_notes), 'school')} also in an "
+                             "earlier file of this upload, and which row wins"):
+                st.markdown("\n".join(f"- {upload.md_escape(n)}" for n in p.batch_notes))
+    for p in previews:
         if p.will_load and p.rejected:
             title = f"{upload.md_escape(p.name)}: {upload.plural(p.rejected, 'row')} will be rejected, and why"
             with st.expander(title, expanded=len(previews) == 1):
@@ -247,7 +261,7 @@ def upload_returns() -> None:
     if st.button(label, type="primary", disabled=not loading, key="load-returns", icon=":material/upload:"):
         with st.spinner("Loading ..."):
             try:
-                outcomes = upload.load_files(loading)
+                outcomes = upload.load_files(loading, getattr(v.api.reader, "path", None), isolated=True)
             except Exception as exc:     # the loader is atomic: the lake is as it was
                 st.error("The load failed and nothing was changed: " + upload.md_escape(exc),
                          icon=":material/error:")
@@ -271,6 +285,7 @@ def template() -> None:
         st.download_button("Download the blank SENCO return (XLSX)", data, file_name="senco-return-template.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="template-xlsx", icon=":material/download:", type="primary")
+    mapping.form_to_send()
     st.subheader("Data dictionary")
     st.caption("The return's columns: CSV files use the column names as headers; the workbook uses the labels. "
                "Either is accepted, with case, spaces and punctuation ignored.")

@@ -15,6 +15,9 @@ CUTS = {"Phase": "phase", "Size band": "size_band"}
 FLAG_MEASURES = [m for m in MEASURES if m.group == "Flags" and m.column.startswith("flag_")]
 FLAG_LABELS = {m.column: m.name.removeprefix("Flag: ")[:1].upper() + m.name.removeprefix("Flag: ")[1:]
                for m in FLAG_MEASURES}
+CHECK_MEASURES = [m for m in MEASURES if m.group == "Guidance checks"]
+CHECK_LABELS = {m.column: m.name.removeprefix("Check: ")[:1].upper() + m.name.removeprefix("Check: ")[1:]
+                for m in CHECK_MEASURES}
 
 
 def sheet_safe(title: str) -> str:
@@ -49,11 +52,11 @@ order = list(SIZE_BANDS) if group == "size_band" else list(PHASES)
 def reference(measure_id: str, groups: list[str]) -> tuple[dict | None, dict]:
     """The national figure for the current filter, and per phase when cutting by phase."""
     m = MEASURE_BY_ID[measure_id]
-    overall = v.api.benchmark(m, v.filters.phase)
+    overall = v.api.benchmark(m, v.filters.phase, v.filters.year)
     per_group: dict = {}
     if group == "phase":
         for g in groups:
-            bm = v.api.benchmark(m, (g,))
+            bm = v.api.benchmark(m, (g,), v.filters.year)
             if bm and bm["value"] is not None:
                 per_group[g] = bm["value"]
     elif overall and overall["value"] is not None:
@@ -70,7 +73,7 @@ def rate_chart(measure_id: str, key: str) -> None:
         return
     overall, per_group = reference(measure_id, cut_table[group].tolist())
     cut_table = analysis.with_reference(cut_table, group, per_group)
-    text = cut_table.apply(lambda r: f"{r['Share'] * 100:.0f}% ({r['Yes (count)']} of {r['Schools (n)']})", axis=1)
+    text = cut_table.apply(lambda r: f"{m.format(r['Share'])} ({r['Yes (count)']} of {r['Schools (n)']})", axis=1)
     single = overall["value"] if overall and overall["value"] is not None else None
     marks = cut_table.loc[cut_table["England figure"].notna(), [group, "England figure"]]
     # No one national figure for the whole filter: mark each phase's own figure on its bar.
@@ -107,7 +110,7 @@ else:
 rate_chart("deputy_rate", "lead-deputy")
 
 st.header("Qualification")
-measure_cards(v, ["qualification_held", "flag_qual_overdue", "flag_not_qt"], per_row=3)
+measure_cards(v, ["qualification_held", "flag_qual_overdue", "flag_not_qt", "flag_not_at_school"])
 quals = v.api.derived(analysis.distribution, v.filters, group, "senco_qualification", list(QUALIFICATIONS),
                       returned=True)
 if quals.empty:
@@ -120,24 +123,44 @@ else:
     charts.show(fig, "lead-quals", v, analysis.as_percent(quals, ["Share"]),
                 f"SENCO qualification status by {cut.lower()}",
                 {group: cut, "senco_qualification": "Qualification", "Schools": "Schools", "Share (%)": "Share (%)"},
-                summary=MEASURE_BY_ID["qualification_held"].definition + " The NPQ for SENCOs replaced NASENCO for "
-                "SENCOs appointed from September 2024; a SENCO must hold one within 3 years of appointment.")
+                summary=MEASURE_BY_ID["qualification_held"].definition + " NASENCO counts where its course started "
+                "before 1 September 2024 and is completed by 31 August 2027; a course started from 1 September 2024 "
+                "must be the NPQ for SENCOs (SEND Regulations 2014 reg. 49(7)). The course start decides, not the "
+                "appointment. A SENCO new to the role must hold one after the third anniversary of appointment.")
 rate_chart("flag_qual_overdue", "lead-overdue")
 rate_chart("flag_not_qt", "lead-not-qt")
+rate_chart("flag_not_at_school", "lead-not-at-school")
+rate_chart("flag_course_will_not_count", "lead-course")
 
 st.header("Shared SENCOs")
+st.caption("A head teacher may be the SENCO. The SEND Code of Practice advises against a shared SENCO who is also a "
+           "headteacher: that is guidance, not statute, so it is shown here and never counted as a statutory flag.")
 measure_cards(v, ["shared_senco", "flag_shared_head"], per_row=2)
 rate_chart("shared_senco", "lead-shared")
 rate_chart("flag_shared_head", "lead-shared-head")
 
 st.header("Schools with a statutory flag")
+st.caption("Statutory flags apply only to the schools each duty covers: the SENCO duties to mainstream and "
+           "maintained nursery schools, not special schools, pupil referral units or 16-19 institutions. The About "
+           "page gives each flag's legal source.")
 measure_cards(v, ["any_flag", "flag_no_report"], per_row=2)
 flagged = v.api.derived(analysis.flagged_schools, v.filters, list(FLAG_LABELS), returned=True)
 table(flagged, "Schools raising a statutory flag", "lead-flagged", v,
       {"school_name": "School", "urn": "URN", "phase": "Phase", "size_band": "Size band",
        "flags_raised": "Flags raised", **FLAG_LABELS},
       height=400, caption="Returns raising at least one statutory flag, most flags first. Yes = the return raises "
-      "the flag; Not known = the return left the answer blank. Each flag is defined beside its chart above and in "
-      "the help of its headline figure.")
+      "the flag; No = it does not; Not known = the return left an answer blank or the duty does not cover the "
+      "school. Each flag is defined beside its chart above and in the help of its headline figure.")
+
+st.header("Checks shown apart from the statutory flags")
+st.caption("Early warnings and Code of Practice guidance: worth a conversation, never counted in 'any statutory "
+           "flag'.")
+measure_cards(v, ["flag_course_will_not_count", "flag_report_out_of_date"], per_row=2)
+checked = v.api.derived(analysis.flagged_schools, v.filters, list(CHECK_LABELS), returned=True)
+table(checked, "Schools raising a check (not statutory flags)", "lead-checks", v,
+      {"school_name": "School", "urn": "URN", "phase": "Phase", "size_band": "Size band",
+       "flags_raised": "Checks raised", **CHECK_LABELS},
+      height=300, caption="Returns raising at least one check, most first. Yes = raised; Not known = the return "
+      "left an answer blank or the guidance does not cover the school.")
 
 update_share_link({"cut": cut if cut != "Phase" else None})   # with the page's own choice

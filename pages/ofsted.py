@@ -3,7 +3,7 @@ and how both line up with the SENCO's profile (time, leadership, role, admin sup
 import streamlit as st
 
 from etl.columns import OFSTED_SEND_PROGRESS
-from lake import analysis
+from lake import analysis, ofsted_view
 from lake.api import ROLE_PROFILES, SLT_PROFILES, TIME_BANDS
 from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
 from ui import charts
@@ -37,9 +37,17 @@ def plural(n) -> str:
 v = view()
 _note_invalid("profile", list(PROFILES))        # before the widget drops an unknown value from the URL
 page_header("Ofsted & outcomes",
-            "Ofsted's view of SEND progress as schools report it, the official outcomes Ofsted has "
-            "published (pre-2025 overall effectiveness and the 2025 report-card inclusion grade), and how "
-            "both vary with the SENCO's time, leadership, role and admin support.", v, "ofsted")
+            "Ofsted's view of SEND progress as schools report it, the grades Ofsted has published (overall "
+            "effectiveness from the latest OEIF graded inspection, and the report-card inclusion grade from "
+            "November 2025, each with its own date), and how both vary with the SENCO's time, leadership, role "
+            "and admin support.", v, "ofsted")
+
+
+def official_grades(frame) -> None:
+    """Each school's published grades side by side, with their dates and the file's "as at" date."""
+    st.header("Grades Ofsted has published")
+    table(ofsted_view.grades(frame), "Ofsted grades by school", "ofsted-grades", v, ofsted_view.COLUMNS,
+          height=400, caption=ofsted_view.as_at_line(frame))
 
 
 frame = v.api.school_year(v.filters)
@@ -49,6 +57,7 @@ if frame.empty:
 if not frame.has_return.any():
     scope_line(v, frame)
     empty_state("No returns have been received for these schools this year yet.")
+    official_grades(frame)
     st.stop()
 scope_line(v, frame)
 outcomes = v.api.derived(analysis.ofsted_outcomes, v.filters)
@@ -73,7 +82,7 @@ else:
                 {"ofsted_shown_source": "Source", "ofsted_shown": "Judgement", "Schools": "Schools",
                  "Share (%)": "Share (%)"},
                 summary=f"{plural(counts.get(analysis.SOURCE_INCLUSION, 0))} with an official 2025 inclusion grade, "
-                f"{plural(counts.get(analysis.SOURCE_OVERALL, 0))} with an official pre-2025 overall effectiveness "
+                f"{plural(counts.get(analysis.SOURCE_OVERALL, 0))} with an official OEIF overall effectiveness "
                 f"grade only, {plural(counts.get(analysis.SOURCE_SELF, 0))} with only their own report. For "
                 f"{plural(both)} the return and an official outcome both exist, and the official one is shown. "
                 "Overall effectiveness (1–4) is shown in words: " + ", ".join(
@@ -98,7 +107,7 @@ else:
         if rows.empty:
             st.caption(f"{m.name}: no school in scope has one yet.")
             continue
-        text = rows.apply(lambda r: f"{r[column] * 100:.0f}% ({r[count]} of {r[n]})", axis=1)
+        text = rows.apply(lambda r: f"{m.format(r[column])} ({r[count]} of {r[n]})", axis=1)   # half up
         fig = charts.bars(rows, group, column, f"{column}, by {words}", "Share of schools", percent=True,
                           text=text)
         charts.show(fig, key, v, analysis.as_percent(rows[[group, column, count, n]], [column]),
@@ -116,7 +125,8 @@ else:
             ("ofsted_send_progress", list(OFSTED_SEND_PROGRESS), "Self-reported Ofsted view of SEND progress",
              "ofsted-dist-own"),
             ("ofsted_inclusion", list(INCLUSION_GRADES), "Official 2025 inclusion grade", "ofsted-dist-incl"),
-            ("official_overall", OVERALL_ORDER, "Official overall effectiveness (pre-2025)", "ofsted-dist-oe")):
+            ("official_overall", OVERALL_ORDER, "Official overall effectiveness (latest OEIF graded inspection)",
+             "ofsted-dist-oe")):
         dist = v.api.derived(analysis.distribution, v.filters, group, column, order_, via=OUTCOMES)
         if dist.empty:
             st.caption(f"{title}: none for these schools.")
@@ -133,8 +143,10 @@ table(outcomes, "Ofsted outcomes by school", "ofsted-schools", v,
       {"school_name": "School", "urn": "URN", "phase": "Phase", group: profile,
        "ofsted_shown": "Shown", "ofsted_shown_source": "Shown from", "ofsted_shown_date": "Inspection date (shown)",
        "ofsted_send_progress": "SEND progress (self-reported)", "ofsted_inspection_date": "Inspection date (return)",
-       "official_overall": "Overall effectiveness (official, pre-2025)",
+       "official_overall": "Overall effectiveness (official, latest OEIF graded inspection)",
        "ofsted_inclusion": "Inclusion grade (official, 2025)", "ofsted_official_date": "Inspection date (official)"},
       height=400, caption=OFFICIAL_NOTE)
+
+official_grades(frame)
 
 update_share_link({"profile": profile if profile != next(iter(PROFILES)) else None})

@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from lake import analysis
+from lake import analysis, rounding
 from lake.api import Filters
 from lake.measures import MEASURES
 from ui import charts, trend_charts
@@ -18,21 +18,27 @@ TABS = ["School profile", "Compare schools"]
 MAX_COMPARE = 8
 FLAG_LABELS = {m.column: m.name.removeprefix("Flag: ")[:1].upper() + m.name.removeprefix("Flag: ")[1:]
                for m in MEASURES if m.group == "Flags" and m.column.startswith("flag_")}
+CHECK_LABELS = {m.column: m.name.removeprefix("Check: ")[:1].upper() + m.name.removeprefix("Check: ")[1:]
+                for m in MEASURES if m.group == "Guidance checks"}
 YES_NO = ["has_return", "senco_on_slt", "senco_qualified_teacher", "deputy_senco", "admin_support", "shared_senco",
           "combined_role", "sen_information_report_published", "sen_governor", "below_recommended",
-          "qualification_held", *FLAG_LABELS]
+          "qualification_held", "senco_works_at_school", "senco_time_enough", *FLAG_LABELS, *CHECK_LABELS]
 RETURN_FIELDS = {
     "academic_year": "Academic year", "school_name": "School", "urn": "URN", "phase": "Phase",
     "number_on_roll": "Number on roll", "sen_support_pupils": "SEN Support pupils", "ehcp_pupils": "EHCP pupils",
     "send_pupils": "SEND pupils", "send_pct": "SEND % of roll", "senco_hours_per_week": "SENCO hours a week",
     "hours_per_10_send": "SENCO hours per 10 SEND pupils", "senco_teaching_hours_per_week": "SENCO teaching hours",
     "senco_on_slt": "SENCO on SLT", "senco_qualified_teacher": "SENCO a qualified teacher",
-    "senco_qualification": "SENCO qualification", "senco_appointed_date": "SENCO appointed",
+    "senco_works_at_school": "SENCO works as a teacher here",
+    "senco_qualification": "SENCO qualification", "senco_qualification_course": "Qualification course",
+    "senco_qualification_course_started": "Course started", "senco_appointed_date": "SENCO appointed",
+    "senco_first_senco_date": "First became a SENCO (any school)",
     "senco_other_roles": "SENCO's other roles", "senco_shared_schools": "Schools the SENCO covers",
     "deputy_senco": "Deputy SENCO", "admin_support_hours_per_week": "Admin support hours a week",
-    "sen_information_report_published": "SEN information report published", "sen_governor": "SEN governor",
+    "sen_information_report_published": "SEN information report published",
+    "sen_information_report_updated": "SEN information report last updated", "sen_governor": "SEN governor",
     "ofsted_inspection_date": "Ofsted inspection (as reported)",
-    "ofsted_send_progress": "Ofsted SEND progress (self-reported)", "conversion_notes": "Conversions made on loading",
+    "ofsted_send_progress": "SEND progress (school's own view)", "conversion_notes": "Conversions made on loading",
 }
 COMPARE_FIELDS = {
     "school_name": "School", "urn": "URN", "phase": "Phase", "school_type": "School type", "size_band": "Size band",
@@ -169,13 +175,12 @@ def key_figures(urn: int, row: pd.DataFrame) -> None:
     cols = st.columns(len(figures))
     for col, r in zip(cols, figures.itertuples(index=False)):
         value = r[1]
-        shown = value if isinstance(value, str) else "–" if pd.isna(value) else \
-            f"{value:,.2f}".rstrip("0").rstrip(".")
+        shown = value if isinstance(value, str) else rounding.trimmed(value, 2)
         delta = None if isinstance(value, str) or pd.isna(r[3]) else \
-            f"{r[3]:+.2f}".rstrip("0").rstrip(".") + " vs LA median"
+            rounding.signed(r[3], 2).rstrip("0").rstrip(".") + " vs LA median"
         col.metric(r[0], shown, delta=delta, delta_color="off", border=True,
-                   help=f"LA median {'–' if pd.isna(r[2]) else r[2]} ({r[5]} schools); similar schools median "
-                        f"{'–' if pd.isna(r[4]) else r[4]} ({r[6]} schools).")
+                   help=f"LA median {rounding.trimmed(r[2], 2)} ({r[5]} schools); similar schools median "
+                        f"{rounding.trimmed(r[4], 2)} ({r[6]} schools).")
     table(figures, "Key figures against the LA and similar schools", "schools-figures", v,
           caption=f"LA median: every return received from schools in {md_text(la_name)} for {v.year}, whatever the "
                   "sidebar filters. Similar schools: up to 10 schools in the same LA and phase with the nearest roll "
@@ -204,10 +209,15 @@ def profile(urn: int) -> None:
 
     st.markdown("#### Statutory flags")
     if has_return:
-        flags = analysis.yes_no(row, list(FLAG_LABELS)).iloc[0].to_dict()
+        flags = analysis.yes_no(row, [*FLAG_LABELS, *CHECK_LABELS]).iloc[0].to_dict()
         table(analysis.field_values(flags, FLAG_LABELS).rename(columns={"Field": "Flag", "Value": "Raised"}),
               "Statutory flags", "schools-flags", v,
-              caption="Yes = the return raises the flag; Not known = the return left the answer blank.")
+              caption="Yes = the return raises the flag; Not known = the return left the answer blank, or the duty "
+                      "does not cover this school (the SENCO duties cover mainstream and maintained nursery "
+                      "schools only). The About page gives each flag's legal source.")
+        table(analysis.field_values(flags, CHECK_LABELS).rename(columns={"Field": "Check", "Value": "Raised"}),
+              "Checks (not statutory flags)", "schools-checks", v,
+              caption="An early warning and Code of Practice guidance, never counted as statutory flags.")
     else:
         st.caption("No return for this year, so no flags.")
 

@@ -38,9 +38,9 @@ else:
 fig = charts.scatter(plot, x_col, "senco_hours_per_week", "phase", "label",
                      f"SENCO hours a week against {x_choice}", x_choice, "SENCO hours a week",
                      hline=rec, hline_label=rec_label, trend=trend)
-summary = (f"Rank correlation (Spearman) between {x_choice} and SENCO hours: "
-           f"{'–' if rho is None else f'{rho:.2f}'} ({analysis.describe_rho(rho)}), n = {n} schools. "
-           + ("A value near 0 means cohort size barely drives the time schools give. " if rho is not None else "")
+summary = (f"Rank correlation between {x_choice} and SENCO hours: {analysis.describe_rho(rho, n)}. "
+           + ("Rho runs from -1 to 1: near 0, the size of the cohort barely tracks the time schools give; the "
+              "interval is the range the true value plausibly lies in. " if n >= analysis.MIN_CORRELATION_N else "")
            + (f"{hidden} schools with fewer than {SMALL} pupils are not plotted in anonymised mode." if hidden else ""))
 charts.show(fig, "time-scatter", v, plot.drop(columns=["label"]), "SENCO hours and SEND pupils by school",
             {"school_name": "School", "phase": "Phase", x_col: x_choice, "senco_hours_per_week": "SENCO hours a week",
@@ -60,7 +60,7 @@ below = v.api.derived(analysis.share_by, v.filters, group, "below_recommended",
                       list(SIZE_BANDS) if group == "size_band" else None, returned=True)
 fig = charts.bars(below, group, "Share", f"Schools below the recommended time, by {by.lower()}", "Share of schools",
                   percent=True)
-charts.show(fig, "time-below", v, below, "Share below the recommended time")
+charts.show(fig, "time-below", v, analysis.as_percent(below, ["Share"]), "Share below the recommended time")
 
 st.header("Schools ranked by hours per 10 SEND pupils")
 m = MEASURE_BY_ID["median_hours_per_10_send"]
@@ -71,9 +71,35 @@ table(ranked, "Schools ranked by SENCO hours per 10 SEND pupils", "time-ranked",
        "send_pupils": "SEND pupils", "hours_per_10_send": "Hours per 10 SEND pupils",
        "below_recommended": "Below recommended"}, height=400)
 
+st.header("SENCOs' own view of their time")
+m = MEASURE_BY_ID["time_not_enough"]
+measure_cards(v, ["time_not_enough"], per_row=2)
+view_cut = v.api.derived(analysis.share_by, v.filters, "phase", "time_not_enough", None, returned=True)
+if view_cut.empty:
+    st.caption("No return in scope gives the SENCO's own view of their time yet.")
+else:
+    england = {}
+    for phase in view_cut["phase"]:
+        bm = v.api.benchmark(m, (phase,), v.filters.year)
+        if bm and bm["value"] is not None:
+            england[phase] = bm["value"]
+    view_cut = analysis.with_reference(view_cut, "phase", england)
+    marks = view_cut.loc[view_cut["England figure"].notna(), ["phase", "England figure"]]
+    text = view_cut.apply(lambda r: f"{m.format(r['Share'])} ({r['Yes (count)']} of {r['Schools (n)']})", axis=1)
+    fig = charts.bars(view_cut, "phase", "Share", "SENCOs who say their time is not enough, by phase",
+                      "Share of SENCOs", percent=True, text=text, name="SENCOs in scope", marks=marks,
+                      marks_name="National survey")
+    bm = v.api.benchmark(m, (), v.filters.year)
+    charts.show(fig, "time-view", v, analysis.as_percent(view_cut, ["Share", "England figure"]),
+                "SENCOs who say their time is not enough",
+                {"phase": "Phase", "Share (%)": "Share (%)", "Yes (count)": "SENCOs saying not enough",
+                 "Schools (n)": "SENCOs answering (n)", "England figure (%)": "National survey (%)"},
+                summary=m.definition + (f" National survey: {bm['label']} ({bm['source']}, {bm['year']})."
+                                        if bm else ""))
+
 st.header("Other roles and teaching load")
 roles = v.api.derived(analysis.role_counts, v.filters)
 fig = charts.bars(roles, "Other role", "Share", "Other roles SENCOs carry", "Share of SENCOs", percent=True)
-charts.show(fig, "time-roles", v, roles, "Other roles SENCOs carry")
+charts.show(fig, "time-roles", v, analysis.as_percent(roles, ["Share"]), "Other roles SENCOs carry")
 teach = v.api.derived(analysis.summary_by, v.filters, "phase", "senco_teaching_hours_per_week", returned=True)
 table(teach, "SENCO class-teaching hours a week, by phase", "time-teaching", v)

@@ -12,6 +12,15 @@ if [ ! -x /usr/bin/chromium ]; then
     exit 1
   fi
 fi
+if [ ! -x /usr/bin/pdftotext ]; then     # the meeting-pack tests read the PDF's text
+  if [ "$(id -u)" = "0" ]; then
+    echo "Installing poppler-utils (pdftotext) for the meeting-pack tests ..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
+  else
+    echo "pdftotext is missing: run 'sudo apt-get install -y poppler-utils' for the browser tests" >&2
+    exit 1
+  fi
+fi
 set +e
 .venv/bin/python -m pytest "$@"
 rc=$?

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from lake import rounding
 from ui.context import View
 from ui.tables import table
 
@@ -98,6 +99,25 @@ def as_text(values: pd.Series) -> np.ndarray:
     return text.to_numpy()
 
 
+def formatted(values, fmt) -> list[str]:
+    """Each value as shown, by `fmt` (a lake.rounding formatter): charts carry finished text, never a d3
+    format, which would round halves to even and disagree with the tables. Each distinct value is
+    formatted once, so a national scatter stays quick."""
+    series = pd.Series(values) if not isinstance(values, pd.Series) else values
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)     # blanks get code -1
+    shown = [fmt(u) for u in uniques]
+    blank = fmt(None)
+    return [shown[c] if c >= 0 else blank for c in codes]
+
+
+def percent_text(values) -> list[str]:
+    return formatted(values, rounding.percent)
+
+
+def number_text(values, digits: int = 1) -> list[str]:
+    return formatted(values, lambda v: rounding.number(v, digits))
+
+
 def _figure(data: list[dict], layout_: dict) -> go.Figure:
     return go.Figure(data=data, layout=layout_)
 
@@ -113,9 +133,12 @@ def scatter(frame: pd.DataFrame, x: str, y: str, group: str, hover: str, title: 
         data.append({
             "type": kind, "x": rows[x].to_numpy(), "y": rows[y].to_numpy(), "mode": "markers",
             "name": str(name), "text": as_text(rows[hover]),
+            "customdata": np.column_stack([formatted(rows[x], rounding.trimmed),
+                                           formatted(rows[y], rounding.trimmed)]) if len(rows) else None,
             "marker": {"color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9,
                        "line": {"width": 1, "color": "#ffffff"}},
-            "hovertemplate": "<b>%{text}</b><br>" + x_title + ": %{x}<br>" + y_title + ": %{y}<extra>"
+            "hovertemplate": "<b>%{text}</b><br>" + x_title + ": %{customdata[0]}<br>" + y_title
+            + ": %{customdata[1]}<extra>"
             + str(name) + "</extra>"})
     if trend is not None and not frame.empty:
         xs = pd.Series([frame[x].min(), frame[x].max()], dtype=float)
@@ -131,8 +154,7 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title
          name: str | None = None, marks: pd.DataFrame | None = None, marks_name: str = "") -> go.Figure:
     """Horizontal bars, labelled with their values; optionally one benchmark line, or a reference
     mark per bar (`marks`: the category column and a value column, "England figure")."""
-    labels = text if text is not None else (frame[value].map(lambda v: f"{v * 100:.0f}%") if percent
-                                           else frame[value].map(lambda v: f"{v:.1f}"))
+    labels = text if text is not None else (percent_text(frame[value]) if percent else number_text(frame[value]))
     data = [{"type": "bar", "x": frame[value].to_numpy(), "y": frame[category].astype(str).to_numpy(),
              "orientation": "h", "marker": {"color": PALETTE[0]}, "text": list(labels), "textposition": "outside",
              "cliponaxis": False, "hovertemplate": "%{y}: %{text}<extra></extra>",
@@ -141,7 +163,8 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title
         data.append({"type": "scatter", "x": marks.iloc[:, 1].to_numpy(),
                      "y": marks.iloc[:, 0].astype(str).to_numpy(), "mode": "markers", "name": marks_name,
                      "marker": {"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": REFERENCE}},
-                     "hovertemplate": "%{y}: England %{x:.0%}<extra></extra>"})
+                     "text": percent_text(marks.iloc[:, 1]) if percent else number_text(marks.iloc[:, 1]),
+                     "hovertemplate": "%{y}: England %{text}<extra></extra>"})
     lines = [vline_shape(benchmark, benchmark_label)] if benchmark is not None else []
     xaxis = {"tickformat": ".0%", "range": [0, 1.1]} if percent else {}
     extra = {"showlegend": True} if len(data) > 1 else {}
@@ -158,8 +181,8 @@ def grouped(long: pd.DataFrame, category: str, series: str, value: str, title: s
                      "y": as_text(part[category]),
                      "marker": {"color": PALETTE[i % len(PALETTE)],
                                 "pattern": {"shape": PATTERNS[(i + 1) % len(PATTERNS)]}},
-                     "text": [f"{x:.1f}" for x in part[value]], "textposition": "outside", "cliponaxis": False,
-                     "hovertemplate": "%{y} · " + str(name) + ": %{x:.1f}<extra></extra>"})
+                     "text": number_text(part[value]), "textposition": "outside", "cliponaxis": False,
+                     "hovertemplate": "%{y} · " + str(name) + ": %{text}<extra></extra>"})
     return _figure(data, layout(title, value_title, "", yaxis={"autorange": "reversed"}, barmode="group"))
 
 
@@ -176,9 +199,9 @@ def stacked(frame: pd.DataFrame, category: str, series: str, value: str, title: 
             "type": "bar", "x": rows[value].to_numpy(), "y": rows[category].astype(str).to_numpy(),
             "orientation": "h", "name": str(name),
             "marker": {"color": colour, "pattern": {"shape": PATTERNS[i % len(PATTERNS)]}},
-            "text": [f"{v * 100:.0f}%" for v in rows[value]], "textposition": "inside",
+            "text": percent_text(rows[value]), "textposition": "inside",
             "textfont": {"color": text_on(colour)}, "insidetextanchor": "middle",
-            "hovertemplate": "%{y} · " + str(name) + ": %{x:.0%}<extra></extra>"})
+            "hovertemplate": "%{y} · " + str(name) + ": %{text}<extra></extra>"})
     return _figure(data, layout(title, value_title, "", xaxis={"tickformat": ".0%", "range": [0, 1]},
                                 yaxis={"autorange": "reversed"}, barmode="stack", legend={"traceorder": "normal"}))
 
@@ -203,7 +226,10 @@ def show(fig: go.Figure, key: str, v: View, data: pd.DataFrame, data_title: str,
     # theme=None: the project's own layout (dark text, GOV.UK palette) rather than Streamlit's
     # chart theme, whose grey labels fall below 4.5:1 contrast.
     st.plotly_chart(fig, key=key, width="stretch", theme=None, config={
-        "displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}})
+        # PNG from the camera button, SVG from the button ui/styles.py adds beside it; the
+        # selection tools are left out (selecting points does nothing on these pages).
+        "displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2},
+        "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
     if summary:
         st.caption(summary)
     with st.expander(f"Table alternative: {data_title}", icon=":material/table:"):

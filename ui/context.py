@@ -7,9 +7,19 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from lake.api import SIZE_BANDS, SLT_PROFILES, TIME_BANDS, ROLE_PROFILES, Filters, LakeAPI
+from lake import config
+from lake.api import (
+    ROLE_PROFILES,
+    SIZE_BANDS,
+    SLT_PROFILES,
+    TIME_BANDS,
+    Filters,
+    LakeAPI,
+)
+from lake.config import SettingError
 from lake.migrations import LakeTooNew
-from lake.store import LakeMissing
+from lake.store import LakeDamaged, LakeMissing
+from ui import styles
 
 # URL parameter names (also the widget keys) of the shared filters.
 PARAMS = ("year", "la", "phase", "type", "size", "time", "slt", "role", "anon")
@@ -71,14 +81,26 @@ def _through_app() -> None:
 def view(show_filters: bool = True) -> View:
     """Draw the sidebar filters (bound to the URL) and return the user's view."""
     _through_app()
+    styles.inject()                     # card and print stylesheet, the charts' SVG button
     try:
+        config.check()                      # a nonsense setting: say which, instead of wrong figures
         api().upgrade_if_needed()           # a lake written by an earlier release
         # One version of the lake for the whole draw: a load landing half-way shows on the next.
         a = api().snapshot()
     except (LakeMissing, LakeTooNew) as exc:
         st.error(str(exc))
         st.stop()
+    except LakeDamaged as exc:
+        lake_damaged_page(str(exc))
+        st.stop()
+    except SettingError as exc:
+        st.error(f"This dashboard's settings need fixing: {exc}", icon=":material/settings_alert:")
+        st.stop()
     st.session_state["_link_notices"] = []
+    from ui.auth import meeting_session
+    held = meeting_session()
+    if held is not None:
+        return _meeting_view(a, held)
     sb = st.sidebar
     years = a.years()
     las = a.las()
@@ -117,6 +139,60 @@ def view(show_filters: bool = True) -> View:
                       size_band=tuple(size), time_band=tuple(time), slt=tuple(slt), role=tuple(role))
     v = View(api=a, filters=filters, anonymised=bool(anonymised), anon_key=anon_key(a))
     st.session_state["_view_params"] = share_params(v)
+    return v
+
+
+def lake_damaged_page(message: str) -> None:
+    """What a user sees instead of "This app has encountered an error" when the lake file is damaged."""
+    st.title("The lake is damaged")
+    st.error(message, icon=":material/database_off:")
+    st.markdown(
+        "Nothing has been changed, and the returns received are kept as they arrived beside the lake. "
+        "To restore the lake, someone with access to the server:\n\n"
+        "1. moves the damaged lake file aside (keep it: it may be needed to find what went wrong);\n"
+        "2. runs `python -m etl restore BACKUP.tar.gz` with the latest backup made by `python -m etl backup`;\n"
+        "3. loads any returns received since that backup again (`python -m etl load FOLDER`).\n\n"
+        "This page then shows the dashboard again, without restarting the app.")
+
+
+def _meeting_view(a: LakeAPI, held) -> View:
+    """A meeting link's view: its signed filters, shown but fixed, and anonymised mode locked on.
+    The filters and the link are written back to the URL, so a reload or another page keeps them."""
+    p = held.params
+    known = {"year": a.years(), "phase": a.options("phase"), "type": a.options("school_type"),
+             "size": list(SIZE_BANDS), "time": list(TIME_BANDS), "slt": list(SLT_PROFILES), "role": list(ROLE_PROFILES),
+             "la": [str(c) for c in a.las().la_code.tolist()]}
+    fixed = {k: [x for x in p.get(k, []) if x in known[k]] for k in known}
+    sb = st.sidebar
+    sb.header("Filters")
+    sb.caption("Fixed by the meeting link.")
+    for key, label in (("year", "Academic year"), ("la", "Local authority"), ("phase", "Phase"),
+                       ("type", "School type"), ("size", "Size (pupils on roll)"), ("time", "SENCO time"),
+                       ("slt", "Leadership"), ("role", "Role")):
+        if fixed[key] or key in ("year", "phase"):
+            sb.multiselect(label, known[key], default=fixed[key], disabled=True, key=f"_meeting_{key}",
+                           placeholder="All")
+    sb.divider()
+    sb.toggle("Anonymised mode", value=True, disabled=True, key="_meeting_anon",
+              help="Always on for a meeting link.")
+    year = (fixed["year"] or a.years()[:1] or [None])[0]
+    filters = Filters(year=year, la=tuple(int(c) for c in fixed["la"]), phase=tuple(fixed["phase"]),
+                      school_type=tuple(fixed["type"]), size_band=tuple(fixed["size"]),
+                      time_band=tuple(fixed["time"]), slt=tuple(fixed["slt"]), role=tuple(fixed["role"]))
+    v = View(api=a, filters=filters, anonymised=True, anon_key=anon_key(a))
+    try:
+        for key in PARAMS:
+            want = {"anon": ["true"]}.get(key, p.get(key, []))
+            if st.query_params.get_all(key) != want:
+                if want:
+                    st.query_params[key] = want
+                else:
+                    del st.query_params[key]
+        if st.query_params.get_all("meet") != [held.token]:
+            st.query_params["meet"] = held.token
+    except Exception:     # noqa: BLE001 (no URL to write, e.g. a bare script run)
+        pass
+    st.session_state["_view_params"] = {**{k: v for k, v in p.items()}, "anon": "true", "meet": held.token}
     return v
 
 
@@ -190,7 +266,10 @@ def share_link(page_path: str, extra: dict | None = None) -> str:
     # The page's own address as the browser shows it: st.context.url already names the page
     # ('/senco_time'), and the default page lives at the app's root.
     # Without a browser (a bare script run) there is no URL: fall back to the page path.
-    url = (st.context.url or "").split("?")[0].split("#")[0].rstrip("/")
-    target = url or f"/{page_path}".rstrip("/")
     query = urlencode(params, doseq=True)
-    return target + (f"?{query}" if query else "")
+    return page_address(page_path) + (f"?{query}" if query else "")
+
+
+def page_address(page_path: str) -> str:
+    url = (st.context.url or "").split("?")[0].split("#")[0].rstrip("/")
+    return url or f"/{page_path}".rstrip("/")

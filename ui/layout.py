@@ -5,10 +5,15 @@ import streamlit as st
 
 from lake.api import Filters
 from lake.measures import MEASURE_BY_ID, NO_CHANGE
-from ui.context import View, share_link
+from ui import meeting
+from ui.context import View, page_address, share_link
+from ui.meeting_pack import offer_pack
 
 
 def page_header(title: str, intro: str, v: View, page_path: str, extra_params: dict | None = None) -> None:
+    if st.session_state.get("_meeting") is not None and page_path not in meeting.PAGES:
+        st.error("A meeting link opens the summary pages only.", icon=":material/lock:")   # app.py hides them too
+        st.stop()
     st.title(title)
     st.caption(intro)
     notices = st.session_state.get("_link_notices") or []
@@ -22,17 +27,47 @@ def page_header(title: str, intro: str, v: View, page_path: str, extra_params: d
         st.success("Anonymised mode: school names are replaced by stable labels and counts under 5 pupils are "
                    "hidden. Safe to show to a room of schools.", icon=":material/visibility_off:")
     with st.expander("Link to this view", icon=":material/link:"):
-        st.caption("Copy this link (copy button at the right of the box) to reopen this page with the same "
-                   "filters and selections.")
-        slot = st.empty()
-    st.session_state["_share_slot"] = (slot, page_path)
+        slot = st.container()
+        if st.session_state.get("_meeting") is None:    # a meeting-link viewer only reads
+            offer_pack(page_path)
+    st.session_state["_share_slot"] = (slot.empty(), page_path)
     update_share_link(extra_params)
 
 
 def update_share_link(extra_params: dict | None = None) -> None:
-    """Redraw the share link once the page's own widgets exist, so it carries their values."""
+    """Redraw the share links once the page's own widgets exist, so they carry their values: the
+    team link (what this user sees, for colleagues who may see it too) and the meeting link
+    (anonymised, for anyone, until it expires). Each says which kind it is."""
+    from urllib.parse import urlencode
+
+    from ui.auth import current_access, new_meeting_link
     slot, page_path = st.session_state["_share_slot"]
-    slot.code(share_link(page_path, extra_params), language=None, wrap_lines=True)
+    box = slot.container()
+    held = st.session_state.get("_meeting")
+    if held is not None:
+        box.caption(f"**Meeting link**: opens this view anonymised and read-only for anyone who holds it, until "
+                    f"{held.expires_text}.")
+        box.code(share_link(page_path, extra_params), language=None, wrap_lines=True)
+        return
+    access = current_access()
+    who = "colleagues who sign in" if access.sign_in else "this computer"
+    box.caption(f"**Team link** (copy button at the right of the box): reopens this page with the same filters "
+                f"and selections for {who}. It shows school names unless anonymised mode is on, and whoever "
+                "opens it can turn anonymised mode off.")
+    box.code(share_link(page_path, extra_params), language=None, wrap_lines=True)
+    if page_path not in meeting.PAGES:
+        box.caption("**Meeting link**: not offered on this page. Meeting links open the summary pages only.")
+        return
+    made = new_meeting_link(access, st.session_state.get("_view_params", {}))
+    if made is None:
+        box.caption("**Meeting link**: unavailable, this server has no secret to sign one with "
+                    "(docs/deployment.md).")
+        return
+    query, expires = made
+    box.caption(f"**Meeting link** for a room of schools: opens this view anonymised for anyone who holds it, "
+                f"without an account, until {meeting.when(expires)}. Its filters and anonymised mode cannot be "
+                "changed.")
+    box.code(page_address(page_path) + "?" + urlencode(query, doseq=True), language=None, wrap_lines=True)
 
 
 def scope_line(v: View, frame) -> None:
@@ -54,15 +89,17 @@ def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
             m = MEASURE_BY_ID[mid]
             value, previous, n = v.api.measure_value(mid, v.filters)
             change = None if value is None or previous is None else value - previous
-            bm = v.api.benchmark(m, v.filters.phase)
+            bm = v.api.benchmark(m, v.filters.phase, v.filters.year)
             delta_color = {"higher is better": "normal", "lower is better": "inverse"}.get(m.polarity, "off")
             with col:
                 shown = m.format_change(change)
-                st.metric(m.name, m.format(value), delta=None if shown == NO_CHANGE else shown,
-                          delta_color=delta_color,
+                # The change is said once, inside the card, with its words ("since last year") read
+                # out with it; "no change" is said in words too, with no arrow.
+                st.metric(m.name, m.format(value), delta=shown.capitalize() if shown == NO_CHANGE else shown,
+                          delta_description="since last year",
+                          delta_color="off" if shown == NO_CHANGE else delta_color,
+                          delta_arrow="off" if shown == NO_CHANGE else "auto",
                           help=m.definition + (f" Based on {n} schools." if m.agg != "count" else ""),
                           border=True)
-                if change is not None:
-                    st.caption(f"Change since last year: {shown}")
                 if bm:
                     st.caption(f"Benchmark: {bm['label']} ({bm['source']}, {bm['year']})")

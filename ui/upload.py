@@ -3,7 +3,9 @@
 Files arrive as (file name, bytes). `preview_files` checks each file's size and type and
 runs the loader's own validation (`etl.load.check_returns`) without touching the lake, so
 the page can say what will load and what will be rejected and why. `load_files` hands the
-files to `etl.load.load_returns`, the same loader the command line uses.
+files to `etl.load.load_returns`, the same loader the command line uses. With
+`isolated=True` (as the page calls them) both run in a child process with memory and time
+limits (ui.upload_worker): the worst a file can do is fail its own preview.
 
 Also here: splitting a reject's stored reasons back into single reasons and naming the
 category of each, for the "rejects by reason" count; and escaping file names and other
@@ -77,6 +79,8 @@ class Preview:
     outcome: object | None = None         # etl.load.FileOutcome from check_returns
     already_loaded: int | None = None     # load id of the same bytes loaded before
     repeat_in_batch: bool = False         # the same bytes are earlier in this upload
+    keys: dict | None = None              # (URN, year) -> row number of each accepted row
+    batch_notes: tuple = ()               # rows replacing another file's rows in this upload
 
     @property
     def size(self) -> int:
@@ -114,24 +118,42 @@ class Preview:
         return "ready to load"
 
 
+def _check(name: str, data: bytes, today: dt.date | None, isolated: bool) -> tuple[object | None, dict, str | None]:
+    """(outcome, accepted keys, problem): check_returns here, or in a limited child process."""
+    if isolated:
+        from ui import upload_worker
+        try:
+            answer = upload_worker.check_file(name, data, today)
+        except upload_worker.IsolatedFailure as exc:
+            return None, {}, str(exc)
+        return answer["outcome"], answer["keys"], None
+    from etl.load import accepted_keys, check_returns
+    outcome = check_returns(data, name, today=today)
+    return outcome, accepted_keys(outcome), None
+
+
 def preview_file(name: str, data: bytes, loaded_hashes: dict[str, int] | None = None,
                  max_bytes: int = MAX_UPLOAD_BYTES, today: dt.date | None = None,
-                 cache: dict | None = None) -> Preview:
+                 cache: dict | None = None, isolated: bool = False) -> Preview:
     """Check one file without touching the lake. `cache` (any dict) keeps validation
     results by file name and hash, so a page rerun does not validate the same file again."""
-    from etl.load import check_returns
+    from etl.load import printable
 
-    name = Path(str(name).replace("\\", "/")).name or "unnamed file"
+    name = printable(Path(str(name).replace("\\", "/")).name) or "unnamed file"
     preview = Preview(name=name, data=data, sha256=sha256(data))
     preview.problem = file_problem(name, len(data), max_bytes)
     if preview.problem:
         return preview
     key = (name, preview.sha256)
-    outcome = cache.get(key) if cache is not None else None
-    if outcome is None:
-        outcome = check_returns(data, name, today=today)
+    checked = cache.get(key) if cache is not None else None
+    if checked is None:
+        checked = _check(name, data, today, isolated)
         if cache is not None:
-            cache[key] = outcome
+            cache[key] = checked
+    outcome, preview.keys, problem = checked
+    if problem:
+        preview.problem = problem
+        return preview
     preview.outcome = outcome
     if outcome.status == "failed":
         preview.problem = outcome.message or "the file could not be read as a SENCO return"
@@ -143,17 +165,30 @@ def preview_file(name: str, data: bytes, loaded_hashes: dict[str, int] | None = 
 
 def preview_files(files: list[tuple[str, bytes]], loaded_hashes: dict[str, int] | None = None,
                   max_bytes: int = MAX_UPLOAD_BYTES, today: dt.date | None = None,
-                  cache: dict | None = None) -> list[Preview]:
-    """Preview each file; a second copy of the same bytes in one batch is loaded once."""
+                  cache: dict | None = None, isolated: bool = False) -> list[Preview]:
+    """Preview each file; a second copy of the same bytes in one batch is loaded once. When
+    two files hold the same school and year, the later file's row is the one kept: each such
+    row is named on the later file (batch_notes), as the loader will report it."""
     out: list[Preview] = []
     first_in_batch: dict[str, Preview] = {}
     for name, data in files:
-        p = preview_file(name, data, loaded_hashes, max_bytes, today, cache)
+        p = preview_file(name, data, loaded_hashes, max_bytes, today, cache, isolated)
         if p.will_load and p.sha256 in first_in_batch:
             p.repeat_in_batch = True
         elif p.will_load:
             first_in_batch[p.sha256] = p
         out.append(p)
+    first: dict[tuple, tuple[str, int]] = {}
+    for p in out:
+        if not p.will_load:
+            continue
+        notes = []
+        for key, row in (p.keys or {}).items():
+            if key in first:
+                notes.append(f"URN {key[0]} {key[1]}: row {row} replaces row {first[key][1]} of {first[key][0]} "
+                             "(files in one upload load in the order listed, so the later file's row wins)")
+            first[key] = (p.name, row)
+        p.batch_notes = tuple(notes)
     return out
 
 
@@ -182,7 +217,16 @@ def preview_summary(previews: list[Preview]) -> pd.DataFrame:
             note = f"these exact bytes were loaded before (load {p.already_loaded}); loading again changes nothing"
         else:
             ignored = p.outcome.ignored_headers if p.outcome is not None else []
-            note = ("columns ignored: " + ", ".join(map(str, ignored))) if ignored else ""
+            others = getattr(p.outcome, "other_sheets", []) if p.outcome is not None else []
+            parts = []
+            if ignored:
+                parts.append("columns ignored: " + ", ".join(map(str, ignored)))
+            if others:
+                parts.append("sheets not read as returns: " + ", ".join(o.split(":")[0] for o in others))
+            if p.batch_notes:
+                parts.append(f"{plural(len(p.batch_notes), 'school')} also in an earlier file of this upload: "
+                             "this file's rows win")
+            note = "; ".join(parts)
         rows.append({"File": p.name, "Size (KB)": round(p.size / 1024, 1), "What happens": p.status,
                      "Rows read": p.rows_read, "Will load": p.accepted if p.will_load else 0,
                      "Will be rejected": p.rejected if p.will_load else 0, "Note": note})
@@ -230,12 +274,15 @@ def template_file() -> bytes | None:
 
 
 def load_files(files: list[tuple[str, bytes]], lake_path: Path | None = None,
-               today: dt.date | None = None) -> list:
-    """Load through etl.load.load_returns (one transaction for the batch), as the CLI does."""
-    from etl.load import load_returns
-
+               today: dt.date | None = None, isolated: bool = False) -> list:
+    """Load through etl.load.load_returns (one transaction for the batch), as the CLI does;
+    with `isolated`, in a limited child process (a failure raises with one line)."""
     if not files:
         return []
+    if isolated:
+        from ui import upload_worker
+        return upload_worker.load_files(files, lake_path, today)
+    from etl.load import load_returns
     return load_returns(files, lake_path, today=today)
 
 

@@ -785,6 +785,190 @@ def build() -> None:  # noqa: C901  (one long list of files, read top to bottom)
         rejects=[rej(4, "URN 'urn' is not a 6-digit DfE URN"), rej(6, "URN 'Total' is not a 6-digit DfE URN")],
         values=[{"row": 5, "urn": int(school(169)[0])}])
 
+    hostile(s)
+
+
+def replace_in_parts(xlsx: bytes, old: str, new: str) -> bytes:
+    """The workbook with `old` replaced by `new` in every XML part (for escapes openpyxl refuses to write)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith(".xml"):
+                data = data.replace(old.encode(), new.encode())
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def hostile(s) -> None:  # noqa: C901
+    """Files from an adversarial pass over the readers (issue: no file can take the server down,
+    and no row vanishes). Files too big to commit (a zip bomb, a 131,072-character cell, a
+    100,000-column header, a 251-byte name, an unreadable file) are made by test_hostile.py."""
+    from openpyxl import Workbook
+
+    # 41 ------------------------------------------------------------- one cell at XFD1048576
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Returns"
+    for j, name in enumerate(NAMES, start=1):
+        put(ws, 1, j, name)
+    for i, r in enumerate([row(170), row(171)], start=2):
+        for j, v in enumerate(typed(r), start=1):
+            put(ws, i, j, v)
+    ws["XFD1048576"] = "end"
+    add("41_one_cell_at_xfd1048576.xlsx",
+        "A 5 KB workbook whose one stray cell sits at XFD1048576 (the last cell of a sheet): a reader "
+        "that builds the whole grid needs 17 billion cells and aborts; refused before it is parsed",
+        fixed_xlsx(wb),
+        status="failed", message="the workbook is too big to be a return")
+
+    # 42 ------------------------------------------------------------- a sheet per phase
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Primary"
+    for j, lab in enumerate(LABELS, start=1):
+        put(ws, 1, j, lab)
+    for i, r in enumerate([row(172), row(173), row(174)], start=2):
+        for j, v in enumerate(typed(r), start=1):
+            put(ws, i, j, v)
+    ws = wb.create_sheet("Secondary")
+    put(ws, 1, 1, "Secondary academies in the trust")
+    for j, lab in enumerate(LABELS, start=1):
+        put(ws, 4, j, lab)
+    for i, r in enumerate([row(175, phase="Secondary"), row(176, phase="Secondary", ehcp_pupils="lots")], start=5):
+        for j, v in enumerate(typed(r), start=1):
+            put(ws, i, j, v)
+    ws = wb.create_sheet("Notes")
+    put(ws, 1, 1, "Figures as at the October census. Queries to the trust's SEND lead.")
+    add("42_trust_sheet_per_phase.xlsx",
+        "A trust's workbook with one sheet per phase and a notes sheet: both phase sheets load "
+        "(the secondary schools are not lost), the notes sheet is named as not a return",
+        fixed_xlsx(wb),
+        status="loaded", rows_read=5, accepted=4, rejected=1,
+        rejects=[rej(6, "Pupils with an EHC plan: 'lots' is not a whole number")],
+        values=[{"row": 2, "urn": int(school(172)[0])}, {"row": 5, "urn": int(school(175)[0]), "phase": "secondary"}])
+
+    # 43 ------------------------------------------------------------- sorted with its header
+    rows = [row(177), row(178), row(179), row(180, urn="")]
+    body = csv_bytes(NAMES, table(rows)).decode().split("\r\n")
+    sorted_lines = body[1:4] + [body[0], body[4]]          # Excel sorts text after numbers, blanks last
+    add("43_sorted_with_its_header.csv",
+        "A sheet sorted by URN with its header row in the sort: the header lands below the data, "
+        "and the rows above it are read, not dropped",
+        ("\r\n".join(sorted_lines) + "\r\n").encode(),
+        status="loaded", rows_read=4, accepted=3, rejected=1,
+        rejects=[rej(5, "URN is missing")],
+        values=[{"row": 1, "urn": int(school(177)[0])}, {"row": 3, "urn": int(school(179)[0])}])
+
+    # 44 ------------------------------------------------------------- header far down
+    rows = [row(181 + k) for k in range(40)]
+    body = csv_bytes(NAMES, table(rows)).decode().split("\r\n")
+    add("44_sorted_header_on_line_41.csv",
+        "Forty sorted rows, then the header on line 41 (past the first 30 lines where a header is "
+        "usually looked for): every row is read",
+        ("\r\n".join(body[1:41] + [body[0]]) + "\r\n").encode(),
+        status="loaded", rows_read=40, accepted=40, rejected=0,
+        values=[{"row": 1, "urn": int(school(181)[0])}, {"row": 40, "urn": int(school(220)[0])}])
+
+    # 45, 46 --------------------------------------------------------- damaged UTF-16
+    text = csv_bytes(LABELS, table([row(221), row(222)]), delimiter="\t").decode("utf-8")
+    utf16 = "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")
+    add("45_utf16_odd_byte_count.txt",
+        "Excel 'Unicode text' cut one byte short (an odd byte count): refused with a reason, the "
+        "rest of the batch loads",
+        utf16[:-1],
+        status="failed", message="has an odd number of bytes")
+    half = len(utf16) // 2 & ~1
+    add("46_utf16_lone_surrogate.txt",
+        "Excel 'Unicode text' with half a surrogate pair in a school name: refused with a reason",
+        utf16[:half] + b"\x00\xd8" + utf16[half:],
+        status="failed", message="is damaged at byte")
+
+    # 47 ------------------------------------------------------------- a year far ahead
+    rows = [row(223), row(224, academic_year="2062/63"), row(225, academic_year="2062-63")]
+    add("47_year_far_in_the_future.csv",
+        "Academic year 2062/63 typed for 2026/27: more than a year ahead of the current year, so "
+        "rejected rather than becoming every user's default year",
+        csv_bytes(NAMES, table(rows)),
+        status="loaded", rows_read=3, accepted=1, rejected=2,
+        rejects=[rej(3, "is more than a year ahead of the current one"),
+                 rej(4, "academic year 2062/63 is more than a year ahead")])
+
+    # 48 ------------------------------------------------------------- formats where hours are due
+    wb = Workbook()
+    ws = wb.active
+    for j, name in enumerate(NAMES, start=1):
+        put(ws, 1, j, name)
+    hours_col = NAMES.index("senco_hours_per_week") + 1
+    for i, r in enumerate([row(226), row(227), row(228), row(229)], start=2):
+        for j, v in enumerate(typed(r), start=1):
+            put(ws, i, j, v)
+    ws.cell(row=3, column=hours_col, value=0.2).number_format = "0%"
+    ws.cell(row=4, column=hours_col, value=6).number_format = '"£"#,##0.00'
+    ws.cell(row=5, column=hours_col, value=7.5).number_format = "DD/MM/YYYY"
+    add("48_percent_money_date_for_hours.xlsx",
+        "Hours typed as '20%' (0.2 with a percent format), as £6.00 (currency format) and in a "
+        "date-formatted cell: the number formats calamine drops are read from the sheet, so none "
+        "loads as hours",
+        fixed_xlsx(wb),
+        status="loaded", rows_read=4, accepted=1, rejected=3,
+        rejects=[rej(3, "SENCO hours per week: '20%' is a share of time, not hours a week"),
+                 rej(4, "SENCO hours per week: '£6' is not a number of hours a week"),
+                 rej(5, "SENCO hours per week: ")],
+        values=[{"row": 2, "senco_hours_per_week": float(row(226)["senco_hours_per_week"])}])
+
+    # 49 ------------------------------------------------------------- URNs out of range
+    rows = [row(230), row(231, urn="000000"), row(232, urn="012345"), row(233, urn="1234567")]
+    add("49_urns_out_of_range.csv",
+        "URNs 000000 and 012345 (six digits, but below 100000, where DfE URNs start) and a 7-digit one",
+        csv_bytes(NAMES, table(rows)),
+        status="loaded", rows_read=4, accepted=1, rejected=3,
+        rejects=[rej(3, "URN '000000' is not a DfE URN"), rej(4, "URN '012345' is not a DfE URN"),
+                 rej(5, "URN '1234567' is not a 6-digit DfE URN")])
+
+    # 50 ------------------------------------------------------------- control characters, CSV
+    rows = [row(234, school_name=f"\x1b[31m{school(234)[1]}\x07"),
+            row(235, senco_other_roles="DSL\x0b class teacher\x1f"),
+            row(236, urn=f"\x1b]0;{school(236)[0]}\x07", ehcp_pupils="\x1b[2J")]
+    add("50_control_characters.csv",
+        "Escape sequences and other control characters pasted into cells: removed from what is "
+        "stored and from every message (a terminal would act on them)",
+        csv_bytes(NAMES, table(rows)),
+        status="loaded", rows_read=3, accepted=2, rejected=1,
+        rejects=[rej(4, "URN ']0;")],
+        values=[{"row": 2, "school_name": "[31m" + school(234)[1]},
+                {"row": 3, "senco_other_roles": "DSL class teacher"}])
+
+    # 51 ------------------------------------------------------------- control characters, XLSX
+    wb = Workbook()
+    ws = wb.active
+    for j, name in enumerate(NAMES, start=1):
+        put(ws, 1, j, name)
+    for i, r in enumerate([row(237, school_name="ESCAPEHERE" + school(237)[1] + "NULHERE"), row(238)], start=2):
+        for j, v in enumerate(typed(r), start=1):
+            put(ws, i, j, v)
+    data = replace_in_parts(replace_in_parts(fixed_xlsx(wb), "ESCAPEHERE", "_x001B_[1m"), "NULHERE", "_x0000_")
+    add("51_xlsx_escaped_control_characters.xlsx",
+        "A workbook whose text holds Excel's _x001B_ and _x0000_ escapes (ESC, NUL): the characters "
+        "are removed, so 'Download XLSX' of any LA-wide table keeps working",
+        data,
+        status="loaded", rows_read=2, accepted=2, rejected=0,
+        values=[{"row": 2, "school_name": "[1m" + school(237)[1]}])
+
+    # 52 ------------------------------------------------------------- a value the reader panics on
+    wb = Workbook()
+    ws = wb.active
+    for j, name in enumerate(NAMES, start=1):
+        put(ws, 1, j, name)
+    for j, v in enumerate(typed(row(239)), start=1):
+        put(ws, 2, j, v)
+    ws.cell(row=2, column=NAMES.index("senco_hours_per_week") + 1, value=-1e15).number_format = "h:mm"
+    add("52_time_cell_out_of_range.xlsx",
+        "An hours cell formatted as a time holding -1e15 (found by fuzzing): the spreadsheet library "
+        "panics converting it; the file is refused with the reason and the batch goes on",
+        fixed_xlsx(wb),
+        status="failed", message="could not be read (TimeDelta")
+
 
 # ----------------------------------------------------------------- binary fixtures
 

@@ -17,6 +17,9 @@ GOOD = {
     "senco_other_roles": "DSL, Class Teacher", "senco_shared_schools": "1", "deputy_senco": "No",
     "admin_support_hours_per_week": "none", "sen_information_report_published": "TRUE",
     "sen_governor": "1", "ofsted_inspection_date": "2023-03-14", "ofsted_send_progress": "Good",
+    "senco_time_enough": "No", "senco_works_at_school": "yes", "senco_qualification_course": "National Award",
+    "senco_qualification_course_started": "15/01/2022", "senco_first_senco_date": "01/09/2016",
+    "sen_information_report_updated": "2025-09-15",
 }
 
 
@@ -36,6 +39,9 @@ def test_a_good_row_gives_a_full_clean_record():
         "senco_shared_schools": 1, "deputy_senco": False, "admin_support_hours_per_week": 0.0,
         "sen_information_report_published": True, "sen_governor": True,
         "ofsted_inspection_date": dt.date(2023, 3, 14), "ofsted_send_progress": "good or better",
+        "senco_time_enough": False, "senco_works_at_school": True, "senco_qualification_course": "NASENCO",
+        "senco_qualification_course_started": dt.date(2022, 1, 15), "senco_first_senco_date": dt.date(2016, 9, 1),
+        "sen_information_report_updated": dt.date(2025, 9, 15),
     }
     assert set(res.record) == {c.name for c in COLUMNS}
     assert res.notes == ["SENCO hours per week: converted '1.5 days' at 6.5 hours a day"]

@@ -128,6 +128,12 @@ AWKWARD = {
     "sen_governor": ["1", "0", "", "N"],
     "ofsted_inspection_date": ["14/03/2023", "2023-03-14", "", "14/03/2030", "March 2023"],
     "ofsted_send_progress": ["good", "Good or better", "RI", "not judged", "", "excellent"],
+    "senco_time_enough": ["no", "Yes", "", "not really", "N"],
+    "senco_works_at_school": ["yes", "No", "", "part-time"],
+    "senco_qualification_course": ["NASENCO", "NPQ", "npq for sencos", "", "National Award", "MA SEN"],
+    "senco_qualification_course_started": ["15/01/2022", "2024-09-01", "", "31/02/2024", "September 2024", "2031-01-01"],
+    "senco_first_senco_date": ["01/09/2018", "2016-09-01", "", "never", "1/9/09"],
+    "sen_information_report_updated": ["15/09/2025", "2025-07-01", "", "last year", "2030-01-01"],
 }
 
 

@@ -2,6 +2,8 @@
 labelled synthetic returns and Ofsted outcomes, built the same way every time."""
 from __future__ import annotations
 
+import datetime as dt
+
 from pathlib import Path
 
 import duckdb
@@ -93,12 +95,19 @@ def test_lake_says_what_is_real_and_what_is_synthetic(demo):
 
 
 def test_ofsted_outcomes_span_both_frameworks(demo):
-    rows = query(demo, "SELECT overall_effectiveness, inclusion, inspection_date FROM ofsted")
+    """The synthetic file is in Ofsted's published report-card layout: report-card grades dated from
+    10 November 2025, beside each school's latest OEIF judgement with its own, earlier date."""
+    rows = query(demo, "SELECT overall_effectiveness, inclusion, inclusion_date, oeif_inspection_date, "
+                       "overall_effectiveness_published, as_at FROM ofsted")
     assert len(rows) >= 60
-    assert any(oe in (1, 2, 3, 4) for oe, _, _ in rows)
-    graded = [(inc, d) for _, inc, d in rows if inc]
-    assert graded and all(d.isoformat() >= "2025-11-10" for _, d in graded)
-    assert {inc for inc, _ in graded} <= {"exceptional", "strong standard", "expected standard",
+    assert any(oe in (1, 2, 3, 4) for oe, *_ in rows)
+    graded = [(inc, d, oeif) for _, inc, d, oeif, _, _ in rows if inc]
+    assert graded and all(d.isoformat() >= "2025-11-10" for _, d, _ in graded)
+    assert all(oeif is not None and oeif < d for _, d, oeif in graded)
+    assert all(oe is None for oe, _, _, oeif, _, _ in rows if oeif and oeif.isoformat() >= "2024-09-01")
+    assert {p for *_, p, _ in rows if p} <= {"1", "2", "3", "4", "Not judged"}
+    assert {a for *_, a in rows} == {dt.date(2026, 11, 20)}
+    assert {inc for inc, _, _ in graded} <= {"exceptional", "strong standard", "expected standard",
                                           "needs attention", "urgent improvement"}
 
 
@@ -133,18 +142,21 @@ def test_rebuilding_in_place_gives_identical_tables(demo, tmp_path):
     assert reader.execute("SELECT count(*) FROM lake.loads").fetchall()[0][0] == loads
     reader.close()
     assert query(other, "SELECT count(*) FROM loads")[0][0] == loads
-    for table in ("returns", "returns_history", "rejects", "schools", "census", "ofsted", "benchmarks",
-                  "lake_info"):
-        a = query(demo, f"SELECT * FROM {table} ORDER BY ALL")
-        b = query(other, f"SELECT * FROM {table} ORDER BY ALL")
+    for table in ("returns", "returns_history", "rejects", "schools", "census", "ofsted", "school_links",
+                  "benchmarks", "lake_info"):
+        # Every lake gets its own random anonymisation key (lake.migrations): all else is the same.
+        where = " WHERE key <> 'anon_key'" if table == "lake_info" else ""
+        a = query(demo, f"SELECT * FROM {table}{where} ORDER BY ALL")
+        b = query(other, f"SELECT * FROM {table}{where} ORDER BY ALL")
         assert a == b, table
 
 
 def test_demo_never_replaces_a_real_lake(tmp_path, capsys):
-    from etl.official import load_official
+    from etl.sources import load_official
     lake = tmp_path / "senco.duckdb"
     fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "official"
-    load_official("ofsted", "ofsted_mi_sample.csv", (fixtures / "ofsted_mi_sample.csv").read_bytes(), lake)
+    name = "Management_information_-_state-funded_schools_-_latest_inspections_as_at_31_Jan_2026.csv"
+    load_official("ofsted", name, (fixtures / name).read_bytes(), lake)
     before = lake.read_bytes()
     assert build_demo(lake, quiet=True) == 2
     assert "not a demo lake" in capsys.readouterr().err

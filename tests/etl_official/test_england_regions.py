@@ -2,7 +2,7 @@
 not with the performance tables' sub-regions ("North East A", "London Central")."""
 import pytest
 
-from etl.official import england_region, la_lookup
+from etl.sources import england_region, la_lookup
 
 NINE = {"North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands", "East of England",
         "London", "South East", "South West"}

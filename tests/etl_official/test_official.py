@@ -1,5 +1,7 @@
-"""Official open data loaders (etl/official.py): GIAS register, census counts in both
-formats, Ofsted outcomes and the benchmarks file, as an LA analyst would see them."""
+"""Official open data loaders (etl/sources): the GIAS register and its links file, census counts
+(performance tables and every SEN in England layout), both Ofsted management information layouts
+and the benchmarks file, loaded from fixtures on the published header lines, as an LA analyst
+would see them."""
 from __future__ import annotations
 
 import csv
@@ -12,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.official import census_year_from_name, load_benchmarks, load_official
+from etl.sources import census_year_from_name, load_benchmarks, load_official
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "official"
@@ -59,53 +61,57 @@ def lake(tmp_path) -> Path:
     return tmp_path / "senco.duckdb"
 
 
+GIAS = "edubasealldata20260110.csv"
+LINKS = "links_edubasealldata20260110.csv"
+AUG_2025 = "Management_information_-_state-funded_schools_-_latest_inspections_as_at_31_Aug_2025.csv"
+JAN_2026 = "Management_information_-_state-funded_schools_-_latest_inspections_as_at_31_Jan_2026.csv"
+SEN_2025 = "sen_school_level_underlying_data.csv"
+
+
+def counts(out) -> tuple[int, int, int]:
+    return out.rows_read, out.accepted, out.rejected
+
+
 # ------------------------------------------------------------------ GIAS
 
-def test_gias_register_in_windows_1252(lake):
-    out = load("gias", "edubasealldata20261101.csv", lake)
+def test_gias_register_as_published(lake):
+    """The 2026 all-establishments download: 135 columns, Windows-1252, 01-01-1900 for 'not known'."""
+    out = load("gias", GIAS, lake)
     assert out.status == "loaded"
-    assert (out.rows_read, out.accepted, out.rejected) == (9, 7, 2)
-    assert out.rows_read == out.accepted + out.rejected
-    middle = school(lake, 150100)
-    assert middle["school_name"] == "Thérèse Middle School"          # é survives Windows-1252
-    assert middle["phase"] == "middle"
-    assert middle["la_name"] == "North Lincolnshire"
-    assert middle["region"]                                           # from the bundled LA lookup
-    assert middle["open_date"] == dt.date(2023, 9, 1)
-    assert school(lake, 117725)["phase"] == "primary"
-    assert school(lake, 118146)["phase"] == "special"                # 'Not applicable' + special group
-    assert is_null(school(lake, 118146)["open_date"])                # 01-01-1900 placeholder = unknown
-    assert school(lake, 141485)["phase"] == "alternative provision"
-    assert school(lake, 150101)["phase"] == "16 plus"
-    indep = school(lake, 134589)
-    assert is_null(indep["phase"]) and indep["type_group"] == "Independent schools"
-    closed = school(lake, 118021)
-    assert closed["status"] == "Closed" and closed["close_date"] == dt.date(2021, 2, 28)
+    assert counts(out) == (13, 12, 1)
+    hugh = school(lake, 118146)
+    assert hugh["school_name"] == "St Hugh\u2019s Special School"       # Windows-1252 0x92 survives
+    assert hugh["phase"] == "special" and hugh["open_date"] is None      # 01-01-1900 placeholder = unknown
+    assert hugh["region"] == "Yorkshire and the Humber"
+    huntcliff = school(lake, 137832)
+    assert (huntcliff["status"], huntcliff["close_date"]) == ("Closed", dt.date(2023, 12, 31))
+    assert school(lake, 150867)["open_date"] == dt.date(2024, 1, 1)
+    assert school(lake, 153999)["status"] == "Proposed to open"
+    assert school(lake, 401234)["type_group"] == "Welsh schools"
+    reasons = dict(query(lake, "SELECT row_number, reasons FROM rejects"))
+    assert reasons == {13: "OpenDate '31-02-2027' is not a date (expected DD/MM/YYYY)"}
+    assert_loads_balance(lake)
 
 
-def is_null(v) -> bool:
-    return v is None
-
-
-def test_gias_untrustworthy_rows_are_rejected_with_reasons(lake):
-    out = load("gias", "edubasealldata20261101.csv", lake)
-    reasons = dict(query(lake, "SELECT row_number, reasons FROM rejects ORDER BY row_number"))
-    assert "6-digit" in reasons[9] and "ABC123" in reasons[9]
-    assert "OpenDate '32-13-2020' is not a date" in reasons[10]
-    assert [line.strip().split(":")[0] for line in out.report_lines()[1:]] == ["row 9", "row 10"]
-    assert query(lake, "SELECT count(*) FROM schools WHERE urn = 150102")[0][0] == 0
+def test_gias_links_file(lake):
+    out = load("gias", LINKS, lake)
+    assert counts(out) == (3, 2, 1)
+    assert sorted(query(lake, "SELECT urn, link_urn, link_type, link_established_date FROM school_links")) == [
+        (137832, 150867, "Successor", dt.date(2024, 1, 1)), (150867, 137832, "Predecessor", dt.date(2024, 1, 1))]
+    assert query(lake, "SELECT reasons FROM rejects") == [("LinkURN is missing",)]
+    assert query(lake, "SELECT count(*) FROM schools")[0][0] == 0        # links name no school of their own
     assert_loads_balance(lake)
 
 
 def test_names_list_fills_gaps_but_defers_to_the_register(lake):
-    load("gias", "edubasealldata20261101.csv", lake)
+    load("gias", GIAS, lake)
     out = load("gias", "school_names_sample.csv", lake)
     assert (out.accepted, out.rejected) == (3, 1)
     assert school(lake, 117725)["school_name"] == "Alkborough Primary School"   # register wins
     darley = school(lake, 117704)
     assert darley["school_name"] == "The Darley Centre" and darley["town"] == "Scunthorpe"
     assert darley["close_date"] == dt.date(2021, 8, 31)                          # day-first
-    assert is_null(darley["open_date"])
+    assert darley["open_date"] is None
     assert school(lake, 145462)["open_date"] == dt.date(2018, 10, 17)
     assert_loads_balance(lake)
 
@@ -140,16 +146,18 @@ def test_census_national_rows_become_benchmarks(lake):
 
 
 def test_census_adds_minimal_schools_without_overwriting_the_register(lake):
-    load("gias", "edubasealldata20261101.csv", lake)
+    load("gias", GIAS, lake)
     load("census", "census_2019_sample.csv", lake)
     hugh = school(lake, 118146)
     assert hugh["school_type"] == "Community special school"         # GIAS value kept
-    assert hugh["school_name"] == "St Hugh's Special School"
-    gough = school(lake, 118097)                                       # only in the census
-    assert (gough["la_code"], gough["phase"], gough["school_type"]) == (813, "secondary", "State-funded secondary")
-    assert gough["la_name"] == "North Lincolnshire"
+    assert hugh["school_name"] == "St Hugh\u2019s Special School"
+    coritani = school(lake, 141485)                                    # only in the census
+    assert (coritani["la_code"], coritani["phase"], coritani["school_type"]) == \
+        (813, "alternative provision", "Pupil referral unit")
+    assert coritani["la_name"] == "North Lincolnshire"
+    assert school(lake, 118097)["school_type"] == "Community school"     # the register's, not the census's
     indep = school(lake, 134315)
-    assert is_null(indep["phase"]) and indep["type_group"] == "Independent schools"
+    assert indep["phase"] is None and indep["type_group"] == "Independent schools"
 
 
 def test_every_la_in_the_bundled_england_census_gets_a_name_and_region(lake):
@@ -192,83 +200,155 @@ def test_census_without_a_year_fails_clearly_unless_given(lake):
     assert query(lake, "SELECT DISTINCT census_year FROM census")[0][0] == "2018/19"
 
 
-def test_sen_in_england_school_level(lake):
-    out = load("census", "sen_in_england_school_level_202425_sample.csv", lake)
-    assert out.status == "loaded"
-    assert (out.rows_read, out.accepted, out.rejected) == (5, 3, 2)
-    rows = {r[0]: r[1:] for r in query(lake, "SELECT urn, census_year, number_on_roll, sen_support, ehcp FROM census")}
-    assert rows[117725] == ("2024/25", 70, 9, 2)
-    assert rows[118146] == ("2024/25", 180, None, 176)               # 'x' suppressed, not an error
-    kirton = school(lake, 150867)
-    assert (kirton["school_name"], kirton["phase"], kirton["la_code"]) == ("Kirton Academy", "secondary", 813)
-    reasons = " | ".join(r[0] for r in query(lake, "SELECT reasons FROM rejects ORDER BY row_number"))
-    assert "more than the 40 pupils on roll" in reasons and "URN" in reasons
+@pytest.mark.parametrize("name,year,read,accepted,roll,support,plans", [
+    (SEN_2025, "2024/25", 4, 3, 70, 9, 2),                 # 2019/20 on: time_period, EHC plan
+    ("SEN_2019_Underlying_Data.csv", "2018/19", 5, 5, 65, 8, 0),   # Statement / EHC plan, year from the name
+    ("SFR25_2015_UD.csv", "2014/15", 2, 2, 60, 7, 1),      # Total Pupils, Statement/ EHC plan
+    ("SFR26_2014_UD.csv", "2013/14", 2, 2, 60, 9, 1),      # before SEN support: No_Statement, Statement
+])
+def test_sen_in_england_every_layout(lake, name, year, read, accepted, roll, support, plans):
+    out = load("census", name, lake)
+    assert out.status == "loaded", out.message
+    assert counts(out) == (read, accepted, read - accepted)
+    row = query(lake, "SELECT census_year, number_on_roll, sen_support, ehcp, source FROM census WHERE urn = 117725")
+    assert row == [(year, roll, support, plans, "DfE Special educational needs in England (school level)")]
     assert_loads_balance(lake)
 
 
+def test_sen_in_england_keeps_primary_need_and_resourced_provision(lake):
+    out = load("census", SEN_2025, lake)
+    assert counts(out) == (4, 3, 1)
+    rows = {r[0]: r[1:] for r in query(lake, "SELECT urn, number_on_roll, sen_support, ehcp, sen_unit, rp_unit, "
+                                             "primary_need FROM census")}
+    assert rows[118146][:3] == (180, None, 176)                        # 'x' suppressed, not an error
+    assert rows[150867][3:5] == (0, 1)                                  # RP_Unit as published
+    import json
+    needs = json.loads(rows[117725][5])
+    assert needs == {"EHC_asd": 1, "EHC_slcn": 1, "SUP_asd": 2, "SUP_slcn": 3, "SUP_semh": 4}
+    assert "EHC_asd" not in json.loads(rows[118146][5])                 # 'c' suppressed
+    assert query(lake, "SELECT reasons FROM rejects") == [
+        ("pupils with SEN (SEN support 1200 + EHC plans 200) are more than the 1322 pupils on roll",)]
+    kirton = school(lake, 150867)
+    assert (kirton["school_name"], kirton["phase"], kirton["la_code"]) == ("Kirton Academy", "secondary", 813)
+
+
+def test_old_sen_file_without_a_year_in_its_name_needs_one(lake, tmp_path):
+    data = (FIXTURES / "SEN_2019_Underlying_Data.csv").read_bytes()
+    out = load_official("census", "underlying_data.csv", data, lake)
+    assert out.status == "failed" and "which January census" in out.message
+    again = load_official("census", "underlying_data.csv", data, lake, census_year="2018/19")
+    assert counts(again) == (5, 5, 0)
+
+
 def test_wrong_file_for_the_kind_fails_with_one_line(lake):
-    out = load_official("census", "edubasealldata20261101.csv",
-                        (FIXTURES / "edubasealldata20261101.csv").read_bytes(), lake)
+    out = load_official("census", GIAS,
+                        (FIXTURES / GIAS).read_bytes(), lake)
     assert out.status == "failed" and "TSENELSE" in out.message
-    assert out.report_lines() == [f"edubasealldata20261101.csv: not loaded: {out.message}"]
+    assert out.report_lines() == [f"{GIAS}: not loaded: {out.message}"]
     assert query(lake, "SELECT status, rows_read FROM loads") == [("failed", 0)]
 
 
 # ---------------------------------------------------------------- Ofsted
 
-def test_ofsted_outcomes_latest_per_school(lake):
-    out = load("ofsted", "ofsted_mi_sample.csv", lake)       # snake_case headers match too
-    assert out.status == "loaded"
-    assert (out.rows_read, out.accepted, out.rejected) == (6, 4, 2)
-    rows = {r[0]: r[1:] for r in query(lake, "SELECT urn, inspection_date, overall_effectiveness, inclusion, "
-                                             "attendance_behaviour, safeguarding FROM ofsted")}
-    assert rows[117725] == (dt.date(2023, 3, 14), 2, None, None, None)
-    assert rows[118097] == (dt.date(2025, 11, 18), None, "strong standard", "needs attention", "met")
-    assert rows[118146][2] == "exceptional"
-    reasons = " | ".join(r[0] for r in query(lake, "SELECT reasons FROM rejects"))
-    assert "'31/02/2024' is not a date" in reasons
-    assert "Inclusion 'Brilliant' is not one of" in reasons
+def ofsted(lake: Path) -> dict[int, dict]:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH ? AS lake (READ_ONLY)", [str(lake)])
+        cur = con.execute("SELECT * FROM lake.ofsted")
+        names = [d[0] for d in cur.description]
+        return {r[0]: dict(zip(names, r)) for r in cur.fetchall()}
+    finally:
+        con.close()
+
+
+def test_ofsted_oeif_layout_as_at_august_2025(lake):
+    """Every row loads: 'Personal development' (1-4) is an OEIF judgement, not the report card's area."""
+    out = load("ofsted", AUG_2025, lake)
+    assert counts(out) == (4, 4, 0)
+    assert "as at 31 August 2025" in out.message
+    rows = ofsted(lake)
+    alk = rows[117725]
+    assert (alk["overall_effectiveness"], alk["oeif_inspection_date"], alk["oeif_personal_development"]) == \
+        (2, dt.date(2023, 3, 14), 1)
+    assert alk["personal_development"] is None and alk["inclusion"] is None
+    assert alk["as_at"] == dt.date(2025, 8, 31)
+    gough = rows[118097]                     # graded from September 2024: overall 'Not judged', sub-judgements kept
+    assert (gough["overall_effectiveness"], gough["overall_effectiveness_published"]) == (None, "Not judged")
+    assert (gough["quality_of_education"], gough["leadership_management"]) == (3, 3)
+    hugh = rows[118146]
+    assert (hugh["ungraded_inspection_date"], hugh["ungraded_outcome"]) == \
+        (dt.date(2022, 11, 9), "School remains Outstanding")
+    kirton = rows[150867]                    # never inspected: loads with nothing
+    assert all(kirton[c] is None
+               for c in ("inspection_date", "overall_effectiveness", "inclusion", "oeif_inspection_date"))
     assert_loads_balance(lake)
 
 
-def test_ofsted_older_file_does_not_replace_a_newer_inspection(lake, tmp_path):
-    load("ofsted", "ofsted_mi_sample.csv", lake)
-    older = tmp_path / "ofsted_old.csv"
-    older.write_text("URN,Inspection start date,Latest OEIF overall effectiveness\n118097,05/02/2019,3\n117725,01/12/2023,1\n")
-    out = load_official("ofsted", older.name, older.read_bytes(), lake)
-    assert out.accepted == 2
-    rows = dict(query(lake, "SELECT urn, inspection_date FROM ofsted"))
-    assert rows[118097] == dt.date(2025, 11, 18)
-    assert rows[117725] == dt.date(2023, 12, 1)
+def test_ofsted_report_card_layout_as_at_january_2026(lake):
+    out = load("ofsted", JAN_2026, lake)
+    assert counts(out) == (5, 4, 1)
+    rows = ofsted(lake)
+    alk = rows[117725]                       # OEIF only: no report card yet, the 2023 grade with its 2023 date
+    assert (alk["overall_effectiveness"], alk["oeif_inspection_date"], alk["inclusion"]) == \
+        (2, dt.date(2023, 3, 14), None)
+    gough = rows[118097]                     # both: the report card and the earlier OEIF inspection, each dated
+    assert (gough["inclusion"], gough["inclusion_date"]) == ("expected standard", dt.date(2025, 11, 18))
+    assert (gough["personal_development"], gough["oeif_personal_development"]) == ("strong standard", 2)
+    assert (gough["safeguarding"], gough["safeguarding_effective"]) == ("met", "yes")
+    assert gough["early_years"] is None      # 'Not applicable'
+    assert (gough["overall_effectiveness_published"], gough["oeif_inspection_date"]) == \
+        ("Not judged", dt.date(2024, 10, 8))
+    assert gough["inspection_date"] == dt.date(2025, 11, 18)
+    assert rows[150867]["overall_effectiveness"] is None and rows[150867]["as_at"] == dt.date(2026, 1, 31)
+    assert query(lake, "SELECT urn, reasons FROM rejects") == [
+        ("137453", "Inclusion 'Secure' is not one of: exceptional, expected standard, needs attention, "
+                   "strong standard, urgent improvement")]
+    assert_loads_balance(lake)
+
+
+def test_an_older_ofsted_file_loaded_later_changes_nothing(lake):
+    load("ofsted", JAN_2026, lake)
+    load("ofsted", AUG_2025, lake)
+    gough = ofsted(lake)[118097]
+    assert (gough["as_at"], gough["inclusion"]) == (dt.date(2026, 1, 31), "expected standard")
+
+
+def test_ofsted_as_at_given_when_the_name_has_lost_it(lake):
+    data = (FIXTURES / JAN_2026).read_bytes()
+    out = load_official("ofsted", "ofsted.csv", data, lake, as_at=dt.date(2026, 1, 31))
+    assert "as at 31 January 2026" in out.message
+    assert {r["as_at"] for r in ofsted(lake).values()} == {dt.date(2026, 1, 31)}
 
 
 def test_ofsted_missing_columns_fail_naming_them(lake):
     out = load("ofsted", "ofsted_missing_columns.csv", lake)
     assert out.status == "failed"
-    assert "Inspection start date" in out.message
     assert "Latest OEIF overall effectiveness" in out.message and "Inclusion" in out.message
     assert len(out.report_lines()) == 1
     assert query(lake, "SELECT count(*) FROM ofsted")[0][0] == 0
     assert query(lake, "SELECT kind, status FROM loads") == [("ofsted", "failed")]
 
 
-def test_cli_reports_a_failed_ofsted_file(tmp_path):
+def test_cli_loads_an_ofsted_file_and_says_as_at_when(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "etl", "--lake", str(tmp_path / "l.duckdb"), "ofsted",
-                           str(FIXTURES / "ofsted_missing_columns.csv")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 1
-    assert "not loaded" in proc.stdout and "Inspection start date" in proc.stdout
+                           str(FIXTURES / JAN_2026)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1                                         # one row rejected
+    assert "5 rows read, 4 accepted, 1 rejected" in proc.stdout and "as at 31 January 2026" in proc.stdout
+    bad = subprocess.run([sys.executable, "-m", "etl", "--lake", str(tmp_path / "l.duckdb"), "ofsted",
+                          str(FIXTURES / "ofsted_missing_columns.csv")], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 1 and "not loaded" in bad.stdout and "Inclusion" in bad.stdout
 
 
 # --------------------------------------------------------- every file
 
 @pytest.mark.parametrize("kind,name", [
-    ("gias", "edubasealldata20261101.csv"), ("census", "census_2019_sample.csv"),
-    ("census", "sen_in_england_school_level_202425_sample.csv"), ("ofsted", "ofsted_mi_sample.csv")])
+    ("gias", GIAS), ("gias", LINKS), ("census", "census_2019_sample.csv"), ("census", SEN_2025),
+    ("ofsted", AUG_2025), ("ofsted", JAN_2026)])
 def test_reloading_the_same_file_changes_nothing(lake, kind, name):
     first = load(kind, name, lake)
     assert first.status == "loaded"
-    tables = ("schools", "census", "ofsted", "benchmarks", "rejects", "loads")
+    tables = ("schools", "census", "ofsted", "school_links", "benchmarks", "rejects", "loads")
     before = {t: sorted(map(repr, query(lake, f"SELECT * FROM {t}"))) for t in tables}
     again = load(kind, name, lake)
     assert again.status == "unchanged" and again.load_id == first.load_id
@@ -277,9 +357,9 @@ def test_reloading_the_same_file_changes_nothing(lake, kind, name):
 
 
 def test_raw_file_is_kept_as_received(lake):
-    out = load("gias", "edubasealldata20261101.csv", lake)
+    out = load("gias", GIAS, lake)
     raw = query(lake, "SELECT raw_path FROM loads WHERE load_id = ?", [out.load_id])[0][0]
-    assert Path(raw).read_bytes() == (FIXTURES / "edubasealldata20261101.csv").read_bytes()
+    assert Path(raw).read_bytes() == (FIXTURES / GIAS).read_bytes()
 
 
 # ------------------------------------------------------------ benchmarks

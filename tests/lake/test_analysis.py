@@ -60,3 +60,20 @@ def test_area_table_puts_measures_down_and_areas_across():
     assert table.iloc[0].tolist() == ["Median SENCO hours", "9.5 h (n = 60)", "8.0 h (n = 700)",
                                       "9.0 h (n = 18,000)"]
     assert table.iloc[1]["North Lincolnshire (LA)"] == "–"                    # no value: no n claimed
+
+
+def test_rank_correlation_is_reported_with_its_n_and_a_95_percent_interval():
+    text = analysis.describe_rho(0.35, 120)
+    assert "rho = 0.35" in text and "n = 120" in text and "95% confidence interval 0.17 to 0.51" in text
+    assert "moderate" not in text
+    low, high = analysis.rho_interval(0.35, 120)
+    assert low < 0.35 < high
+    wide = analysis.describe_rho(0.1, 30)
+    assert "includes 0" in wide
+
+
+def test_a_small_sample_is_called_too_small_not_given_a_strength():
+    text = analysis.describe_rho(0.9, 9)
+    assert text.startswith("too few schools to say") and "n = 9" in text and "0.9" not in text
+    assert analysis.rho_interval(0.9, 9) is None
+    assert "n = 10" in analysis.describe_rho(0.9, 10)

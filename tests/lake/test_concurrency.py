@@ -2,7 +2,6 @@
 import subprocess
 import sys
 import threading
-import time
 
 from lake.api import Filters, LakeAPI
 from lake.store import Reader
@@ -20,8 +19,11 @@ def test_sessions_querying_during_a_load_see_old_or_new_never_half(tmp_path):
     api = LakeAPI(Reader(path=lake), cache_size=4)       # one API shared by every session, as in the app
     before = int(api.school_year(Filters(year="2025/26")).has_return.sum())
     seen, errors, stop = set(), [], threading.Event()
+    querying = threading.Barrier(5)                  # the four sessions and the test
+    new_seen = threading.Event()
 
     def session():
+        first = True
         while not stop.is_set():
             try:
                 cur = api.reader.cursor()
@@ -29,19 +31,22 @@ def test_sessions_querying_during_a_load_see_old_or_new_never_half(tmp_path):
                 loads = cur.execute("SELECT count(*) FROM loads").fetchall()[0][0]
                 cur.close()
                 seen.add((n, loads))
+                if n == before + 2000:
+                    new_seen.set()
                 api.school_year(Filters(year="2025/26", phase=("primary",)))
             except Exception as exc:     # any error is a failure of the design
                 errors.append(exc)
+            if first:
+                first = False
+                querying.wait(timeout=60)
 
     threads = [threading.Thread(target=session) for _ in range(4)]
     for t in threads:
         t.start()
-    time.sleep(0.3)
+    querying.wait(timeout=60)                        # every session has queried the lake once
     proc = subprocess.run([sys.executable, "-m", "etl", "--lake", str(lake), "load", str(big)], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
-    deadline = time.time() + 10
-    while time.time() < deadline and not any(n == before + 2000 for n, _ in seen):
-        time.sleep(0.05)
+    new_seen.wait(timeout=60)                        # a session has read the new lake
     stop.set()
     for t in threads:
         t.join(30)

@@ -126,3 +126,31 @@ def test_a_lake_from_a_newer_release_is_refused_with_one_line(tmp_path, monkeypa
     monkeypatch.setattr(migrations, "CURRENT", migrations.CURRENT - 1)
     with pytest.raises(migrations.LakeTooNew, match="newer than this release"):
         upgrade(lake)
+
+
+@pytest.mark.parametrize("old", OLD_LAKES, ids=lambda p: p.stem)
+def test_returns_loaded_before_the_lawful_flag_fields_still_show_and_new_ones_load(old, tmp_path):
+    lake = copy_lake(old, tmp_path)
+    before = LakeAPI(Reader(path=lake))
+    old_rows = len(before._df("SELECT * FROM returns"))
+    upgrade(lake)
+    api = LakeAPI(Reader(path=lake))
+    returns = api._df("SELECT * FROM returns")
+    assert len(returns) == old_rows
+    assert set(migrations.LAWFUL_FLAG_FIELDS) <= set(returns.columns)
+    assert returns[list(migrations.LAWFUL_FLAG_FIELDS)].isna().all().all()       # blank, not invented
+    frame = api.school_year(Filters(year="2025/26")).set_index("urn")
+    assert frame.has_return.astype(bool).sum() >= 4
+    # Without the date the SENCO first became one, the 12-month exemption is unknown: not an alarm.
+    overdue = frame["flag_qualification_overdue"]
+    assert not overdue.fillna(False).any() and overdue.isna().sum() >= 3
+    new_return = ("urn,school_name,academic_year,senco_hours_per_week,senco_time_enough,senco_works_at_school,"
+                  "senco_qualification,senco_qualification_course,senco_qualification_course_started,"
+                  "senco_appointed_date,senco_first_senco_date,sen_information_report_updated\n"
+                  "100005,Elm Primary,2025/26,6,no,yes,in progress,NASENCO,01/09/2024,01/09/2020,01/09/2020,"
+                  "15/09/2025\n").encode()
+    outcome, = load_returns([("elm.csv", new_return)], lake, today=dt.date(2026, 1, 10))
+    assert (outcome.accepted, outcome.rejected) == (1, 0)
+    elm = LakeAPI(Reader(path=lake)).school_year(Filters(year="2025/26")).set_index("urn").loc[100005]
+    assert elm["time_not_enough"] and elm["senco_qualification_course"] == "NASENCO"
+    assert elm["flag_course_will_not_count"] and elm["flag_qualification_overdue"]

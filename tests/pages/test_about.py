@@ -84,7 +84,8 @@ def test_demo_data_is_explained_and_lake_text_is_not_html(about_lake):
     text = page_text(at)
     assert "No public file records SENCO time" in text
     assert "synthetic" in text
-    assert not at.get("html")
+    from ui.styles import CSS, SCRIPT       # the page's own fixed stylesheet and script are the only HTML
+    assert all(h.proto.body.strip() in (CSS.strip(), SCRIPT.strip()) for h in at.get("html"))
     assert not any(m.proto.allow_html for m in at.markdown)
     shown = [m.value for m in at.markdown if "alert" in m.value]
     assert shown, "the demo description is shown"
@@ -145,3 +146,16 @@ def test_filters_from_the_url_survive_on_about(about_lake):
     assert at.toggle(key="anon").value is True
     link = [c.value for c in at.code if "/about" in c.value][0]
     assert urlencode({"phase": phase}) in link and "anon=true" in link
+
+
+def test_about_gives_each_flag_its_legal_source_and_the_schools_it_covers(about_lake):
+    at = run()
+    flags = table(at, "Flag", "Kind", "Legal source", "Applies to").set_index("Flag")
+    assert flags.loc["Qualification overdue", "Legal source"].startswith("SEND Regulations 2014 reg. 49(4)")
+    assert "s.67" in flags.loc["SENCO not a qualified teacher", "Applies to"]
+    assert "not special schools" in flags.loc["SENCO not a qualified teacher", "Applies to"]
+    assert "s.69" in flags.loc["No SEN information report", "Legal source"]
+    shared = flags.loc["Shared SENCO who is also a headteacher"]
+    assert "guidance" in shared["Kind"] and "not statute" in shared["Legal source"]
+    assert set(flags.Kind) == {"Statutory", "Check (not counted)", "Check (guidance, not counted)"}
+    assert "Every mainstream school and maintained nursery school must have a SENCO" in page_text(at)

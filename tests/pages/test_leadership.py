@@ -1,11 +1,12 @@
 """Leadership & support page, run headless against the demo lake."""
 import json
 
+from lake import rounding
 from lake.api import Filters
 from tests.pages.apptest import metric, page_text, run_page
 
-FLAG_COLUMNS = ["SENCO not a qualified teacher", "Qualification overdue", "No SEN information report",
-                "Shared SENCO who is also a headteacher"]
+FLAG_COLUMNS = ["SENCO not a qualified teacher", "SENCO does not work as a teacher at the school",
+                "Qualification overdue", "No SEN information report"]
 
 
 def charts(at):
@@ -32,12 +33,15 @@ def test_renders_measures_benchmarks_and_flag_table(demo_lake, lake_api):
     at = run_page("leadership")
     assert at.title[0].value == "Leadership & support"
     assert [h.value for h in at.main.header] == ["Senior leadership, admin support and deputies", "Qualification",
-                                                 "Shared SENCOs", "Schools with a statutory flag"]
+                                                 "Shared SENCOs", "Schools with a statutory flag",
+                                                 "Checks shown apart from the statutory flags"]
     scope = lake_api.school_year(Filters(year=lake_api.current_year()))
     returned = scope[scope.has_return]
-    assert metric(at, "SENCO on the senior leadership team") == f"{returned.senco_on_slt.dropna().mean() * 100:.0f}%"
+    assert metric(at, "SENCO on the senior leadership team") == rounding.percent(returned.senco_on_slt.dropna().mean())
     text = page_text(at)
-    assert "nasen / Bath Spa University" in text
+    # The survey figure says what it counted: SENCOs who answered, not schools.
+    assert "National survey 34%" in text and "not of schools" in text
+    assert "nasen and Bath Spa University, National SENCO Workforce Survey 2020" in text
     # SLT has one England figure for every phase: a reference line at 34%.
     slt = chart(at, "SENCO on the senior leadership team")
     assert any(s.get("x0") == 0.34 for s in slt["layout"].get("shapes", []))
@@ -51,9 +55,15 @@ def test_renders_measures_benchmarks_and_flag_table(demo_lake, lake_api):
     assert {t["name"] for t in quals["data"]} <= {"NASENCO held", "NPQ for SENCOs held", "in progress", "not started"}
     table = flagged(at)
     assert len(table) == int(returned.any_flag.fillna(False).sum())
+    assert list(table.columns[-4:]) == FLAG_COLUMNS           # the guidance check is not a statutory flag
     for col in FLAG_COLUMNS:
         assert set(table[col]) <= {"Yes", "No", "Not known"}
     assert (table[FLAG_COLUMNS] == "Yes").any(axis=1).all()
+    # Special schools are never flagged for the SENCO duties, which do not cover them.
+    special = table[table["Phase"] == "special"]
+    assert not (special[FLAG_COLUMNS[:3]] == "Yes").any().any()
+    checks = next(df.value for df in at.dataframe if "Checks raised" in df.value.columns)
+    assert "Shared SENCO who is also a headteacher" in checks.columns
 
 
 def test_phase_from_the_url_narrows_the_view(demo_lake):

@@ -25,19 +25,19 @@ def test_renders_outcomes_official_first_with_caution(demo_lake):
     assert "caution" in text.lower() and "self-reported" in text
     # Official first: wherever Ofsted has published an outcome, the school's row shows it.
     schools = frame_with(at, "Shown from")
-    official = schools["Overall effectiveness (official, pre-2025)"].notna() \
+    official = schools["Overall effectiveness (official, latest OEIF graded inspection)"].notna() \
         | schools["Inclusion grade (official, 2025)"].notna()
     assert official.any()
     assert schools.loc[official, "Shown from"].str.startswith("Official").all()
     assert schools.loc[~official & schools["Shown"].notna(), "Shown from"].str.startswith("Self-reported").all()
-    # pre-2025 overall effectiveness appears in words, never as 1-4.
-    assert set(schools["Overall effectiveness (official, pre-2025)"].dropna()) <= {
+    # OEIF overall effectiveness appears in words, never as 1-4.
+    assert set(schools["Overall effectiveness (official, latest OEIF graded inspection)"].dropna()) <= {
         "Outstanding", "Good", "Requires improvement", "Inadequate"}
     # Shares per profile group, with their n; the all-schools row matches the headline figure.
     by_profile = frame_with(at, "Schools (n)", "Judged (self-reported, n)")
     assert by_profile["SENCO time"].iloc[0] == "All schools in scope"
     share = by_profile["Good or better (self-reported) (%)"].iloc[0]
-    shown = metric(at, "Ofsted: SEND progress good or better (self-reported)")
+    shown = metric(at, "SEND progress good or better (school's own view)")
     assert abs(float(shown.rstrip("%")) - share) <= 0.51
     assert "Inclusion graded (official, n)" in by_profile.columns
     assert at.selectbox(key="profile").value == "SENCO time"

@@ -13,8 +13,13 @@ def test_overview_shows_headlines_with_benchmarks_and_change(demo_lake, lake_api
     assert metric(at, "Schools in scope") == f"{len(scope):,}"
     assert metric(at, "Returns received") == f"{int(scope.has_return.sum()):,}"
     text = page_text(at)
-    assert "nasen / Bath Spa University" in text                   # benchmark source shown
-    assert "Change since last year" in text
+    assert "nasen and Bath Spa University" in text                 # benchmark source shown
+    # England's SEND share is the census year nearest the year in view, and says which year it is.
+    assert f"January 2019 school census (2018/19, the nearest year held to {year})" in text
+    # The change is said once, inside its card, with the words a screen reader reads beside it.
+    changed = [m for m in at.metric if m.delta]
+    assert changed and all(m.proto.delta_description == "since last year" for m in changed)
+    assert "Change since last year" not in text
     assert "synthetic" in text.lower()                              # demo data is labelled
 
 
