@@ -666,17 +666,17 @@ class LakeAPI:
         """`school_year(Filters(year=year))` as the lake stood at the start of `since`: each school's
         return is the latest submission loaded before then (from returns_history). The register,
         census and Ofsted columns are today's; the return's own columns and flags are as they were."""
-        sql = _school_year_sql()
-        start = "WITH scope AS ("
-        if start not in sql:                      # the frame's SQL changed shape: fail loudly, not wrongly
-            raise AssertionError("school_year SQL no longer starts with its scope CTE")
-        as_of = ("WITH returns AS (SELECT h.* EXCLUDE (superseded_by_load) FROM returns_history h "
+        sql = _school_year_sql().lstrip()
+        if not sql.startswith("WITH "):           # the frame's SQL changed shape: fail loudly, not wrongly
+            raise AssertionError("school_year SQL no longer starts with a WITH clause")
+        # A CTE named `returns` stands in for the table inside the frame's own SQL.
+        history = ("WITH returns AS (SELECT h.* EXCLUDE (superseded_by_load) FROM returns_history h "
                  "JOIN loads l USING (load_id) WHERE l.loaded_at < $since AND h.academic_year = $year "
-                 "QUALIFY row_number() OVER (PARTITION BY h.urn, h.academic_year ORDER BY h.load_id DESC) = 1), "
-                 "scope AS (")
-        sql = sql.replace(start, as_of, 1) + " ORDER BY school_name, urn"
-        return self._cached(("school_year_as_of", year, since), lambda: self._with_flags(
-            self._df(sql, {"year": year, "since": since})))
+                 "QUALIFY row_number() OVER (PARTITION BY h.urn, h.academic_year ORDER BY h.load_id DESC) = 1), ")
+        sql = history + sql.removeprefix("WITH ") + " ORDER BY school_name, urn"
+        asof = as_of(year)
+        return self._cached(("school_year_as_of", year, since, asof), lambda: self._with_flags(
+            self._df(sql, {"year": year, "since": since, "asof": asof})))
 
     def ofsted_since(self, since: dt.date) -> pd.DataFrame:
         """Official Ofsted outcomes in the lake for inspections on or after `since`, newest first."""

@@ -17,10 +17,12 @@ import datetime as dt
 import pandas as pd
 
 from lake.api import Filters
-from lake.measures import MEASURE_BY_ID
+from lake.measures import MEASURE_BY_ID, MEASURES
 
 # The thresholds and flags a meeting follows: the recommended SENCO time, and every flag.
-WATCHED = ("below_recommended", "flag_not_qt", "flag_qual_overdue", "flag_no_report", "flag_shared_head")
+WATCHED = ("below_recommended",
+           *[m.id for m in MEASURES if m.group == "Flags" and m.column.startswith("flag_")],
+           *[m for m in ("flag_shared_head",) if m in MEASURE_BY_ID and MEASURE_BY_ID[m].group != "Flags"])
 RAISED, CLEARED = "Raised", "Cleared"
 # How each direction reads for the recommended time (a flag is simply raised or cleared).
 WORDS = {"below_recommended": ("Moved below the recommended time", "Moved up to the recommended time or above")}

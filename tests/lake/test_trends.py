@@ -218,13 +218,15 @@ def test_new_ofsted_outcomes_are_inspections_on_or_after_the_date(api, history):
 
 def test_pairs_skip_first_returns_and_schools_whose_newest_return_came_before():
     def frame(rows):
-        return pd.DataFrame(rows, columns=["urn", "school_name", "has_return", "load_id", "below_recommended",
-                                           "flag_not_qualified_teacher", "flag_qualification_overdue",
-                                           "flag_no_sen_report", "flag_shared_head", "senco_hours_per_week"])
-    now = {"2024/25": frame([[1, "A", True, 1, False, False, False, False, False, 10.0],
-                             [2, "B", True, 1, False, False, False, False, False, 10.0]]),
-           "2025/26": frame([[1, "A", True, 5, True, None, False, False, False, 3.0],
-                             [3, "C", True, 5, True, False, False, False, False, 3.0]])}
+        flags = [MEASURE_BY_ID[m].column for m in since.WATCHED[1:]]
+        return pd.DataFrame([r[:5] + [r[5]] + [r[6]] * (len(flags) - 1) + [r[7]] for r in rows],
+                            columns=["urn", "school_name", "has_return", "load_id", "below_recommended", *flags,
+                                     "senco_hours_per_week"])
+    # urn, name, has_return, load_id, below_recommended, first flag, every other flag, hours
+    now = {"2024/25": frame([[1, "A", True, 1, False, False, False, 10.0],
+                             [2, "B", True, 1, False, False, False, 10.0]]),
+           "2025/26": frame([[1, "A", True, 5, True, None, False, 3.0],
+                             [3, "C", True, 5, True, False, False, 3.0]])}
     then = {"2024/25": frame([]), "2025/26": frame([])}
     subs = pd.DataFrame({"urn": [1, 2, 3], "academic_year": ["2025/26", "2024/25", "2025/26"], "load_id": [5, 9, 5]})
     # B's arrival (load 9) is not its newest return's load; C has nothing to compare with.
