@@ -643,6 +643,55 @@ class LakeAPI:
             "SELECT kind, max(loaded_at) AS last_loaded, count(*) AS files FROM loads GROUP BY kind ORDER BY kind"))
         return {r.kind: {"last_loaded": r.last_loaded, "files": int(r.files)} for r in frame.itertuples()}
 
+    # ------------------------------------------- over the years, and since a date
+    def trend(self, measure_id: str, filters: Filters) -> pd.DataFrame:
+        """A measure for every year in the lake (lake.trends.trend_table); the year filter is ignored."""
+        from lake import trends
+        key = ("trend", measure_id, replace(filters, year=None))
+        return self._cached(key, lambda: trends.trend_table(self, MEASURE_BY_ID[measure_id], filters))
+
+    def submissions_since(self, since: dt.date) -> pd.DataFrame:
+        """Every accepted submission loaded on or after `since`, with when it came, whether an
+        earlier submission for the same school and year came before it (`earlier`), and whether a
+        later one has replaced it (`superseded_by_load`)."""
+        return self._cached(("submissions_since", since), lambda: self._df(
+            "SELECT * FROM (SELECT h.urn, h.school_name, h.academic_year, h.load_id, h.source_file, "
+            "h.superseded_by_load, l.loaded_at, l.file_name, "
+            "count(*) OVER (PARTITION BY h.urn, h.academic_year ORDER BY h.load_id "
+            "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier "
+            "FROM returns_history h JOIN loads l USING (load_id)) WHERE loaded_at >= $since "
+            "ORDER BY loaded_at DESC, load_id DESC, school_name", {"since": since}))
+
+    def school_year_as_of(self, year: str, since: dt.date) -> pd.DataFrame:
+        """`school_year(Filters(year=year))` as the lake stood at the start of `since`: each school's
+        return is the latest submission loaded before then (from returns_history). The register,
+        census and Ofsted columns are today's; the return's own columns and flags are as they were."""
+        sql = _school_year_sql().lstrip()
+        if not sql.startswith("WITH "):           # the frame's SQL changed shape: fail loudly, not wrongly
+            raise AssertionError("school_year SQL no longer starts with a WITH clause")
+        # A CTE named `returns` stands in for the table inside the frame's own SQL.
+        history = ("WITH returns AS (SELECT h.* EXCLUDE (superseded_by_load) FROM returns_history h "
+                 "JOIN loads l USING (load_id) WHERE l.loaded_at < $since AND h.academic_year = $year "
+                 "QUALIFY row_number() OVER (PARTITION BY h.urn, h.academic_year ORDER BY h.load_id DESC) = 1), ")
+        sql = history + sql.removeprefix("WITH ") + " ORDER BY school_name, urn"
+        asof = as_of(year)
+        return self._cached(("school_year_as_of", year, since, asof), lambda: self._with_flags(
+            self._df(sql, {"year": year, "since": since, "asof": asof})))
+
+    def ofsted_since(self, since: dt.date) -> pd.DataFrame:
+        """Official Ofsted outcomes in the lake for inspections on or after `since`, newest first."""
+        return self._cached(("ofsted_since", since), lambda: self._df(
+            "SELECT o.urn, s.school_name, s.la_code, o.inspection_date, o.overall_effectiveness, o.inclusion, "
+            "o.source FROM ofsted o LEFT JOIN schools s USING (urn) WHERE o.inspection_date >= $since "
+            "ORDER BY o.inspection_date DESC, s.school_name", {"since": since}))
+
+    def changes_since(self, filters: Filters, since: dt.date) -> dict[str, pd.DataFrame]:
+        """What changed on or after `since` for the schools in the filter (lake.since.changes)."""
+        from lake import since as since_
+        year = filters.year or self.current_year()
+        return self._cached(("changes_since", replace(filters, year=year), since),
+                            lambda: since_.changes(self, replace(filters, year=year), since))
+
 
 def today() -> dt.date:
     return dt.date.today()

@@ -8,7 +8,7 @@ import streamlit as st
 from lake import analysis, rounding
 from lake.api import Filters
 from lake.measures import MEASURES
-from ui import charts
+from ui import charts, trend_charts
 from ui.anonymise import IDENTIFYING, QUASI_IDENTIFIERS, SMALL, label_for
 from ui.context import view
 from ui.layout import empty_state, page_header, scope_line
@@ -249,6 +249,7 @@ def profile(urn: int) -> None:
               shown_fields(RETURN_FIELDS),
               caption="The current return for each year. Text the school typed is shown exactly as entered.")
 
+    trend_charts.school_lines(v, urn, row.la_code.iloc[0], row.la_name.iloc[0])   # year by year, beside the LA
     st.markdown("#### Submissions received")
     subs = analysis.submissions_status(v.api.school_submissions(urn))
     table(subs, "Submissions received, including superseded ones", "schools-submissions", v,

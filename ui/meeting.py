@@ -30,7 +30,7 @@ FILTERS = ("year", "la", "phase", "type", "size", "time", "slt", "role")
 # Pages a meeting-link viewer may open: the summaries. Not the Schools page (one school at a
 # time) nor Returns & data quality (the chase list, rejected rows and files name schools, and
 # it takes uploads).
-PAGES = ("overview", "senco_time", "leadership", "ofsted", "about")
+PAGES = ("overview", "senco_time", "leadership", "ofsted", "trends", "about")
 _PURPOSE = b"senco-dashboard meeting link v1"
 
 

@@ -31,6 +31,8 @@ PAGES = (
     PageSpec("schools", "Schools", ":material/domain:"),
     PageSpec("data_quality", "Returns & data quality", ":material/fact_check:"),
     PageSpec("about", "About", ":material/info:"),
+    PageSpec("trends", "Trends", ":material/trending_up:"),
+    PageSpec("since", "What changed since", ":material/update:"),
 )
 ADDRESSES = {p.stem: p.address for p in PAGES}
 
