@@ -119,7 +119,7 @@ def read_census(path: Path = CENSUS_FILE, las: set[int] | None = None) -> tuple[
         if group == "Independent schools":
             continue
 
-        def n(col: str) -> float:
+        def n(col: str, r=r) -> float:
             v = r[ix[col]]
             return float(v) if v.isdigit() else np.nan
         recs.append((int(r[ix["URN"]]), int(r[ix["LA"]]), int(r[ix["ESTAB"]] or 0), phase or "primary",

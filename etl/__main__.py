@@ -12,7 +12,6 @@ import argparse
 import sys
 from pathlib import Path
 
-
 EXIT_PROBLEM = 3
 
 

@@ -578,7 +578,7 @@ def mapped_rows(export: FormExport, mapping: Mapping) -> MappedExport:
         if key not in latest or rank > latest[key][0]:
             latest[key] = (rank, row.row_number)
     kept, superseded = [], []
-    for r, row in zip(export.responses, rows):
+    for _response, row in zip(export.responses, rows):
         key = _school_key(row.cells)
         if key is None or latest[key][1] == row.row_number:
             kept.append(row)

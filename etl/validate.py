@@ -10,11 +10,27 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from etl.columns import COLUMNS, Column
-from etl.normalise import (NULL_TOKENS, Invalid, Noted, is_blank, parse_academic_year, parse_count,
-                           parse_date, parse_enum, parse_hours, parse_list, parse_text, parse_urn,
-                           parse_yesno)
+from etl.normalise import (
+    NULL_TOKENS,
+    Invalid,
+    Noted,
+    is_blank,
+    parse_academic_year,
+    parse_count,
+    parse_date,
+    parse_enum,
+    parse_hours,
+    parse_list,
+    parse_text,
+    parse_urn,
+    parse_yesno,
+)
+
+if TYPE_CHECKING:                 # numpy is imported where arrays are made, to keep row checks light
+    import numpy as np
 
 
 @dataclass
@@ -146,11 +162,11 @@ def flag_duplicates(results: list[RowResult]) -> None:
 @dataclass
 class Factorised:
     """A column as codes into its distinct raw values (uniques[codes[i]] is row i's cell)."""
-    codes: "np.ndarray"
+    codes: np.ndarray
     uniques: list
 
     @classmethod
-    def of(cls, values: list) -> "Factorised":
+    def of(cls, values: list) -> Factorised:
         """Factorise Python values, keeping 1, 1.0, True and '1' apart (as the row cache does)."""
         import numpy as np
         index: dict = {}
@@ -170,7 +186,7 @@ class Factorised:
             codes[i] = code
         return cls(codes, uniques)
 
-    def take(self, rows: "np.ndarray") -> "Factorised":
+    def take(self, rows: np.ndarray) -> Factorised:
         return Factorised(self.codes[rows], self.uniques)
 
 
@@ -269,7 +285,7 @@ def _check_distinct(column: Column, uniques: list, day_hours: float, today: dt.d
 class CheckedColumn:
     """One return column of a file after checking: per distinct raw value its clean value,
     reason (None when fine) and note; codes map rows to them."""
-    codes: "np.ndarray"
+    codes: np.ndarray
     values: list
     reasons: list
     notes: list
@@ -277,7 +293,7 @@ class CheckedColumn:
     def value(self, i: int) -> object:
         return self.values[self.codes[i]]
 
-    def rows(self, per_unique: list) -> "np.ndarray":
+    def rows(self, per_unique: list) -> np.ndarray:
         return _objects(per_unique)[self.codes]
 
 
@@ -312,7 +328,7 @@ class Validated:
                          record={c.name: self.value(c.name, i) for c in COLUMNS},
                          reasons=self.reasons(i), notes=self.notes(i))
 
-    def conversion_notes(self, rows: "np.ndarray") -> "np.ndarray":
+    def conversion_notes(self, rows: np.ndarray) -> np.ndarray:
         """The given rows' notes joined with '; ' (None when none), as the loader stores them."""
         import numpy as np
         out = np.full(len(rows), None, dtype=object)
@@ -395,14 +411,14 @@ def validate_columns(columns: dict[str, Factorised], n: int, row_numbers, raw_of
     return out
 
 
-def _objects(values: list) -> "np.ndarray":
+def _objects(values: list) -> np.ndarray:
     import numpy as np
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
     return arr
 
 
-def _numbers(col: CheckedColumn) -> "np.ndarray":
+def _numbers(col: CheckedColumn) -> np.ndarray:
     """The column's values per row as floats (NaN for blank)."""
     import numpy as np
     per_unique = np.array([np.nan if v is None else float(v) for v in col.values], dtype=float)

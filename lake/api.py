@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -37,7 +37,7 @@ class Filters:
     slt: tuple[str, ...] = ()
     role: tuple[str, ...] = ()
 
-    def previous_year(self) -> "Filters | None":
+    def previous_year(self) -> Filters | None:
         if not self.year:
             return None
         start = int(self.year[:4]) - 1
@@ -293,7 +293,7 @@ class LakeAPI:
         self.reader = reader or Reader()
         self._cache = _cache or _Cache(cache_size)
 
-    def snapshot(self) -> "LakeAPI":
+    def snapshot(self) -> LakeAPI:
         """The same questions, all answered from the lake as it is now (one page draw), sharing
         this API's cache. A load landing during the draw shows on the next draw, never half-way."""
         return LakeAPI(self.reader.snapshot(), _cache=self._cache)

@@ -24,6 +24,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+
 import duckdb
 
 

@@ -426,7 +426,7 @@ class Reader:
             cur.execute("USE lake")      # each cursor starts in the in-memory database
         return cur
 
-    def snapshot(self) -> "Snapshot":
+    def snapshot(self) -> Snapshot:
         """This lake as it is now, for the whole of one page draw: a load that swaps in a new
         file during the draw is seen by the next draw, so one page never mixes the two."""
         con, version = self._current()
@@ -470,7 +470,7 @@ class Snapshot(Reader):
             cur.execute("USE lake")
         return cur
 
-    def snapshot(self) -> "Snapshot":
+    def snapshot(self) -> Snapshot:
         return self
 
 

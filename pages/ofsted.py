@@ -134,7 +134,7 @@ else:
         if rows.empty:
             st.caption(f"{m.name}: no school in scope has one yet.")
             continue
-        text = rows.apply(lambda r, column=column, count=count, n=n: charts.HIDDEN if pd.isna(r[column]) else
+        text = rows.apply(lambda r, column=column, count=count, n=n, m=m: charts.HIDDEN if pd.isna(r[column]) else
                           f"{m.format(r[column])} ({int(r[count])} of {r[n]})", axis=1)   # half up
         fig = charts.bars(rows, group, column, f"{column}, by {words}", "Share of schools", percent=True,
                           text=text)

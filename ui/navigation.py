@@ -30,9 +30,9 @@ PAGES = (
     PageSpec("ofsted", "Ofsted & outcomes", ":material/verified:"),
     PageSpec("schools", "Schools", ":material/domain:"),
     PageSpec("data_quality", "Returns & data quality", ":material/fact_check:"),
-    PageSpec("about", "About", ":material/info:"),
     PageSpec("trends", "Trends", ":material/trending_up:"),
     PageSpec("since", "What changed since", ":material/update:"),
+    PageSpec("about", "About", ":material/info:"),
 )
 ADDRESSES = {p.stem: p.address for p in PAGES}
 

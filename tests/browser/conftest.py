@@ -16,7 +16,6 @@ import pytest
 
 from bench import app_server
 from bench.app_server import CHROMIUM, LAUNCH_ARGS, stop_server
-from bench.app_server import python as _python
 from ui.navigation import ADDRESSES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,8 +13,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.browser.conftest import (ARTIFACTS, MAIN, WAIT_MS, grid_text, main_text, no_exception, open_page, settle,
-                                    start_server, widget)
+from tests.browser.conftest import (
+    ARTIFACTS,
+    MAIN,
+    WAIT_MS,
+    grid_text,
+    main_text,
+    no_exception,
+    open_page,
+    settle,
+    start_server,
+    widget,
+)
 
 FORMS = Path(__file__).resolve().parents[1] / "fixtures" / "forms"
 

@@ -10,8 +10,19 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser.conftest import (ARTIFACTS, MAIN, ROOT, grid_text, main_text, no_exception, open_expanders,
-                                    open_page, start_server, stop_server, wait_charts)
+from tests.browser.conftest import (
+    ARTIFACTS,
+    MAIN,
+    ROOT,
+    grid_text,
+    main_text,
+    no_exception,
+    open_expanders,
+    open_page,
+    start_server,
+    stop_server,
+    wait_charts,
+)
 
 pytestmark = pytest.mark.browser
 

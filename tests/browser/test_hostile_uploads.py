@@ -9,8 +9,18 @@ import re
 import pytest
 
 from bench.app_server import healthy
-from tests.browser.conftest import (ARTIFACTS, MAIN, ROOT, WAIT_MS, main_text, no_exception, open_page, settle,
-                                    start_server, stop_server)
+from tests.browser.conftest import (
+    ARTIFACTS,
+    MAIN,
+    ROOT,
+    WAIT_MS,
+    main_text,
+    no_exception,
+    open_page,
+    settle,
+    start_server,
+    stop_server,
+)
 
 pytestmark = pytest.mark.browser
 

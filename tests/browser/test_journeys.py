@@ -15,9 +15,25 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser.conftest import (MAIN, WAIT_MS, grid_text, is_open, main_text, metric, new_context,
-                                    no_exception, open_expanders, open_page, pick_option, selectbox_value,
-                                    selected_options, settle, sidebar, wait_ready, widget)
+from tests.browser.conftest import (
+    MAIN,
+    WAIT_MS,
+    grid_text,
+    is_open,
+    main_text,
+    metric,
+    new_context,
+    no_exception,
+    open_expanders,
+    open_page,
+    pick_option,
+    selectbox_value,
+    selected_options,
+    settle,
+    sidebar,
+    wait_ready,
+    widget,
+)
 
 RANKED_TITLE = "Schools ranked by SENCO hours per 10 SEND pupils"
 

@@ -10,8 +10,18 @@ import re
 
 import pytest
 
-from tests.browser.conftest import (MAIN, PAGES, WAIT_MS, is_open, new_context, open_page, selected_options, settle,
-                                    wait_charts, wait_ready)
+from tests.browser.conftest import (
+    MAIN,
+    PAGES,
+    WAIT_MS,
+    is_open,
+    new_context,
+    open_page,
+    selected_options,
+    settle,
+    wait_charts,
+    wait_ready,
+)
 
 MAX_TABS = 80
 TOP_FILTERS = ["Academic year", "Phase", "School type", "Size (pupils on roll)"]

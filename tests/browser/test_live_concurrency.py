@@ -25,8 +25,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import pytest
 
-from tests.browser.conftest import (ROOT, WAIT_MS, _python, new_context, pick_option, start_server, stop_server,
-                                    widget)
+from tests.browser.conftest import ROOT, WAIT_MS, _python, new_context, pick_option, start_server, stop_server, widget
 
 SCOPE = re.compile(r"(\d{4}/\d{2}) · (\d+) schools in scope · (\d+) returns received")
 RUNS_BEFORE = 2              # views each person goes through on the old lake before the load starts
@@ -161,7 +160,7 @@ class Session:
         self.page.goto(self.url(base, self.states[0]), wait_until="commit")
         self.triggered, self.waiting = time.monotonic(), True
 
-    def act(self, base: str, load: "Load | None") -> None:
+    def act(self, base: str, load: Load | None) -> None:
         """Switch to the other view, as the person would; returns once the action is made."""
         self.state = 1 - self.state
         target = self.states[self.state]

@@ -164,7 +164,7 @@ def test_one_load_of_the_folder_accounts_for_every_row(corpus_load):
         lake, "SELECT file_name, load_id, status, rows_read, accepted, rejected, message, raw_path "
               "FROM loads WHERE kind = 'returns'")}
     assert sorted(loads) == NAMES, "one loads row per file, failed files included"
-    for name, (load_id, status, read, acc, rej, message, raw_path) in loads.items():
+    for name, (_load_id, status, read, acc, rej, message, raw_path) in loads.items():
         exp = EXPECTED[name]
         assert read == acc + rej, name
         assert (status, read, acc, rej) == (exp["status"], exp["rows_read"], exp["accepted"], exp["rejected"]), name
@@ -174,7 +174,7 @@ def test_one_load_of_the_folder_accounts_for_every_row(corpus_load):
 
     history = dict(_rows(lake, "SELECT load_id, count(*) FROM returns_history GROUP BY load_id"))
     rejects = dict(_rows(lake, "SELECT load_id, count(*) FROM rejects GROUP BY load_id"))
-    for name, (load_id, status, read, acc, rej, *_rest) in loads.items():
+    for name, (load_id, _status, _read, acc, rej, *_rest) in loads.items():
         assert history.get(load_id, 0) == acc, name
         assert rejects.get(load_id, 0) == rej, name
     total_read = sum(v[2] for v in loads.values())

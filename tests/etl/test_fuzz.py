@@ -19,8 +19,17 @@ from hypothesis import strategies as st
 
 from etl.columns import COLUMNS
 from etl.load import check_returns
-from etl.normalise import (Invalid, parse_academic_year, parse_count, parse_date, parse_hours, parse_list,
-                           parse_text, parse_urn, parse_yesno)
+from etl.normalise import (
+    Invalid,
+    parse_academic_year,
+    parse_count,
+    parse_date,
+    parse_hours,
+    parse_list,
+    parse_text,
+    parse_urn,
+    parse_yesno,
+)
 
 TODAY = dt.date(2026, 11, 30)
 NAMES = [c.name for c in COLUMNS]

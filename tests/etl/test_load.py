@@ -81,12 +81,12 @@ def test_loads_table_accounts_for_every_row(lake):
     outcomes = load_returns([fixture("mixed.csv"), fixture("good.csv")], lake_path=lake, today=TODAY)
     loads = query(lake, "SELECT load_id, file_name, rows_read, accepted, rejected, status, kind FROM loads "
                         "ORDER BY load_id")
-    assert [(l[1], l[2], l[3], l[4], l[5], l[6]) for l in loads] == [
+    assert [(ld[1], ld[2], ld[3], ld[4], ld[5], ld[6]) for ld in loads] == [
         ("mixed.csv", 7, 2, 5, "loaded", "returns"), ("good.csv", 3, 3, 0, "loaded", "returns")]
-    assert all(l[2] == l[3] + l[4] for l in loads)
-    assert [o.load_id for o in outcomes] == [l[0] for l in loads]
+    assert all(ld[2] == ld[3] + ld[4] for ld in loads)
+    assert [o.load_id for o in outcomes] == [ld[0] for ld in loads]
     # every row read is an accepted submission (history) or a reject
-    assert count(lake, "returns_history") + count(lake, "rejects") == sum(l[2] for l in loads) == 10
+    assert count(lake, "returns_history") + count(lake, "rejects") == sum(ld[2] for ld in loads) == 10
     # good.csv resubmits 117725 (also in mixed.csv), so 4 schools are current
     assert count(lake, "returns") == 4
 
@@ -180,7 +180,7 @@ def test_an_unreadable_file_fails_while_the_rest_of_the_batch_loads(lake):
     assert outcomes[0].report_lines()[0].startswith("junk.csv: not loaded: ")
     assert count(lake, "returns") == 3
     loads = query(lake, "SELECT file_name, status, message, rows_read FROM loads ORDER BY load_id")
-    assert [(l[0], l[1], l[3]) for l in loads] == [("junk.csv", "failed", 0), ("good.csv", "loaded", 3),
+    assert [(ld[0], ld[1], ld[3]) for ld in loads] == [("junk.csv", "failed", 0), ("good.csv", "loaded", 3),
                                                   ("empty.csv", "failed", 0)]
     assert "binary" in loads[0][2]
 

@@ -6,8 +6,19 @@ import datetime as dt
 import pytest
 
 from etl.columns import COLUMN_BY_NAME
-from etl.normalise import (Invalid, Noted, is_blank, parse_academic_year, parse_count, parse_date,
-                           parse_enum, parse_hours, parse_list, parse_urn, parse_yesno)
+from etl.normalise import (
+    Invalid,
+    Noted,
+    is_blank,
+    parse_academic_year,
+    parse_count,
+    parse_date,
+    parse_enum,
+    parse_hours,
+    parse_list,
+    parse_urn,
+    parse_yesno,
+)
 
 TODAY = dt.date(2025, 11, 1)
 DAY = 6.5

@@ -198,7 +198,7 @@ def test_a_truncated_workbook(tmp_path):
 
 
 def test_a_truncated_template_is_called_a_damaged_workbook(tmp_path):
-    from etl.template import template_bytes          # writes [Content_Types].xml first, like Excel
+    from etl.template import template_bytes  # writes [Content_Types].xml first, like Excel
     data = template_bytes()
     with pytest.raises(NotAReturn, match="could not be opened"):
         read(tmp_path, "r.xlsx", data[: len(data) // 2])

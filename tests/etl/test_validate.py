@@ -175,8 +175,8 @@ def test_different_schools_same_year_are_not_duplicates():
 
 def test_a_count_too_large_for_any_school_is_rejected_not_a_crash(tmp_path):
     from etl.load import load_returns
-    data = ("urn,school_name,academic_year,number_on_roll\n"
-            "117725,Example Primary School,2025/26,99999999999\n").encode()
+    data = (b"urn,school_name,academic_year,number_on_roll\n"
+            b"117725,Example Primary School,2025/26,99999999999\n")
     [outcome] = load_returns([("huge.csv", data)], tmp_path / "senco.duckdb")
     assert (outcome.accepted, outcome.rejected) == (0, 1)
     assert "Number on roll" in outcome.rejects[0].reasons[0]

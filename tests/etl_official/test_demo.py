@@ -3,7 +3,6 @@ labelled synthetic returns and Ofsted outcomes, built the same way every time.""
 from __future__ import annotations
 
 import datetime as dt
-
 from pathlib import Path
 
 import duckdb

@@ -70,8 +70,8 @@ def make_history_lake(demo_lake: Path, folder: Path) -> History:
     api = LakeAPI(Reader(path=lake))
     year = api.current_year()
     frame = api.school_year(Filters(year=year))
-    pick = frame[frame.has_return.astype(bool) & (frame.flag_no_sen_report == True)
-                 & (frame.below_recommended == False) & (frame.flag_not_qualified_teacher == False)]
+    pick = frame[frame.has_return.astype(bool) & frame.flag_no_sen_report.eq(True)
+                 & frame.below_recommended.eq(False) & frame.flag_not_qualified_teacher.eq(False)]
     assert not pick.empty, "the demo has no school to resubmit for the history lake"
     urn, name = int(pick.urn.iloc[0]), str(pick.school_name.iloc[0])
     csv = ("urn,school_name,academic_year,senco_hours_per_week,senco_qualified_teacher,"

@@ -87,8 +87,8 @@ def test_an_upgraded_lake_keeps_its_answers_and_takes_new_returns(old, tmp_path)
     frame = api.school_year(Filters(year="2025/26"))
     assert set(frame.loc[frame.has_return.astype(bool), "urn"]) >= {100001, 100002, 100003, 100004}
     assert len(api.rejects()) == 5
-    new_return = ("urn,school_name,academic_year,senco_hours_per_week\n"
-                  "100005,Elm Primary,2025/26,1.5 days\n").encode()
+    new_return = (b"urn,school_name,academic_year,senco_hours_per_week\n"
+                  b"100005,Elm Primary,2025/26,1.5 days\n")
     outcome, = load_returns([("elm.csv", new_return)], lake, today=dt.date(2026, 1, 10))
     assert (outcome.accepted, outcome.rejected) == (1, 0)
     frame = LakeAPI(Reader(path=lake)).school_year(Filters(year="2025/26"))
@@ -144,11 +144,11 @@ def test_returns_loaded_before_the_lawful_flag_fields_still_show_and_new_ones_lo
     # Without the date the SENCO first became one, the 12-month exemption is unknown: not an alarm.
     overdue = frame["flag_qualification_overdue"]
     assert not overdue.fillna(False).any() and overdue.isna().sum() >= 3
-    new_return = ("urn,school_name,academic_year,senco_hours_per_week,senco_time_enough,senco_works_at_school,"
-                  "senco_qualification,senco_qualification_course,senco_qualification_course_started,"
-                  "senco_appointed_date,senco_first_senco_date,sen_information_report_updated\n"
-                  "100005,Elm Primary,2025/26,6,no,yes,in progress,NASENCO,01/09/2024,01/09/2020,01/09/2020,"
-                  "15/09/2025\n").encode()
+    new_return = (b"urn,school_name,academic_year,senco_hours_per_week,senco_time_enough,senco_works_at_school,"
+                  b"senco_qualification,senco_qualification_course,senco_qualification_course_started,"
+                  b"senco_appointed_date,senco_first_senco_date,sen_information_report_updated\n"
+                  b"100005,Elm Primary,2025/26,6,no,yes,in progress,NASENCO,01/09/2024,01/09/2020,01/09/2020,"
+                  b"15/09/2025\n")
     outcome, = load_returns([("elm.csv", new_return)], lake, today=dt.date(2026, 1, 10))
     assert (outcome.accepted, outcome.rejected) == (1, 0)
     elm = LakeAPI(Reader(path=lake)).school_year(Filters(year="2025/26")).set_index("urn").loc[100005]

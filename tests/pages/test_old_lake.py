@@ -9,7 +9,6 @@ from tests.lake.test_migrations import OLD_LAKES, copy_lake, version
 from tests.pages.apptest import page_text, run_page, served, use_lake
 from ui.navigation import PAGES
 
-
 SCOPED = ("overview", "senco_time", "leadership", "ofsted", "schools")      # pages with the scope line
 
 
