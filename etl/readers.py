@@ -115,7 +115,14 @@ def _read_text(data: bytes) -> ParsedFile:
     if "\x00" in text:
         raise NotAReturn("this is not a text or spreadsheet file (it looks binary); export the return as CSV or XLSX")
     text = CONTROL.sub("", text)
-    delim = _sniff_delimiter(text)
+    return _from_grid(numbered_csv(text, _sniff_delimiter(text)))
+
+
+def numbered_csv(text: str, delim: str) -> list[tuple[int, list[object]]]:
+    """Each CSV record with the line it starts on (as a text editor numbers it). NotAReturn, with
+    one line, for a malformed file, a cell past the length limit, or a quote never closed (which
+    would make the rest of the file one cell, its rows vanishing uncounted). The official-data
+    reader uses it too."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     numbered: list[tuple[int, list[object]]] = []
     start = 1
@@ -126,12 +133,12 @@ def _read_text(data: bytes) -> ParsedFile:
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise NotAReturn(f"a cell near line {reader.line_num} is longer than {MAX_CELL_CHARS:,} characters; "
-                             "a return's cells are short: check the file is the return and resend") from None
+                             "check the file is the one meant and resend") from None
         raise NotAReturn(f"the CSV is malformed near line {reader.line_num}: {_short(exc)}") from None
     if numbered and _unclosed_quote(text, delim, *numbered[-1]):
         raise NotAReturn(f"a quote (\") opened on line {numbered[-1][0]} is never closed, so the rest of the "
                          "file reads as one cell; remove or close the quote and resend")
-    return _from_grid(numbered)
+    return numbered
 
 
 def _unclosed_quote(text: str, delim: str, start: int, row: list[object]) -> bool:
@@ -150,7 +157,11 @@ def _unclosed_quote(text: str, delim: str, start: int, row: list[object]) -> boo
 
 # ----------------------------------------------------------------- workbooks
 
-def _read_workbook(data: bytes, kind: str) -> ParsedFile:
+def open_workbook(data: bytes, kind: str, what: str = "a return"):
+    """(calamine workbook, facts per sheet) once the workbook has been checked inside its zip
+    (etl.workbook_check): calamine trusts the sizes a workbook declares, and a 5 KB file can ask
+    it for the whole sheet grid. NotAReturn, with one line, for anything too big or unreadable.
+    The official-data reader opens workbooks through this too."""
     from python_calamine import CalamineWorkbook
 
     from etl import workbook_check as wc
@@ -160,7 +171,7 @@ def _read_workbook(data: bytes, kind: str) -> ParsedFile:
         try:
             facts = wc.check_xlsx(data)          # before calamine: it trusts the sizes a workbook gives
         except wc.TooBig as exc:
-            raise NotAReturn(f"the workbook is too big to be a return: {exc}") from None
+            raise NotAReturn(f"the workbook is too big to be {what}: {exc}") from None
         except Exception as exc:                 # not a zip Python can read: calamine is not given it
             raise NotAReturn(f"the workbook could not be opened ({_short(exc)}); open it in Excel, save it "
                              "again as .xlsx and resend") from None
@@ -171,13 +182,29 @@ def _read_workbook(data: bytes, kind: str) -> ParsedFile:
     except _NOT_FATAL as exc:  # calamine raises several types for damaged files (and panics)
         _reraise_fatal(exc)
         if kind == "xlsx" and not any(m in data for m in (b"[Content_Types].xml", b"xl/", b"docProps/")):
-            raise NotAReturn("the file is a zip archive, not an Excel workbook; send the return as XLSX or CSV") from None
-        raise NotAReturn(f"the workbook could not be opened ({_short(exc)}); open it in Excel, save it again as .xlsx and resend") from None
+            raise NotAReturn("the file is a zip archive, not an Excel workbook; send it as XLSX or CSV") from None
+        raise NotAReturn(f"the workbook could not be opened ({_short(exc)}); open it in Excel, save it again "
+                         "as .xlsx and resend") from None
     names = list(wb.sheet_names)
     if not names:
         raise NotAReturn("the workbook has no sheets")
     if len(names) > wc.MAX_SHEETS:
-        raise NotAReturn(f"the workbook has {len(names)} sheets, more than the {wc.MAX_SHEETS} a return can have")
+        raise NotAReturn(f"the workbook has {len(names)} sheets, more than the {wc.MAX_SHEETS} {what} can have")
+    return wb, facts
+
+
+def sheet_grid(wb, name: str, kind: str) -> list[list[object]]:
+    """One sheet's cells; a legacy .xls sheet over the cell limit is refused before conversion."""
+    from etl import workbook_check as wc
+    sheet = wb.get_sheet_by_name(name)
+    if kind == "xls" and sheet.total_height * max(sheet.total_width, 1) > wc.MAX_CELLS:
+        raise NotAReturn(f"it spans more than {wc.MAX_CELLS:,} cells")
+    return sheet.to_python(skip_empty_area=False), sheet
+
+
+def _read_workbook(data: bytes, kind: str) -> ParsedFile:
+    wb, facts = open_workbook(data, kind)
+    names = list(wb.sheet_names)
     names.sort(key=lambda n: n != FORM_SHEET)       # the template's own sheet first
     # Every sheet is read: each that holds a return loads (a trust's workbook may keep one
     # sheet per phase), each that does not is named with the reason.
@@ -185,10 +212,7 @@ def _read_workbook(data: bytes, kind: str) -> ParsedFile:
     problems: list[str] = []
     for name in names:
         try:
-            sheet = wb.get_sheet_by_name(name)
-            if kind == "xls" and sheet.total_height * max(sheet.total_width, 1) > wc.MAX_CELLS:
-                raise NotAReturn(f"it spans more than {wc.MAX_CELLS:,} cells")
-            grid = sheet.to_python(skip_empty_area=False)
+            grid, sheet = sheet_grid(wb, name, kind)
             grid = _fill_merged(grid, sheet.merged_cell_ranges or [])
             grid = _as_shown(grid, facts[name].formatted if name in facts else {})
         except NotAReturn as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import math
 import re
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 
 from etl.columns import header_key
 from etl.normalise import EXCEL_EPOCH, Invalid, parse_urn
-from etl.readers import NotAReturn, decode_text
+from etl.readers import NotAReturn, decode_text, numbered_csv, open_workbook, sheet_grid
 from etl.validate import RowResult
 
 # Markers official statistics use for "not available / not applicable / suppressed".
@@ -315,37 +314,25 @@ def read_table(data: bytes) -> Table:
                      if any(header_key(c) in HEADER_KEYS for c in r)), default=0)
         if score > best_score:
             best, best_score = delim, score
-    reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=best)
-    numbered: list[tuple[int, list[object]]] = []
-    start = 1
     try:
-        for row in reader:
-            numbered.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise FileProblem(f"the CSV is malformed near line {reader.line_num}: {exc}") from None
-    if numbered and any(isinstance(c, str) and ("\n" in c or "\r" in c) for c in numbered[-1][1]):
-        # A quote never closed makes the rest of the file one cell: its rows would vanish.
-        tail = io.StringIO(decoded, newline="").readlines()[numbered[-1][0] - 1:]
-        try:
-            for _ in csv.reader(tail, delimiter=best, strict=True):
-                pass
-        except csv.Error:
-            raise FileProblem(f"a quote (\") opened on line {numbered[-1][0]} is never closed, so the rest "
-                              "of the file reads as one cell") from None
+        numbered = numbered_csv(decoded, best)       # the return reader's own: the same limits
+    except NotAReturn as exc:
+        raise FileProblem(str(exc)) from None
     return _table_from_grid(numbered)
 
 
 def _read_workbook(data: bytes) -> Table:
-    from python_calamine import CalamineWorkbook
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception:
-        raise FileProblem("the workbook could not be opened; save it again as .xlsx or CSV") from None
+    kind = "xlsx" if data[:4] == b"PK\x03\x04" else "xls"
+    try:   # checked inside the zip before calamine, like a return: a small file can ask for a huge grid
+        wb, _ = open_workbook(data, kind, what="an official data file")
+    except NotAReturn as exc:
+        raise FileProblem(str(exc)) from None
     for name in wb.sheet_names:
         try:
-            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception:
+            grid, _ = sheet_grid(wb, name, kind)
+        except BaseException as exc:     # calamine raises several kinds, and panics: the sheet is passed over
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+                raise
             continue
         try:
             return _table_from_grid([(i + 1, list(r)) for i, r in enumerate(grid)])

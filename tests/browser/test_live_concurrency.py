@@ -25,7 +25,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import pytest
 
-from tests.browser.conftest import ROOT, WAIT_MS, _python, new_context, pick_option, start_server, stop_server, widget
+from bench.app_server import python as _python
+from tests.browser.conftest import ROOT, WAIT_MS, new_context, pick_option, start_server, stop_server, widget
 
 SCOPE = re.compile(r"(\d{4}/\d{2}) · (\d+) schools in scope · (\d+) returns received")
 RUNS_BEFORE = 2              # views each person goes through on the old lake before the load starts

@@ -409,3 +409,13 @@ def test_unclosed_quote_fails_rather_than_losing_rows(lake, tmp_path):
                    '117726,Althorpe and Keadby,10/02/2026,Expected standard\n')
     out = load_official("ofsted", bad.name, bad.read_bytes(), lake)
     assert out.status == "failed" and "never closed" in out.message
+
+
+@pytest.mark.parametrize("kind", ["gias", "census", "ofsted"])
+def test_an_official_workbook_bomb_fails_its_file_with_one_line(lake, kind):
+    """A 5 KB workbook whose one cell sits at XFD1048576 asks a spreadsheet reader for the whole
+    sheet grid: the official loaders check it inside its zip first, as the return reader does."""
+    bomb = (Path(__file__).resolve().parents[1] / "corpus" / "files" / "41_one_cell_at_xfd1048576.xlsx").read_bytes()
+    out = load_official(kind, "edubasealldata20261101.xlsx", bomb, lake)
+    assert out.status == "failed" and "too big" in out.message and "\n" not in out.message
+    assert counts(out) == (0, 0, 0)
