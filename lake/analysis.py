@@ -487,16 +487,6 @@ def per_school_long(frame: pd.DataFrame, label: str, values: dict[str, str]) -> 
     return pd.concat(parts, ignore_index=True)[[label, "Measure", "Value"]]
 
 
-def ofsted_record(official: dict | None) -> dict:
-    """An official Ofsted outcome with overall effectiveness (1-4) in words."""
-    if not official:
-        return {}
-    out = dict(official)
-    oe = out.get("overall_effectiveness")
-    out["overall_effectiveness"] = OVERALL_EFFECTIVENESS.get(int(oe)) if oe is not None and not pd.isna(oe) else None
-    return out
-
-
 def compare_rows(frame: pd.DataFrame, urns: list[int]) -> pd.DataFrame:
     """The chosen schools' rows of a school_year frame, in the order chosen, with SEND figures and the
     Ofsted judgement to show (official where there is one)."""

@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from lake import analysis, rounding
+from lake import analysis, ofsted_view, rounding
 from lake.api import Filters
 from lake.measures import MEASURES
 from ui import charts, trend_charts
@@ -55,13 +55,6 @@ REGISTER_FIELDS = {
     "status": "Status", "statutory_low_age": "Lowest age", "statutory_high_age": "Highest age",
     "number_on_roll": "Number on roll (register)", "town": "Town", "postcode": "Postcode", "open_date": "Opened",
     "close_date": "Closed", "source": "Source",
-}
-OFSTED_FIELDS = {
-    "inspection_date": "Inspection date", "overall_effectiveness": "Overall effectiveness (pre-2025)",
-    "inclusion": "Inclusion (2025 report card)", "achievement": "Achievement",
-    "attendance_behaviour": "Attendance and behaviour", "personal_development": "Personal development",
-    "leadership_governance": "Leadership and governance", "curriculum_teaching": "Curriculum and teaching",
-    "safeguarding": "Safeguarding", "source": "Source",
 }
 SHOWN_FIELDS = {"ofsted_shown": "Judgement shown", "ofsted_shown_source": "Shown from",
                 "ofsted_shown_date": "Inspection date (shown)", "ofsted_send_progress": "SEND progress (self-reported)",
@@ -286,7 +279,7 @@ def profile(urn: int) -> None:
     else:
         st.caption("This school is not on the register held in the lake.")
     st.markdown("#### Ofsted")
-    official = analysis.ofsted_record(v.api.school_ofsted(urn))
+    official = ofsted_view.school_record(v.api.school_ofsted(urn))
     outcome = analysis.ofsted_outcomes(row, returned_only=False)
     if not outcome.empty and outcome.ofsted_shown.notna().any():
         table(analysis.field_values(outcome.iloc[0].to_dict(), SHOWN_FIELDS), "Ofsted judgement shown",
@@ -294,8 +287,10 @@ def profile(urn: int) -> None:
               caption="Where the school's return and Ofsted's published outcome both exist, the official "
                       "outcome is shown.")
     if official:
-        table(analysis.field_values(official, OFSTED_FIELDS), "Official Ofsted outcome", "schools-ofsted", v,
-              caption="From Ofsted's published management information.")
+        table(analysis.field_values(official, {k: k for k in official}), "Official Ofsted outcome", "schools-ofsted",
+              v, caption="From Ofsted's published management information: each grade beside the date of the "
+                         "inspection it comes from, so two grades can have different dates. Since September 2024 "
+                         "graded inspections give no overall effectiveness ('Not judged').")
     else:
         st.caption("No official Ofsted outcome for this school in the lake.")
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 import lake.api
 from lake import since as changes
-from ui.anonymise import SMALL, SUPPRESSED
+from ui.anonymise import SMALL
 from ui.context import view
 from ui.layout import empty_state, page_header, update_share_link
 from ui.tables import downloads, prepare, table
@@ -59,8 +59,8 @@ if v.anonymised:
 
 
 def count(n: int) -> str:
-    """A count as shown: withheld when 1 to 4 in anonymised mode."""
-    return SUPPRESSED if v.anonymised and 0 < n < SMALL else f"{n:,}"
+    """A count as shown: withheld when 1 to 4 in anonymised mode (a card's text, so it can say so)."""
+    return f"<{SMALL}" if v.anonymised and 0 < n < SMALL else f"{n:,}"
 
 
 def profile_link(urn, year) -> str:

@@ -15,7 +15,7 @@ case " $* " in
   *" --server.address"*) ;;                      # the caller chose; the app still shows data only to
   *)                                             # this computer unless sign-in is set up
     if [ -z "${STREAMLIT_SERVER_ADDRESS:-}" ] && [ "$(.venv/bin/python -m ui.auth)" != "sign-in" ]; then
-      echo "No sign-in is set up (.streamlit/secrets.toml): serving on this computer only, http://localhost:8501"
+      echo "No sign-in is set up (.streamlit/secrets.toml): serving on this computer only (127.0.0.1)"
       ADDRESS=(--server.address 127.0.0.1)
     fi ;;
 esac

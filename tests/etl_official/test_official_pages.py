@@ -108,6 +108,22 @@ def test_ofsted_page_shows_both_grades_with_their_own_dates(lake):
     assert "as at 31 January 2026" in page_text(at)
 
 
+def test_school_profile_shows_each_published_grade_beside_its_own_date(lake):
+    at = run_page("schools", year="2025/26", school="118097")
+    fields: dict[str, str] = {}
+    for df in at.dataframe:
+        if list(df.value.columns) == ["Field", "Value"]:
+            fields.update(dict(df.value.values.tolist()))
+    assert fields["Overall effectiveness (latest OEIF graded inspection)"] == "Not judged"
+    assert fields["OEIF inspection date"] == "2024-10-08"
+    assert fields["Inclusion (report card)"] == "Expected standard"
+    assert fields["Inclusion: date of grade"] == "2025-11-18"
+    assert fields["Management information as at"] == "2026-01-31"
+    assert not any("pre-2025" in str(k) for k in fields)
+    at = run_page("schools", year="2025/26", school="150867")           # never inspected
+    assert "No official Ofsted outcome for this school" in page_text(at)
+
+
 def test_about_page_says_which_schools_are_in_scope_and_why(lake):
     text = page_text(run_page("about"))
     assert "Which schools are counted" in text
