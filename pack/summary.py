@@ -1,8 +1,9 @@
 """A one-page school summary for a visit, from the Schools page's profile of one school.
 
 It keeps the profile's headline figures, the key-figures comparison, statutory flags, the
-year-by-year chart and census and Ofsted facts, and leaves out the long tables (similar
-schools, every return field, every submission, the register entry) that belong on screen.
+SENCO hours by year and census and Ofsted facts, and leaves out what belongs on screen: the long
+tables (similar schools, every return field, every submission, the register entry, Ofsted's full
+record) and the year-by-year lines beside the LA.
 The PDF is scaled to fit one A4 page.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pack.collect import Block, PageContent
 PROFILE = "School profile"
 LONG_TABLES = ("Similar schools", "Returns over the years", "Submissions received", "Register details",
                "Official Ofsted outcome")
-LONG_HEADINGS = ("#### Submissions received", "#### Register")
+LONG_HEADINGS = ("#### Year by year", "#### Submissions received", "#### Register")
 
 
 class NoSchool(ValueError):

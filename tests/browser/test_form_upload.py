@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -66,6 +67,18 @@ def upload(page, path: Path) -> None:
     no_exception(page)
 
 
+def grid_showing(page, pattern: str) -> str:
+    """The preview grid's text once it shows `pattern`: the grid repaints its rows a moment after the
+    page's script has finished, so the test waits for that (bounded), never a fixed time."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        text = grid_text(page.locator(MAIN))
+        if re.search(pattern, text) or time.monotonic() > deadline:
+            assert re.search(pattern, text), text[:2000]
+            return text
+        page.wait_for_timeout(100)
+
+
 def returns_of(lake: Path, urn: int) -> list[tuple]:
     con = duckdb.connect(str(lake), read_only=True)
     try:
@@ -93,8 +106,7 @@ def test_map_an_unseen_form_once_then_load_next_years_export_without_mapping(for
     no_exception(page)
     text = main_text(page)
     assert "5 responses read: 3 rows will load, 1 row will be rejected, 1 earlier response superseded" in text, text
-    preview = grid_text(page.locator(MAIN))
-    assert re.search(r"\n3 \| loads \|[^\n]*\| 117726 \| Brigg Primary School", preview), preview[:2000]
+    preview = grid_showing(page, r"\n3 \| loads \|[^\n]*\| 117726 \| Brigg Primary School")
     assert "head@alkborough.example" not in preview + text and "Jo Head" not in preview + text
     assert not any("ms-forms" in str(r) for r in returns_of(lake, 117726))           # nothing loaded yet
 
