@@ -68,10 +68,14 @@ def downloads(shown: pd.DataFrame, title: str, key: str, v: View) -> None:
     if v.anonymised:
         note += " · " + UNLISTED_NOTE + " " + SMALL_NOTE
     c1, c2, _ = st.columns([1, 1, 3])
-    # The files are built only when someone clicks (a callable), not on every run of the page.
+    # The files are built only when someone clicks (a callable), not on every run of the page; a
+    # download does not rerun the page (on_click="ignore"), so a second click is never answered by a
+    # page half-way through redrawing.
+    blank = " (blank cells: hidden in anonymised mode)" if v.anonymised else ""
     c1.download_button("Download CSV", lambda: csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
-                       key=f"{key}-csv", icon=":material/download:", help=f"{title} as CSV" + (" (blank cells: hidden in anonymised mode)" if v.anonymised else ""))
+                       key=f"{key}-csv", icon=":material/download:", help=f"{title} as CSV{blank}", on_click="ignore")
     c2.download_button("Download XLSX", lambda: xlsx_bytes(shown, sheet=title[:31], note=note),
                        file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}-xlsx", icon=":material/download:", help=f"{title} as an Excel workbook")
+                       key=f"{key}-xlsx", icon=":material/download:", help=f"{title} as an Excel workbook{blank}",
+                       on_click="ignore")

@@ -60,10 +60,7 @@ def download(page, key: str):
     dl = info.value
     assert dl.failure() is None, f"download from {key} failed: {dl.failure()}"
     path = dl.path()
-    # A download button reruns the page unless told not to: let any rerun finish before the next click,
-    # or that click would fetch a file the rerun has already replaced.
-    page.wait_for_timeout(200)
-    wait_ready(page)
+    wait_ready(page)            # (the app's download buttons do not rerun the page)
     with open(path, "rb") as fh:
         return dl.suggested_filename, fh.read()
 
