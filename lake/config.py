@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,8 +60,27 @@ def recommended_hours() -> float:
     return recommended_days() * school_day_hours()
 
 
+def collection_deadline() -> date | None:
+    """The date this year's returns are due ($SENCO_COLLECTION_DEADLINE, YYYY-MM-DD), or None when unset.
+    Until it passes, the latest year's collection is still open: its figures are partial, the chase
+    list counts down to it, and it is compared with last year's collection at the same point or not at all."""
+    text = (os.environ.get("SENCO_COLLECTION_DEADLINE") or "").strip()
+    if not text:
+        return None
+    try:
+        when = date.fromisoformat(text)
+    except ValueError:
+        when = None
+    if when is None or not (2000 <= when.year <= 2100) or len(text) != 10:
+        shown = text[:40].encode("ascii", "replace").decode()
+        raise SettingError(f"SENCO_COLLECTION_DEADLINE={shown!r} is not usable: it should be the date returns "
+                           f"are due, as YYYY-MM-DD (e.g. 2026-12-18); fix or unset it and start again")
+    return when
+
+
 def check() -> None:
     """Read every setting once; raises SettingError on the first unusable one."""
+    collection_deadline()
     school_day_hours()
     recommended_days()
     lake_path()

@@ -63,6 +63,15 @@ def test_a_nonsense_school_day_is_refused_at_start(tmp_path, value):
     assert not lake.exists()
 
 
+@pytest.mark.parametrize("value", ["18/12/2026", "2026-13-01", "tomorrow", "1999-12-18"])
+def test_a_nonsense_collection_deadline_is_refused_at_start(tmp_path, value):
+    lake = tmp_path / "senco.duckdb"
+    line = one_line_problem(etl("load", str(CORPUS / "01_clean_snake_case_utf8.csv"), lake=lake,
+                                env={"SENCO_COLLECTION_DEADLINE": value}))
+    assert "SENCO_COLLECTION_DEADLINE" in line and "YYYY-MM-DD" in line
+    assert not lake.exists()
+
+
 def test_an_unwritable_lake_folder_is_one_line(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the lake's folder should be")
