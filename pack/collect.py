@@ -175,11 +175,15 @@ def _walk(node, out: list[Block]) -> None:
 def collect(stem: str, params: dict[str, list[str]], title: str, timeout: float = 300) -> PageContent:
     """Run pages/<stem>.py with `params` as its URL query and return what it shows."""
     from streamlit.testing.v1 import AppTest
+
+    from ui.details import open_every_detail
     _quiet()
     at = AppTest.from_file(str(ROOT / "pages" / f"{stem}.py"), default_timeout=timeout)
     for key, values in params.items():
         at.query_params[key] = values if len(values) > 1 else values[0]
     at.run()
+    if not at.exception:
+        open_every_detail(at)        # the pack holds every table alternative, opened or not on screen
     if at.exception:
         raise PageFailed(f"The {title} page could not be built: {str(at.exception[0].value)[:300]}")
     blocks: list[Block] = []

@@ -11,7 +11,7 @@ from lake.measures import MEASURES
 from ui import charts, trend_charts
 from ui.anonymise import IDENTIFYING, QUASI_IDENTIFIERS, SMALL, label_for
 from ui.context import view
-from ui.layout import empty_state, page_header, scope_line
+from ui.layout import empty_state, page_header, scope_line, update_share_link
 from ui.tables import prepare, table, unlisted
 
 TABS = ["School profile", "Compare schools"]
@@ -78,22 +78,19 @@ def shown_fields(fields: dict[str, str]) -> dict[str, str]:
 
 
 v = view()
-head = st.empty()       # the page header's slot: drawn at once, redrawn last with the widgets' values
+page_header("Schools", "One school's SENCO returns over the years against the LA and similar schools, or "
+            "up to eight schools side by side.", v, "schools")
 
 
 def header(tab: str | None = None, school: str | None = None, compare: list | None = None) -> None:
-    """The page header, redrawn last into its slot so the share link carries the widgets' real values.
+    """Redraw the share link last, with the widgets' real values.
 
     The link names schools as the widgets write them to the URL ("Name (URN)", or the label in
     anonymised mode), so it opens without translation; a renamed school is still found by its URN."""
-    with head.container():
-        page_header("Schools", "One school's SENCO returns over the years against the LA and similar schools, or "
-                    "up to eight schools side by side.", v, "schools",
-                    {"tab": tab if tab and tab != TABS[0] else None, "school": fmt(school) if school else None,
-                     "compare": [fmt(u) for u in compare or []]})
+    update_share_link({"tab": tab if tab and tab != TABS[0] else None, "school": fmt(school) if school else None,
+                       "compare": [fmt(u) for u in compare or []]})
 
 
-header()                # now, so the page keeps its title even if something below fails
 
 
 frame = v.api.school_year(v.filters)

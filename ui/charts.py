@@ -11,6 +11,7 @@ import streamlit as st
 
 from lake import rounding
 from ui.context import View
+from ui.details import details
 from ui.tables import table
 
 # GOV.UK design system colours, each at least 3:1 against white.
@@ -236,5 +237,6 @@ def show(fig: go.Figure, key: str, v: View, data: pd.DataFrame, data_title: str,
         "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
     if summary:
         st.caption(summary)
-    with st.expander(f"Table alternative: {data_title}", icon=":material/table:"):
-        table(data, data_title, f"{key}-table", v, columns)
+    with details(f"Table alternative: {data_title}", f"{key}-table", icon=":material/table:") as is_open:
+        if is_open:
+            table(data, data_title, f"{key}-table", v, columns)

@@ -8,6 +8,7 @@ from lake.measures import MEASURE_BY_ID, NO_CHANGE
 from ui import meeting
 from ui.anonymise import SMALL
 from ui.context import View, page_address, share_link
+from ui.details import details
 from ui.meeting_pack import offer_pack
 
 HIDDEN_FIGURE = "–"
@@ -19,10 +20,8 @@ def page_header(title: str, intro: str, v: View, page_path: str, extra_params: d
         st.stop()
     st.title(title)
     st.caption(intro)
-    notices = st.session_state.get("_link_notices") or []
-    if notices:
-        st.warning("This link had values this dashboard does not know, so defaults are shown instead: "
-                   + "; ".join(notices) + ".", icon=":material/link_off:")
+    st.session_state["_notice_slot"] = st.empty()
+    show_link_notices(page_path)
     if v.api.info().get("demo") == "true":
         st.info("Demo data: the schools and census counts are real open data for North Lincolnshire; the SENCO "
                 "returns and Ofsted outcomes are synthetic. See About.", icon=":material/science:")
@@ -30,12 +29,30 @@ def page_header(title: str, intro: str, v: View, page_path: str, extra_params: d
         st.success(f"Anonymised mode: schools are shown by stable labels, without the public figures (pupil counts, "
                    f"Ofsted outcomes, dates) that would name them, and figures resting on fewer than {SMALL} "
                    "schools are hidden. Safe to show to a room of schools.", icon=":material/visibility_off:")
-    with st.expander("Link to this view", icon=":material/link:"):
+    with details("Link to this view", "share-link", icon=":material/link:") as is_open:
         slot = st.container()
-        if st.session_state.get("_meeting") is None:    # a meeting-link viewer only reads
+        if is_open and st.session_state.get("_meeting") is None:    # a meeting-link viewer only reads
             offer_pack(page_path)
-    st.session_state["_share_slot"] = (slot.empty(), page_path)
+    st.session_state["_share_slot"] = (slot.empty() if is_open else None, page_path)
     update_share_link(extra_params)
+
+
+def show_link_notices(page_path: str) -> None:
+    """Say which values of the link were not known (drawn again when a page adds its own at the end)."""
+    notices = st.session_state.get("_link_notices") or []
+    # The widgets drop a link's unknown values on the first run, so a rerun on the same page (a detail
+    # opened) finds none: the notice stays until the user moves to another page.
+    kept = st.session_state.get("_link_notices_kept")
+    if notices:
+        st.session_state["_link_notices_kept"] = (page_path, list(notices))
+    elif kept and kept[0] == page_path:
+        notices = kept[1]
+    else:
+        st.session_state.pop("_link_notices_kept", None)
+    if notices:
+        st.session_state["_notice_slot"].warning(
+            "This link had values this dashboard does not know, so defaults are shown instead: "
+            + "; ".join(notices) + ".", icon=":material/link_off:")
 
 
 def update_share_link(extra_params: dict | None = None) -> None:
@@ -46,6 +63,9 @@ def update_share_link(extra_params: dict | None = None) -> None:
 
     from ui.auth import current_access, new_meeting_link
     slot, page_path = st.session_state["_share_slot"]
+    show_link_notices(page_path)
+    if slot is None:                                   # the box is closed: nothing to draw
+        return
     box = slot.container()
     held = st.session_state.get("_meeting")
     if held is not None:

@@ -54,15 +54,20 @@ def served() -> tuple[Path | None, Path | None]:
     return (Path(lake) if lake else None), (Path(parquet) if parquet else None)
 
 
-def run_page(name: str, **params) -> AppTest:
-    """Run pages/<name>.py with the given URL query parameters."""
+def run_page(name: str, closed: bool = False, **params) -> AppTest:
+    """Run pages/<name>.py with the given URL query parameters, then (unless `closed`) again with every
+    table alternative and the share-link box open, as a reader who opened each would see it."""
     from ui.context import _api
+    from ui.details import open_every_detail
     _api.clear()
     at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    if not closed:
+        open_every_detail(at)
+        assert not at.exception, [e.value for e in at.exception]
     return at
 
 

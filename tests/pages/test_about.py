@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import ROOT, page_text, serve, served, use_lake
+from tests.pages.apptest import ROOT, page_text, run_page, serve, served, use_lake
 from tests.pages.test_data_quality import api_for, base_lake
 
 PAGE = str(ROOT / "pages" / "about.py")
@@ -33,14 +33,7 @@ def about_lake(request, tmp_path_factory, lake_kind):
 
 
 def run(**params) -> AppTest:
-    from ui.context import _api
-    _api.clear()
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("about", **params)
 
 
 def table(at: AppTest, *columns: str):

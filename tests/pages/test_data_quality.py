@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import ROOT, page_text, publish, serve, served, use_lake
+from tests.pages.apptest import ROOT, page_text, publish, run_page, serve, served, use_lake
 
 PAGE = str(ROOT / "pages" / "data_quality.py")
 TABS = ["Chase list", "Rejected rows", "Load history", "Upload returns", "Template"]
@@ -123,14 +123,7 @@ def fresh_lake(dq_lake, tmp_path, lake_kind):
 
 
 def run(**params) -> AppTest:
-    from ui.context import _api
-    _api.clear()
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("data_quality", **params)
 
 
 def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.load import load_returns
-from tests.pages.apptest import ROOT, served, use_lake
+from tests.pages.apptest import ROOT, run_page, served, use_lake
 
 PAGE = str(ROOT / "pages" / "data_quality.py")
 FORMS = ROOT / "tests" / "fixtures" / "forms"
@@ -30,14 +30,7 @@ def lake(tmp_path):
 
 
 def run(**params) -> AppTest:
-    from ui.context import _api
-    _api.clear()
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("data_quality", **params)
 
 
 def rerun(at: AppTest) -> AppTest:

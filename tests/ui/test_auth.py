@@ -18,6 +18,7 @@ from ui.auth import (
     provider_label,
     secrets_file_problem,
 )
+from ui.details import open_every_detail
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 SECRET = "s" * 40
@@ -149,6 +150,8 @@ def _app(secrets: dict | None = None, query: dict | None = None) -> AppTest:
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    open_every_detail(at)                      # the share-link box and tables, as a user opening them
     assert not at.exception, [e.value for e in at.exception]
     return at
 
