@@ -126,7 +126,7 @@ joined AS (
   LEFT JOIN ofsted o ON o.urn = coalesce(sc.urn, r.urn)
 ),
 -- The helper columns the measures read (lake.measures.HELPERS: which duties cover the school, ...).
-duty AS (
+helpers AS (
   SELECT *,
   {measures.helper_select()}
   FROM joined
@@ -139,7 +139,7 @@ SELECT *,
   CASE WHEN NOT has_return THEN NULL WHEN coalesce(senco_other_roles, '') = '' THEN 'SENCO only'
        ELSE 'Combined role' END AS role_profile,
   {measures.derived_select()}
-FROM duty
+FROM helpers
 """
 
 
