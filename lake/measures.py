@@ -99,7 +99,8 @@ class Measure:
     # What it computes: the SQL expression of `column` for one school's row of the school-year frame
     # (None: the frame already has the column, e.g. a return column). It may read the row's return,
     # register, census and Ofsted columns, HELPERS, the columns of entries above it, the parameter
-    # $asof (the date dated flags are judged at) and {recommended_hours} (the configured threshold).
+    # $asof (the date dated flags are judged at), {recommended_hours} (the configured threshold) and
+    # {any_statutory_flag} (true when any statutory flag above is raised). Outside `scope` it is NULL.
     sql: str | None = None
     denominator: str | None = None       # for agg "ratio"
     scope: Scope = RETURNED              # which schools it counts
