@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from lake import rounding
+from lake import measures, rounding
 
 
 def returned(frame: pd.DataFrame) -> pd.DataFrame:
@@ -256,12 +256,14 @@ def with_send_figures(frame: pd.DataFrame) -> pd.DataFrame:
     if out.empty:
         return out.assign(send_pupils=pd.Series(dtype="Float64"), hours_per_10_send=pd.Series(dtype=float),
                           send_pct=pd.Series(dtype=float))
-    if "send_pupils" not in out.columns:
-        out["send_pupils"] = out["sen_support_pupils"] + out["ehcp_pupils"]
+    # A school's returns over the years have no derived columns: work them out by the measures' own
+    # definitions (lake.measures), as the school-year frame does.
+    missing = [c for c in ("send_pupils", "hours_per_10_send") if c not in out.columns]
+    if missing:
+        computed = measures.per_school(out, missing)
+        for col in missing:
+            out[col] = computed[col]
     send = pd.to_numeric(out["send_pupils"], errors="coerce").astype(float)
-    if "hours_per_10_send" not in out.columns:
-        hours = pd.to_numeric(out["senco_hours_per_week"], errors="coerce").astype(float)
-        out["hours_per_10_send"] = (hours / send.where(send > 0) * 10).round(3)
     roll = pd.to_numeric(out["number_on_roll"], errors="coerce").astype(float)
     out["send_pct"] = (send / roll.where(roll > 0)).map(lambda x: rounding.percent_value(x, 1)).astype(float)
     return out

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from lake import config, migrations
-from lake.measures import MEASURE_BY_ID, Measure
+from lake import config, measures, migrations
+from lake.measures import MEASURE_BY_ID, Measure, answered, compute, scoped
 from lake.store import Reader, upgrade
 
 SIZE_BANDS = ("Under 100", "100–249", "250–499", "500–999", "1,000 or more")
@@ -56,15 +56,8 @@ def time_band_sql(col: str, day: float) -> str:
             f"ELSE '{TIME_BANDS[3]}' END")
 
 
-# School types the duties do not cover (lower-cased GIAS "Type of establishment" names).
-_POST16 = "16.?(to|-).?19|further education|sixth form|post.?16"
-NOT_SENCO_DUTY = "special|pupil referral|alternative provision|" + _POST16
-NOT_REPORT_DUTY = "non-maintained|pupil referral|alternative provision|" + _POST16
-
-
 def _school_year_sql() -> str:
     day = float(config.school_day_hours())
-    recommended = float(config.recommended_hours())
     return f"""
 WITH yr AS (
   SELECT make_date(CAST(substr($year, 1, 4) AS INTEGER), 9, 1) AS year_start,
@@ -132,76 +125,21 @@ joined AS (
   LEFT JOIN cen ON cen.urn = coalesce(sc.urn, r.urn)
   LEFT JOIN ofsted o ON o.urn = coalesce(sc.urn, r.urn)
 ),
-duty AS (
-  -- Which duties cover the school (lake.measures.FLAGS says why): the SENCO duty (Children and Families
-  -- Act 2014 s.67) covers mainstream and maintained nursery schools only; the SEN information report
-  -- (s.69) also covers special schools, but not PRUs, AP or 16-19 academies.
+-- The helper columns the measures read (lake.measures.HELPERS: which duties cover the school, ...).
+helpers AS (
   SELECT *,
-    CASE WHEN has_return THEN NOT (coalesce(phase IN ('special', 'alternative provision', '16 plus'), false)
-         OR regexp_matches(lower(coalesce(school_type, '')), '{NOT_SENCO_DUTY}')) END AS senco_duty,
-    CASE WHEN has_return THEN NOT (coalesce(phase IN ('alternative provision', '16 plus'), false)
-         OR regexp_matches(lower(coalesce(school_type, '')), '{NOT_REPORT_DUTY}')) END AS sen_report_duty,
-    list_contains(string_split(coalesce(senco_other_roles, ''), '; '), 'headteacher') AS senco_is_head,
-    -- reg. 49(7): NASENCO counts only where its course started before 1 September 2024.
-    CASE WHEN senco_qualification = 'NPQ for SENCOs held' THEN true
-         WHEN senco_qualification = 'NASENCO held'
-           THEN coalesce(senco_qualification_course_started < DATE '2024-09-01', true)
-         WHEN senco_qualification IN ('in progress', 'not started') THEN false END AS qualification_counts,
-    -- reg. 49(4): the 3-year rule binds SENCOs who became SENCO after 1 September 2009 and had not been a
-    -- SENCO for more than 12 months before; unknown when the return does not say when they first were one.
-    CASE WHEN senco_appointed_date IS NULL THEN NULL
-         WHEN senco_appointed_date <= DATE '2009-09-01' THEN false
-         WHEN senco_first_senco_date IS NULL THEN NULL
-         ELSE senco_first_senco_date + INTERVAL 12 MONTH >= senco_appointed_date END AS qualification_required
+  {measures.helper_select()}
   FROM joined
 )
+-- Filter bands, then every measure's per-school column, generated from lake.measures.MEASURES.
 SELECT *,
-  sen_support_pupils + ehcp_pupils AS send_pupils,
-  CASE WHEN sen_support_pupils + ehcp_pupils > 0
-       THEN round(senco_hours_per_week / (sen_support_pupils + ehcp_pupils) * 10, 3) END AS hours_per_10_send,
-  senco_hours_per_week < {recommended} AS below_recommended,
-  NOT senco_time_enough AS time_not_enough,
   {size_band_sql('coalesce(number_on_roll, census_roll)')} AS size_band,
   {time_band_sql('senco_hours_per_week', day)} AS time_band,
   CASE WHEN senco_on_slt THEN 'On SLT' WHEN NOT senco_on_slt THEN 'Not on SLT' END AS slt_profile,
   CASE WHEN NOT has_return THEN NULL WHEN coalesce(senco_other_roles, '') = '' THEN 'SENCO only'
        ELSE 'Combined role' END AS role_profile,
-  CASE WHEN NOT has_return THEN NULL ELSE coalesce(senco_other_roles, '') <> '' END AS combined_role,
-  admin_support_hours_per_week > 0 AS admin_support,
-  CASE WHEN admin_support_hours_per_week > 0 THEN admin_support_hours_per_week END AS admin_hours_if_any,
-  senco_qualification IN ('NASENCO held', 'NPQ for SENCOs held') AS qualification_held,
-  senco_shared_schools > 1 AS shared_senco,
-  -- Statutory flags, each NULL where its duty does not cover the school (reg. 49(3): a head teacher
-  -- may be the SENCO without being a qualified teacher working as a teacher there).
-  CASE WHEN NOT senco_duty THEN NULL WHEN senco_is_head THEN false
-       ELSE NOT senco_qualified_teacher END AS flag_not_qualified_teacher,
-  CASE WHEN NOT senco_duty THEN NULL WHEN senco_is_head THEN false
-       ELSE NOT senco_works_at_school END AS flag_not_working_at_school,
-  CASE WHEN NOT senco_duty OR senco_appointed_date IS NULL THEN NULL
-       WHEN $asof <= senco_appointed_date + INTERVAL 3 YEAR THEN false
-       WHEN qualification_required IS NULL THEN NULL
-       WHEN NOT qualification_required THEN false
-       ELSE NOT qualification_counts END AS flag_qualification_overdue,
-  CASE WHEN NOT sen_report_duty THEN NULL ELSE NOT sen_information_report_published END AS flag_no_sen_report,
-  -- Checks shown apart, never counted as statutory.
-  CASE WHEN NOT senco_duty THEN NULL WHEN qualification_required = false THEN false
-       WHEN senco_qualification NOT IN ('in progress', 'NASENCO held') THEN false
-       WHEN coalesce(senco_qualification_course,
-                     CASE WHEN senco_qualification = 'NASENCO held' THEN 'NASENCO' END) IS DISTINCT FROM 'NASENCO'
-         THEN false
-       WHEN senco_qualification_course_started >= DATE '2024-09-01' THEN true
-       WHEN senco_qualification = 'in progress' AND $asof > DATE '2027-08-31' THEN true
-       ELSE false END AS flag_course_will_not_count,
-  CASE WHEN NOT sen_report_duty OR NOT sen_information_report_published THEN NULL
-       ELSE sen_information_report_updated + INTERVAL 1 YEAR < $asof END AS flag_sen_report_out_of_date,
-  CASE WHEN NOT senco_duty OR senco_shared_schools IS NULL THEN NULL
-       ELSE senco_shared_schools > 1 AND senco_is_head END AS flag_shared_head,
-  CASE WHEN ofsted_send_progress IN ('good or better', 'less than good')
-       THEN ofsted_send_progress = 'good or better' END AS ofsted_send_good,
-  CASE WHEN ofsted_inclusion IS NOT NULL
-       THEN ofsted_inclusion IN ('exceptional', 'strong standard', 'expected standard') END
-    AS inclusion_expected_or_above
-FROM duty
+  {measures.derived_select()}
+FROM helpers
 """
 
 
@@ -214,7 +152,6 @@ def _what(row) -> str:
     return " – " + re.sub(r"\b(primary|secondary|special) ", "", note)
 
 
-# Statutory flags count towards "any statutory flag"; guidance checks are shown apart and never counted.
 CENSUS_SHARES = ("send_pct", "ehcp_pct")
 CENSUS_SOURCE = "DfE, Special educational needs in England (school-level census counts loaded)"
 NATIONAL_MIN_LAS = 140      # a census year whose schools span this many of England's 153 LAs is England's
@@ -236,11 +173,6 @@ def _nearest_year(rows: pd.DataFrame, year: str | None, always: bool = False) ->
     used = earlier[-1] if earlier else years[0]
     note = "" if used == year else f" ({used}, the nearest year held to {year})"
     return rows[rows.year.astype(str) == used], note
-
-
-_FLAG_COLUMNS = ("flag_not_qualified_teacher", "flag_not_working_at_school", "flag_qualification_overdue",
-                 "flag_no_sen_report")
-GUIDANCE_COLUMNS = ("flag_course_will_not_count", "flag_sen_report_out_of_date", "flag_shared_head")
 
 
 class _Cache:
@@ -479,19 +411,7 @@ class LakeAPI:
                 params[field_name] = list(values)
         sql = f"SELECT * FROM ({_school_year_sql()}) WHERE {' AND '.join(where)} ORDER BY school_name, urn"
         key = ("school_year", replace(filters, year=year), params["asof"])
-        return self._cached(key, lambda: self._with_flags(self._df(sql, params)))
-
-    @staticmethod
-    def _with_flags(frame: pd.DataFrame) -> pd.DataFrame:
-        if frame.empty:
-            return frame
-        flags = frame[list(_FLAG_COLUMNS)].astype("boolean")
-        frame["flag_count"] = flags.fillna(False).sum(axis=1).astype("Int64")
-        # Only schools some statutory duty covers count, flagged or not (a PRU's return is neither).
-        covered = (frame["senco_duty"].astype("boolean").fillna(False)
-                   | frame["sen_report_duty"].astype("boolean").fillna(False))
-        frame["any_flag"] = (frame["flag_count"] > 0).where(frame["has_return"].astype(bool) & covered)
-        return frame
+        return self._cached(key, lambda: self._df(sql, params))
 
     def measure_value(self, measure_id: str, filters: Filters) -> tuple[float | None, float | None, int]:
         """(value this year, value last year, n) for a measure under the filters."""
@@ -500,11 +420,9 @@ class LakeAPI:
         key = ("measure", measure.id, replace(filters, year=year))
         return self._cached(key, lambda: self._measure_value(measure, filters))
 
-    _ALL_SCHOOLS = ("schools_in_scope", "returns_received", "return_rate")
-
     def _measure_scope(self, measure: Measure, filters: Filters) -> pd.DataFrame:
-        """The rows a measure is computed over: every school in scope, or those with a return."""
-        if measure.id in self._ALL_SCHOOLS:
+        """The rows a measure is computed over: every school in scope, or those with a return (its scope)."""
+        if measure.scope.all_schools:
             return self.school_year(filters)
         year = filters.year or self.current_year()
         return self._cached(("returned", replace(filters, year=year)),
@@ -515,7 +433,6 @@ class LakeAPI:
         return frame[frame.has_return] if not frame.empty else frame
 
     def _measure_value(self, measure: Measure, filters: Filters) -> tuple[float | None, float | None, int]:
-        from lake.measures import answered, compute
         scope = self._measure_scope(measure, filters)
         value = compute(measure, scope)
         previous = None
@@ -546,7 +463,6 @@ class LakeAPI:
         return self._cached(key, lambda: self._comparison(measure, filters, every, cols))
 
     def _comparison(self, measure: Measure, filters: Filters, every: Filters, cols: list[str]) -> pd.DataFrame:
-        from lake.measures import answered, compute
         now_all = self.school_year(every)
         prev_f = every.previous_year()
         before_all = self.school_year(prev_f) if prev_f and prev_f.year in self.years() else None
@@ -559,7 +475,7 @@ class LakeAPI:
             if frame is None or frame.empty:
                 return frame
             rows = frame[mask_of(frame)]
-            return rows if measure.id in self._ALL_SCHOOLS else rows[rows.has_return]
+            return scoped(measure, rows)
 
         def row(level: str, area: str, la_code, region, mask_of) -> dict:
             now = scope(now_all, mask_of)
@@ -675,8 +591,8 @@ class LakeAPI:
                  "QUALIFY row_number() OVER (PARTITION BY h.urn, h.academic_year ORDER BY h.load_id DESC) = 1), ")
         sql = history + sql.removeprefix("WITH ") + " ORDER BY school_name, urn"
         asof = as_of(year)
-        return self._cached(("school_year_as_of", year, since, asof), lambda: self._with_flags(
-            self._df(sql, {"year": year, "since": since, "asof": asof})))
+        return self._cached(("school_year_as_of", year, since, asof), lambda: self._df(
+            sql, {"year": year, "since": since, "asof": asof}))
 
     def ofsted_since(self, since: dt.date) -> pd.DataFrame:
         """Official Ofsted outcomes in the lake for inspections on or after `since`, newest first."""

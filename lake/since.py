@@ -17,12 +17,11 @@ import datetime as dt
 import pandas as pd
 
 from lake.api import Filters
-from lake.measures import MEASURE_BY_ID, MEASURES
+from lake.measures import MEASURE_BY_ID, STATUTORY, flags
 
-# The thresholds and flags a meeting follows: the recommended SENCO time, and every flag.
-WATCHED = ("below_recommended",
-           *[m.id for m in MEASURES if m.group == "Flags" and m.column.startswith("flag_")],
-           *[m for m in ("flag_shared_head",) if m in MEASURE_BY_ID and MEASURE_BY_ID[m].group != "Flags"])
+# The thresholds and flags a meeting follows: the recommended SENCO time, every statutory flag, and the
+# shared-head check.
+WATCHED = ("below_recommended", *[m.id for m in flags(STATUTORY)], "flag_shared_head")
 RAISED, CLEARED = "Raised", "Cleared"
 # How each direction reads for the recommended time (a flag is simply raised or cleared).
 WORDS = {"below_recommended": ("Moved below the recommended time", "Moved up to the recommended time or above")}

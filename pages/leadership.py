@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from etl.columns import PHASES, QUALIFICATIONS
-from lake import analysis
+from lake import analysis, measures
 from lake.api import SIZE_BANDS
-from lake.measures import MEASURE_BY_ID, MEASURES
+from lake.measures import CHECK, GUIDANCE, MEASURE_BY_ID, STATUTORY
 from ui import charts
 from ui.anonymise import SMALL
 from ui.context import _note_invalid, view
@@ -21,12 +21,8 @@ from ui.layout import (
 from ui.tables import table
 
 CUTS = {"Phase": "phase", "Size band": "size_band"}
-FLAG_MEASURES = [m for m in MEASURES if m.group == "Flags" and m.column.startswith("flag_")]
-FLAG_LABELS = {m.column: m.name.removeprefix("Flag: ")[:1].upper() + m.name.removeprefix("Flag: ")[1:]
-               for m in FLAG_MEASURES}
-CHECK_MEASURES = [m for m in MEASURES if m.group == "Guidance checks"]
-CHECK_LABELS = {m.column: m.name.removeprefix("Check: ")[:1].upper() + m.name.removeprefix("Check: ")[1:]
-                for m in CHECK_MEASURES}
+FLAG_LABELS = {m.column: m.short_name for m in measures.flags(STATUTORY)}
+CHECK_LABELS = {m.column: m.short_name for m in measures.flags(CHECK, GUIDANCE)}
 
 
 def sheet_safe(title: str) -> str:
@@ -108,7 +104,7 @@ def rate_chart(measure_id: str, key: str) -> None:
 
 
 st.header("Senior leadership, admin support and deputies")
-measure_cards(v, ["slt_rate", "admin_support_rate", "median_admin_hours", "deputy_rate"])
+measure_cards(v, measures.section("leadership.support"))
 rate_chart("slt_rate", "lead-slt")
 rate_chart("admin_support_rate", "lead-admin")
 admin = v.api.derived(analysis.box_points, v.filters, group, "admin_hours_if_any", order,
@@ -133,7 +129,7 @@ else:
 rate_chart("deputy_rate", "lead-deputy")
 
 st.header("Qualification")
-measure_cards(v, ["qualification_held", "flag_qual_overdue", "flag_not_qt", "flag_not_at_school"])
+measure_cards(v, measures.section("leadership.qualification"))
 quals = v.api.derived(analysis.distribution, v.filters, group, "senco_qualification", list(QUALIFICATIONS),
                       returned=True)
 quals_shown = quals
@@ -164,7 +160,7 @@ rate_chart("flag_course_will_not_count", "lead-course")
 st.header("Shared SENCOs")
 st.caption("A head teacher may be the SENCO. The SEND Code of Practice advises against a shared SENCO who is also a "
            "headteacher: that is guidance, not statute, so it is shown here and never counted as a statutory flag.")
-measure_cards(v, ["shared_senco", "flag_shared_head"], per_row=2)
+measure_cards(v, measures.section("leadership.shared"), per_row=2)
 rate_chart("shared_senco", "lead-shared")
 rate_chart("flag_shared_head", "lead-shared-head")
 
@@ -172,7 +168,7 @@ st.header("Schools with a statutory flag")
 st.caption("Statutory flags apply only to the schools each duty covers: the SENCO duties to mainstream and "
            "maintained nursery schools, not special schools, pupil referral units or 16-19 institutions. The About "
            "page gives each flag's legal source.")
-measure_cards(v, ["any_flag", "flag_no_report"], per_row=2)
+measure_cards(v, measures.section("leadership.flags"), per_row=2)
 flagged = v.api.derived(analysis.flagged_schools, v.filters, list(FLAG_LABELS), returned=True)
 table(flagged, "Schools raising a statutory flag", "lead-flagged", v,
       {"school_name": "School", "urn": "URN", "phase": "Phase", "size_band": "Size band",
@@ -184,7 +180,7 @@ table(flagged, "Schools raising a statutory flag", "lead-flagged", v,
 st.header("Checks shown apart from the statutory flags")
 st.caption("Early warnings and Code of Practice guidance: worth a conversation, never counted in 'any statutory "
            "flag'.")
-measure_cards(v, ["flag_course_will_not_count", "flag_report_out_of_date"], per_row=2)
+measure_cards(v, measures.section("leadership.checks"), per_row=2)
 checked = v.api.derived(analysis.flagged_schools, v.filters, list(CHECK_LABELS), returned=True)
 table(checked, "Schools raising a check (not statutory flags)", "lead-checks", v,
       {"school_name": "School", "urn": "URN", "phase": "Phase", "size_band": "Size band",

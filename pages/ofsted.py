@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from etl.columns import OFSTED_SEND_PROGRESS
-from lake import analysis, ofsted_view
+from lake import analysis, measures, ofsted_view
 from lake.api import ROLE_PROFILES, SLT_PROFILES, TIME_BANDS
 from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
 from ui import charts
@@ -78,7 +78,7 @@ if too_few_when_anonymised(v, frame):
 outcomes = v.api.derived(analysis.ofsted_outcomes, v.filters)
 OUTCOMES = analysis.ofsted_outcomes     # cuts below are computed over these rows, and cached with the lake
 
-measure_cards(v, ["ofsted_good", "ofsted_inclusion_expected"], per_row=2)
+measure_cards(v, measures.section("ofsted.headline"), per_row=2)
 st.info(OFFICIAL_NOTE, icon=":material/verified:")
 
 st.header("Ofsted judgement shown for each school")

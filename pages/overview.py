@@ -1,7 +1,7 @@
 """Overview: headline figures for the current filter, against benchmarks and last year."""
 import streamlit as st
 
-from lake import analysis
+from lake import analysis, measures
 from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
 from ui import charts
 from ui.anonymise import SMALL
@@ -16,8 +16,7 @@ from ui.layout import (
 from ui.tables import table
 
 # Measures set beside the LA's region and England when the lake holds several LAs.
-COMPARED = ["return_rate", "median_senco_hours", "median_hours_per_10_send", "below_recommended", "slt_rate",
-            "admin_support_rate", "qualification_held", "any_flag"]
+COMPARED = measures.section("overview.compared")
 
 v = view()
 page_header("Overview", "Headline figures from the SENCO returns for the schools in the current filter, "
@@ -31,16 +30,16 @@ if too_few_when_anonymised(v, frame):
     st.stop()
 
 st.header("Returns")
-measure_cards(v, ["schools_in_scope", "returns_received", "return_rate", "send_pct"])
+measure_cards(v, measures.section("overview.returns"))
 if not frame.has_return.any():
     empty_state("No returns have been received for these schools this year yet.")
     st.stop()
 st.header("SENCO time")
-measure_cards(v, ["median_senco_hours", "median_hours_per_10_send", "below_recommended", "combined_role"])
+measure_cards(v, measures.section("overview.senco_time"))
 st.header("Leadership and support")
-measure_cards(v, ["slt_rate", "admin_support_rate", "deputy_rate", "qualification_held"])
+measure_cards(v, measures.section("overview.leadership"))
 st.header("Statutory flags")
-measure_cards(v, ["any_flag", "flag_not_qt", "flag_qual_overdue", "flag_no_report"])
+measure_cards(v, measures.section("overview.flags"))
 
 las = v.api.las()
 if len(las) > 1:
@@ -62,7 +61,7 @@ if len(las) > 1:
               "compares primary schools throughout. n is the number of schools each figure rests on.")
 
 st.header("Ofsted")
-measure_cards(v, ["ofsted_good", "ofsted_inclusion_expected"], per_row=2)
+measure_cards(v, measures.section("overview.ofsted"), per_row=2)
 ret = analysis.returned(frame)
 incl = analysis.distribution(ret.assign(all_schools="Schools in scope"), "all_schools", "ofsted_inclusion",
                              list(INCLUSION_GRADES))

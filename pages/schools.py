@@ -5,9 +5,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from lake import analysis, ofsted_view, rounding
+from lake import analysis, measures, ofsted_view, rounding
 from lake.api import Filters
-from lake.measures import MEASURES
+from lake.measures import CHECK, GUIDANCE, STATUTORY
 from ui import charts, trend_charts
 from ui.anonymise import IDENTIFYING, QUASI_IDENTIFIERS, SMALL, label_for
 from ui.context import view
@@ -16,10 +16,8 @@ from ui.tables import prepare, table, unlisted
 
 TABS = ["School profile", "Compare schools"]
 MAX_COMPARE = 8
-FLAG_LABELS = {m.column: m.name.removeprefix("Flag: ")[:1].upper() + m.name.removeprefix("Flag: ")[1:]
-               for m in MEASURES if m.group == "Flags" and m.column.startswith("flag_")}
-CHECK_LABELS = {m.column: m.name.removeprefix("Check: ")[:1].upper() + m.name.removeprefix("Check: ")[1:]
-                for m in MEASURES if m.group == "Guidance checks"}
+FLAG_LABELS = {m.column: m.short_name for m in measures.flags(STATUTORY)}
+CHECK_LABELS = {m.column: m.short_name for m in measures.flags(CHECK, GUIDANCE)}
 YES_NO = ["has_return", "senco_on_slt", "senco_qualified_teacher", "deputy_senco", "admin_support", "shared_senco",
           "combined_role", "sen_information_report_published", "sen_governor", "below_recommended",
           "qualification_held", "senco_works_at_school", "senco_time_enough", *FLAG_LABELS, *CHECK_LABELS]

@@ -1,7 +1,7 @@
 """SENCO time: how much designated time SENCOs have, and whether it tracks the SEND cohort."""
 import streamlit as st
 
-from lake import analysis, config
+from lake import analysis, config, measures
 from lake.api import SIZE_BANDS
 from lake.measures import MEASURE_BY_ID
 from ui import charts
@@ -28,7 +28,7 @@ if frame.empty or not frame.has_return.any() or frame.senco_hours_per_week.notna
 scope_line(v, frame)
 if too_few_when_anonymised(v, frame):
     st.stop()
-measure_cards(v, ["median_senco_hours", "median_hours_per_10_send", "below_recommended", "median_teaching_hours"])
+measure_cards(v, measures.section("senco_time.headline"))
 
 rec = config.recommended_hours()
 rec_label = f"Recommended {config.recommended_days():g} days ({rec:g} h)"
@@ -114,7 +114,7 @@ else:
 
 st.header("SENCOs' own view of their time")
 m = MEASURE_BY_ID["time_not_enough"]
-measure_cards(v, ["time_not_enough"], per_row=2)
+measure_cards(v, measures.section("senco_time.own_view"), per_row=2)
 view_cut = v.api.derived(analysis.share_by, v.filters, "phase", "time_not_enough", None, returned=True)
 if view_cut.empty:
     st.caption("No return in scope gives the SENCO's own view of their time yet.")
