@@ -281,7 +281,7 @@ def boxes(frame: pd.DataFrame, group: str, value: str, title: str, value_title: 
         rows = groups[name]
         s = chart_style.style(name, i)
         small = len(rows) < SMALL
-        shown = f"{name} (too few schools for a box: {len(rows)})" if small else str(name)
+        shown = f"{name}<br>(too few for a box: {len(rows)})" if small else str(name)
         trace = {"type": "box", "y": rows[value].to_numpy(), "x": [shown] * len(rows), "name": str(name),
                  "boxpoints": "all" if small else points, "jitter": 0.4, "pointpos": 0,
                  "marker": {"color": s.colour, "symbol": s.symbol, "size": 8}, "line": {"color": s.colour}}

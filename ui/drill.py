@@ -74,7 +74,6 @@ def clicked_school(fig: go.Figure, event) -> object | None:
 def open_school(v, urn) -> None:
     """Open the school's profile with this view's filters (stops this page's run)."""
     from ui.anonymise import label_for
-    from ui.context import share_params
     if urn is None or _meeting():
         return
     if v.anonymised:
@@ -85,7 +84,9 @@ def open_school(v, urn) -> None:
         school = label_for(urn, v.anon_key)
     else:
         school = str(int(urn))
-    st.switch_page(SCHOOLS_PAGE, query_params={**share_params(v), "school": school})
+    # The filters and anonymised mode are widgets bound to the address: they carry over to the
+    # Schools page by themselves, and only the school is added.
+    st.switch_page(SCHOOLS_PAGE, query_params={"school": school})
 
 
 def follow_chart(fig: go.Figure, event, v) -> None:
