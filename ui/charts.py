@@ -3,6 +3,7 @@ labels on bars, hover detail, a table alternative beside every chart and image e
 from __future__ import annotations
 
 import html
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ FONT_SIZE = 16             # every chart's text, readable on a projector at the 
 ALL_POINTS = 2000          # a box plot shows every school as a dot up to this many
 WEBGL_POINTS = 3000        # a scatter of more schools than this is drawn with WebGL
 HIDDEN = "hidden: fewer than 5 schools"   # the label of a bar anonymised mode leaves blank
+SHORT_LABEL = 40           # a reference line's label longer than this goes under the title instead
 TOO_FEW = "too few schools to chart (n = {n})"   # a group under SMALL schools, in named mode
 
 
@@ -49,11 +51,13 @@ def layout(title: str, x_title: str | None = None, y_title: str | None = None, *
         # A label that would have to shrink below FONT_SIZE to fit its bar is left off (the table has it).
         "uniformtext": {"minsize": FONT_SIZE, "mode": "hide"},
         "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff", "hovermode": "closest",
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0,
+        # The legend at the foot of the whole figure, not a fraction of the plot's height below it: at
+        # projector text sizes a fixed fraction ran into the axis title.
+        "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "xanchor": "left", "x": 0,
                    "font": {"color": TEXT}, **(legend or {})},
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "hoverlabel": {"font": {"size": FONT_SIZE}},
         "xaxis": _axis(x_title, **(xaxis or {})), "yaxis": _axis(y_title, **(yaxis or {})),
-        "shapes": [s for s, _ in lines], "annotations": [a for _, a in lines],
+        "shapes": [s for s, _ in lines], "annotations": [a for _, a in lines if a is not None],
         **extra,
     }
 
@@ -188,14 +192,22 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title
              **({"name": name} if name else {})}]
     # A bar with no value still carries its words ("too few schools ..."), written from the axis.
     notes = [{"text": t, "x": 0, "xref": "x", "y": c, "yref": "y", "xanchor": "left", "showarrow": False,
-              "font": {"color": TEXT}} for c, t, v in zip(cats, labels, values) if pd.isna(v)]
+              "font": {"color": TEXT}, "bgcolor": "#ffffff"} for c, t, v in zip(cats, labels, values) if pd.isna(v)]
     if marks is not None and not marks.empty:
         data.append({"type": "scatter", "x": marks.iloc[:, 1].to_numpy(),
                      "y": marks.iloc[:, 0].astype(str).to_numpy(), "mode": "markers", "name": marks_name,
                      "marker": {"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": REFERENCE}},
                      "text": percent_text(marks.iloc[:, 1]) if percent else number_text(marks.iloc[:, 1]),
                      "hovertemplate": "%{y}: England %{text}<extra></extra>"})
-    lines = [vline_shape(benchmark, benchmark_label)] if benchmark is not None else []
+    lines, subtitle = [], None
+    if benchmark is not None:
+        # A long benchmark label would run off the chart at projector sizes: it goes under the title,
+        # wrapped, and names the dashed line there.
+        if len(benchmark_label) <= SHORT_LABEL:
+            lines = [vline_shape(benchmark, benchmark_label)]
+        else:
+            line, _ = vline_shape(benchmark, "")
+            lines, subtitle = [(line, None)], "Dashed line: " + benchmark_label
     xaxis = {"tickformat": ".0%", "range": [0, 1.1]} if percent else {}
     if counts:
         top = values.max() if values.notna().any() else 0
@@ -204,6 +216,11 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title
     fig_layout = layout(title, value_title, "", xaxis=xaxis, yaxis={**_categories(cats), "autorange": "reversed"},
                         lines=lines, **extra)
     fig_layout["annotations"] = fig_layout["annotations"] + notes
+    if subtitle:
+        wrapped = textwrap.wrap(subtitle, 90)
+        fig_layout["title"]["subtitle"] = {"text": "<br>".join(html.escape(w) for w in wrapped),
+                                           "font": {"size": FONT_SIZE, "color": TEXT}}
+        fig_layout["margin"] = {**fig_layout["margin"], "t": 60 + 22 * len(wrapped)}
     return _figure(data, fig_layout)
 
 
@@ -262,7 +279,7 @@ def stacked(frame: pd.DataFrame, category: str, series: str, value: str, title: 
                         legend={"traceorder": "normal"})
     fig_layout["annotations"] = fig_layout["annotations"] + [
         {"text": _too_few(n, False), "x": 0, "xref": "x", "y": c, "yref": "y", "xanchor": "left", "showarrow": False,
-         "font": {"color": TEXT}} for c, n in few.items()]
+         "font": {"color": TEXT}, "bgcolor": "#ffffff"} for c, n in few.items()]
     return _figure(data, fig_layout)
 
 
