@@ -151,9 +151,12 @@ def cohort_band_summary(frame: pd.DataFrame, x: str, y: str, bands=SEND_BANDS) -
     return out
 
 
-def box_points(frame: pd.DataFrame, group: str, column: str, order: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Rows with a group and a value, just those two columns; the group put in `order` when given."""
-    rows = frame.loc[frame[group].notna() & frame[column].notna(), [group, column]] if not frame.empty else frame
+def box_points(frame: pd.DataFrame, group: str, column: str, order: tuple[str, ...] | None = None,
+               keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows with a group and a value, just those two columns (and `keep`, e.g. the school a point is,
+    for its hover and drill-through); the group put in `order` when given."""
+    cols = [group, column, *[c for c in keep if c in frame.columns and c not in (group, column)]]
+    rows = frame.loc[frame[group].notna() & frame[column].notna(), cols] if not frame.empty else frame
     if order and not rows.empty:
         rows = rows.assign(**{group: pd.Categorical(rows[group], ordered=True, categories=[
             *order, *sorted(set(rows[group]) - set(order))])})

@@ -106,7 +106,7 @@ def rejected_rows() -> None:
     st.subheader("Rejects by reason")
     counts = upload.reason_counts(rejects)
     fig = charts.bars(counts, "Reason", "Rejected rows", "Rejected rows by reason", "Rejected rows",
-                      text=counts["Rejected rows"].map(str))
+                      text=counts["Rejected rows"].map(str), counts=True)
     charts.show(fig, "rejects-by-reason", v, counts, "Rejected rows by reason",
                 summary="A row with several problems counts under each of them.")
 

@@ -1,6 +1,5 @@
 """Leadership & support: SLT membership, admin support, deputies, qualification and shared SENCOs,
 cut by phase or size band against national figures, and the schools raising a statutory flag."""
-import pandas as pd
 import streamlit as st
 
 from etl.columns import PHASES, QUALIFICATIONS
@@ -18,16 +17,12 @@ from ui.layout import (
     too_few_when_anonymised,
     update_share_link,
 )
+from ui.rate_chart import rate_chart as ui_rate_chart
 from ui.tables import table
 
 CUTS = {"Phase": "phase", "Size band": "size_band"}
 FLAG_LABELS = {m.column: m.short_name for m in measures.flags(STATUTORY)}
 CHECK_LABELS = {m.column: m.short_name for m in measures.flags(CHECK, GUIDANCE)}
-
-
-def sheet_safe(title: str) -> str:
-    """Table titles also name the XLSX sheet, which cannot hold ':'."""
-    return title.replace(": ", " – ")
 
 
 v = view()
@@ -56,51 +51,8 @@ group = CUTS[cut]
 order = list(SIZE_BANDS) if group == "size_band" else list(PHASES)
 
 
-def reference(measure_id: str, groups: list[str]) -> tuple[dict | None, dict]:
-    """The national figure for the current filter, and per phase when cutting by phase."""
-    m = MEASURE_BY_ID[measure_id]
-    overall = v.api.benchmark(m, v.filters.phase, v.filters.year)
-    per_group: dict = {}
-    if group == "phase":
-        for g in groups:
-            bm = v.api.benchmark(m, (g,), v.filters.year)
-            if bm and bm["value"] is not None:
-                per_group[g] = bm["value"]
-    elif overall and overall["value"] is not None:
-        per_group = {g: overall["value"] for g in groups}
-    return overall, per_group
-
-
 def rate_chart(measure_id: str, key: str) -> None:
-    """Share of schools where the measure's column is true, per group, with the national figure marked."""
-    m = MEASURE_BY_ID[measure_id]
-    cut_table = v.api.derived(analysis.share_by, v.filters, group, m.column, order, returned=True)
-    if v.anonymised:
-        cut_table = analysis.hide_small_groups(cut_table, "Schools (n)", ["Share", "Yes (count)"], SMALL)
-    if cut_table.empty:
-        st.caption(f"{m.name}: no school in scope answered this.")
-        return
-    overall, per_group = reference(measure_id, cut_table[group].tolist())
-    cut_table = analysis.with_reference(cut_table, group, per_group)
-    text = cut_table.apply(lambda r: charts.HIDDEN if pd.isna(r["Share"]) else
-                           f"{m.format(r['Share'])} ({int(r['Yes (count)'])} of {r['Schools (n)']})", axis=1)
-    single = overall["value"] if overall and overall["value"] is not None else None
-    marks = cut_table.loc[cut_table["England figure"].notna(), [group, "England figure"]]
-    # No one national figure for the whole filter: mark each phase's own figure on its bar.
-    fig = charts.bars(cut_table, group, "Share", f"{m.name}, by {cut.lower()}", "Share of schools", percent=True,
-                      benchmark=single, benchmark_label=overall["label"] if single is not None else "", text=text,
-                      name="Schools in scope", marks=marks if single is None else None, marks_name="England figure")
-    summary = m.definition
-    if v.anonymised and cut_table["Share"].isna().any():
-        summary += f" Groups of fewer than {SMALL} schools are hidden in anonymised mode."
-    if overall:
-        summary += f" National figure: {overall['label']} ({overall['source']}, {overall['year']})."
-    else:
-        summary += " No national figure is held for this measure."
-    charts.show(fig, key, v, analysis.as_percent(cut_table, ["Share", "England figure"]),
-                f"{sheet_safe(m.name)} by {cut.lower()}",
-                {group: cut, "Share (%)": "Share (%)", "Yes (count)": "Schools (yes)",
-                 "Schools (n)": "Schools answering (n)", "England figure (%)": "England figure (%)"}, summary=summary)
+    ui_rate_chart(v, measure_id, key, group, order, cut)
 
 
 st.header("Senior leadership, admin support and deputies")
@@ -108,7 +60,7 @@ measure_cards(v, measures.section("leadership.support"))
 rate_chart("slt_rate", "lead-slt")
 rate_chart("admin_support_rate", "lead-admin")
 admin = v.api.derived(analysis.box_points, v.filters, group, "admin_hours_if_any", order,
-                      returned=True)                                        # boxes in phase / size order
+                      ("urn", "school_name"), returned=True)                                        # boxes in phase / size order
 admin_table = v.api.derived(analysis.summary_by, v.filters, group, "admin_hours_if_any", returned=True)
 if v.anonymised:
     admin, _ = analysis.drop_small_groups(admin, group, SMALL)
@@ -119,7 +71,8 @@ if admin.empty:
 else:
     m = MEASURE_BY_ID["median_admin_hours"]
     fig = charts.boxes(admin, group, "admin_hours_if_any",
-                       f"Admin support hours a week (where given), by {cut.lower()}", "Admin support hours a week")
+                       f"Admin support hours a week (where given), by {cut.lower()}", "Admin support hours a week",
+                       hover=None if v.anonymised else "school_name", ids="urn")
     charts.show(fig, "lead-admin-hours", v, admin_table,
                 f"Admin support hours by {cut.lower()}",
                 {group: cut, **{c: c for c in ("Schools (n)", "Median", "Lower quartile", "Upper quartile", "Min",
@@ -173,7 +126,9 @@ flagged = v.api.derived(analysis.flagged_schools, v.filters, list(FLAG_LABELS), 
 table(flagged, "Schools raising a statutory flag", "lead-flagged", v,
       {"school_name": "School", "urn": "URN", "phase": "Phase", "size_band": "Size band",
        "flags_raised": "Flags raised", **FLAG_LABELS},
-      height=400, caption="Returns raising at least one statutory flag, most flags first. Yes = the return raises "
+      height=400, open_school=True,
+      caption="Returns raising at least one statutory flag, most flags first (select a row to open the school). "
+      "Yes = the return raises "
       "the flag; No = it does not; Not known = the return left an answer blank or the duty does not cover the "
       "school. Each flag is defined beside its chart above and in the help of its headline figure.")
 

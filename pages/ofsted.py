@@ -137,7 +137,7 @@ else:
         text = rows.apply(lambda r, column=column, count=count, n=n, m=m: charts.HIDDEN if pd.isna(r[column]) else
                           f"{m.format(r[column])} ({int(r[count])} of {r[n]})", axis=1)   # half up
         fig = charts.bars(rows, group, column, f"{column}, by {words}", "Share of schools", percent=True,
-                          text=text)
+                          text=text, n_column=n)
         charts.show(fig, key, v, analysis.as_percent(rows[[group, column, count, n]], [column]),
                     f"{column} by {words}", {group: profile, f"{column} (%)": f"{column} (%)", count: count, n: n},
                     summary=m.definition + " Each bar shows the share and how many schools it rests on (n).")

@@ -323,7 +323,9 @@ with compare_tab:
             if long.empty:
                 st.caption("None of these schools has SENCO hours for this year.")
             else:
-                fig = charts.grouped(long, "label", "Measure", "Value", "SENCO hours a week and per 10 SEND pupils", "Hours")
+                fig = charts.grouped(long, "label", "Measure", "Value", "SENCO hours a week and per 10 SEND pupils",
+                                     "Hours", units={"SENCO hours a week": "Hours a week",
+                                                    "SENCO hours per 10 SEND pupils": "Hours per 10 SEND pupils"})
                 charts.show(fig, "schools-compare-chart", v, long.rename(columns={"label": "School"}),
                             "SENCO hours by school",
                             summary="Hours per 10 SEND pupils = SENCO hours a week ÷ SEND pupils × 10."

@@ -54,7 +54,7 @@ if v.anonymised:
         v.api.derived(analysis.cohort_band_summary, v.filters, x_col, "senco_hours_per_week", bands, returned=True),
         "Schools (n)", ["Median", "Lower quartile", "Upper quartile"], SMALL)
     fig = charts.bars(by_band, "Cohort", "Median", f"Median SENCO hours a week, by {x_choice}", "SENCO hours a week",
-                      benchmark=rec, benchmark_label=rec_label)
+                      benchmark=rec, benchmark_label=rec_label, n_column="Schools (n)")
     charts.show(fig, "time-scatter", v, by_band, f"SENCO hours by {x_choice}",
                 {"Cohort": x_choice, "Schools (n)": "Schools (n)", "Median": "Median SENCO hours",
                  "Lower quartile": "Lower quartile", "Upper quartile": "Upper quartile"},
@@ -63,7 +63,7 @@ else:
     plot = plot.assign(label=plot.school_name)
     fig = charts.scatter(plot, x_col, "senco_hours_per_week", "phase", "label",
                          f"SENCO hours a week against {x_choice}", x_choice, "SENCO hours a week",
-                         hline=rec, hline_label=rec_label, trend=trend)
+                         hline=rec, hline_label=rec_label, trend=trend, ids="urn")
     charts.show(fig, "time-scatter", v, plot.drop(columns=["label"]), "SENCO hours and SEND pupils by school",
                 {"school_name": "School", "phase": "Phase", x_col: x_choice,
                  "senco_hours_per_week": "SENCO hours a week", "hours_per_10_send": "Hours per 10 SEND pupils"},
@@ -74,14 +74,14 @@ by = st.radio("Group by", ["Phase", "Size band"], key="by", bind="query-params",
 update_share_link({"x": None if x_choice == "SEND pupils" else x_choice, "by": None if by == "Phase" else by})
 group = "phase" if by == "Phase" else "size_band"
 dist = v.api.derived(analysis.box_points, v.filters, group, "senco_hours_per_week",
-                     SIZE_BANDS if group == "size_band" else None, returned=True)
+                     SIZE_BANDS if group == "size_band" else None, ("urn", "school_name"), returned=True)
 dist_table = v.api.derived(analysis.summary_by, v.filters, group, "senco_hours_per_week", returned=True)
 if v.anonymised:
     dist, _ = analysis.drop_small_groups(dist, group, SMALL)
     dist_table = analysis.hide_small_groups(dist_table, "Schools (n)",
                                             ["Median", "Lower quartile", "Upper quartile", "Min", "Max"], SMALL)
 fig = charts.boxes(dist, group, "senco_hours_per_week", f"SENCO hours a week by {by.lower()}", "SENCO hours a week",
-                   hline=rec, hline_label=rec_label)
+                   hline=rec, hline_label=rec_label, hover=None if v.anonymised else "school_name", ids="urn")
 charts.show(fig, "time-dist", v, dist_table, f"SENCO hours by {by.lower()}",
             summary=f"Groups of fewer than {SMALL} schools are not drawn in anonymised mode." if v.anonymised else None)
 below = v.api.derived(analysis.share_by, v.filters, group, "below_recommended",
@@ -89,7 +89,7 @@ below = v.api.derived(analysis.share_by, v.filters, group, "below_recommended",
 if v.anonymised:
     below = analysis.hide_small_groups(below, "Schools (n)", ["Share", "Yes (count)"], SMALL)
 fig = charts.bars(below, group, "Share", f"Schools below the recommended time, by {by.lower()}", "Share of schools",
-                  percent=True)
+                  percent=True, n_column="Schools (n)")
 charts.show(fig, "time-below", v, analysis.as_percent(below, ["Share"]), "Share below the recommended time")
 
 m = MEASURE_BY_ID["median_hours_per_10_send"]
@@ -105,12 +105,14 @@ if v.anonymised:
           {group: by, **{c: c for c in ("Schools (n)", "Median", "Lower quartile", "Upper quartile")}})
 else:
     st.header("Schools ranked by hours per 10 SEND pupils")
-    st.caption(m.definition + " Lowest first: these SENCOs have the least time for the size of their cohort.")
+    st.caption(m.definition + " Lowest first: these SENCOs have the least time for the size of their cohort. "
+               "Select a row to open that school's profile.")
     ranked = v.api.derived(analysis.ranked, v.filters, "hours_per_10_send", returned=True)
     table(ranked, "Schools ranked by SENCO hours per 10 SEND pupils", "time-ranked", v,
           {"Rank": "Rank", "school_name": "School", "urn": "URN", "phase": "Phase",
            "senco_hours_per_week": "SENCO hours", "send_pupils": "SEND pupils",
-           "hours_per_10_send": "Hours per 10 SEND pupils", "below_recommended": "Below recommended"}, height=400)
+           "hours_per_10_send": "Hours per 10 SEND pupils", "below_recommended": "Below recommended"}, height=400,
+          open_school=True)
 
 st.header("SENCOs' own view of their time")
 m = MEASURE_BY_ID["time_not_enough"]
@@ -129,7 +131,7 @@ else:
     text = view_cut.apply(lambda r: f"{m.format(r['Share'])} ({r['Yes (count)']} of {r['Schools (n)']})", axis=1)
     fig = charts.bars(view_cut, "phase", "Share", "SENCOs who say their time is not enough, by phase",
                       "Share of SENCOs", percent=True, text=text, name="SENCOs in scope", marks=marks,
-                      marks_name="National survey")
+                      marks_name="National survey", n_column="Schools (n)")
     bm = v.api.benchmark(m, (), v.filters.year)
     charts.show(fig, "time-view", v, analysis.as_percent(view_cut, ["Share", "England figure"]),
                 "SENCOs who say their time is not enough",

@@ -3,6 +3,7 @@ labels on bars, hover detail, a table alternative beside every chart and image e
 from __future__ import annotations
 
 import html
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -10,33 +11,22 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lake import rounding
+from ui import chart_style, drill
+from ui.anonymise import SMALL
+from ui.chart_style import PALETTE, PATTERNS, SYMBOLS, TEXT, text_on  # noqa: F401  (one registry, re-exported)
 from ui.context import View
 from ui.details import details
 from ui.tables import table
 
-# GOV.UK design system colours, each at least 3:1 against white.
-PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b58840", "#912b88", "#505a5f", "#003078", "#28a197"]
-SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down", "hexagon"]
-PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
 REFERENCE = "#0b0c0c"
-TEXT = "#0b0c0c"
 GRID = "#e5e6e7"
 AXIS_LINE = "#505a5f"
+FONT_SIZE = 16             # every chart's text, readable on a projector at the back of a room
 ALL_POINTS = 2000          # a box plot shows every school as a dot up to this many
 WEBGL_POINTS = 3000        # a scatter of more schools than this is drawn with WebGL
 HIDDEN = "hidden: fewer than 5 schools"   # the label of a bar anonymised mode leaves blank
-
-
-def _luminance(hex_colour: str) -> float:
-    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
-def text_on(fill: str) -> str:
-    """White or near-black, whichever reads at 4.5:1 or better on the fill (WCAG 1.4.3)."""
-    white = 1.05 / (_luminance(fill) + 0.05)
-    return "#ffffff" if white >= 4.5 else TEXT
+SHORT_LABEL = 40           # a reference line's label longer than this goes under the title instead
+TOO_FEW = "too few schools to chart (n = {n})"   # a group under SMALL schools, in named mode
 
 
 def _axis(title: str | None = None, **extra) -> dict:
@@ -57,14 +47,18 @@ def layout(title: str, x_title: str | None = None, y_title: str | None = None, *
     milliseconds; a template plus `update_layout` calls cost about 30 ms a chart, which on
     a page of seven charts was most of its run time at national scale."""
     return {
-        "template": "none", "title": {"text": title, "font": {"size": 16, "color": TEXT}},
-        "font": {"family": "Arial, Helvetica, sans-serif", "size": 13, "color": TEXT},
+        "template": "none", "title": {"text": title, "font": {"size": FONT_SIZE + 2, "color": TEXT}},
+        "font": {"family": "Arial, Helvetica, sans-serif", "size": FONT_SIZE, "color": TEXT},
+        # A label that would have to shrink below FONT_SIZE to fit its bar is left off (the table has it).
+        "uniformtext": {"minsize": FONT_SIZE, "mode": "hide"},
         "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff", "hovermode": "closest",
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0,
+        # The legend at the foot of the whole figure, not a fraction of the plot's height below it: at
+        # projector text sizes a fixed fraction ran into the axis title.
+        "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "xanchor": "left", "x": 0,
                    "font": {"color": TEXT}, **(legend or {})},
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "hoverlabel": {"font": {"size": 13}},
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "hoverlabel": {"font": {"size": FONT_SIZE}},
         "xaxis": _axis(x_title, **(xaxis or {})), "yaxis": _axis(y_title, **(yaxis or {})),
-        "shapes": [s for s, _ in lines], "annotations": [a for _, a in lines],
+        "shapes": [s for s, _ in lines], "annotations": [a for _, a in lines if a is not None],
         **extra,
     }
 
@@ -124,105 +118,199 @@ def _figure(data: list[dict], layout_: dict) -> go.Figure:
     return go.Figure(data=data, layout=layout_)
 
 
+def _categories(values) -> dict:
+    """An axis holding these categories in their registry order (or the order given), so a group's
+    place never depends on which series happens to be drawn first."""
+    return {"type": "category", "categoryorder": "array", "categoryarray": chart_style.in_order(values)}
+
+
+def _ids(rows: pd.DataFrame, ids: str | None) -> list | None:
+    return rows[ids].tolist() if ids and ids in rows.columns else None
+
+
 def scatter(frame: pd.DataFrame, x: str, y: str, group: str, hover: str, title: str, x_title: str, y_title: str,
             hline: float | None = None, hline_label: str = "",
-            trend: tuple[float, float] | None = None) -> go.Figure:
-    data = []
+            trend: tuple[float, float] | None = None, ids: str | None = None) -> go.Figure:
+    """One marker per school, coloured and shaped by its group's fixed style; the hover names the
+    school. `ids` (e.g. "urn") lets a click on a point open that school (ui/drill.py)."""
+    data, schools = [], []
     # Past a few thousand schools (a national view), points are drawn with WebGL: as SVG, each
     # point is a page element and the browser takes seconds to draw and redraw them.
     kind = "scattergl" if len(frame) > WEBGL_POINTS else "scatter"
-    for i, (name, rows) in enumerate(frame.groupby(group, observed=True, dropna=False)):
+    groups = {str(k): rows for k, rows in frame.groupby(group, observed=True, dropna=False)} if not frame.empty else {}
+    for i, name in enumerate(chart_style.in_order(groups)):
+        rows = groups[name]
+        s = chart_style.style(name, i)
         data.append({
             "type": kind, "x": rows[x].to_numpy(), "y": rows[y].to_numpy(), "mode": "markers",
             "name": str(name), "text": as_text(rows[hover]),
             "customdata": np.column_stack([formatted(rows[x], rounding.trimmed),
                                            formatted(rows[y], rounding.trimmed)]) if len(rows) else None,
-            "marker": {"color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9,
+            "marker": {"color": s.colour, "symbol": s.symbol, "size": 10,
                        "line": {"width": 1, "color": "#ffffff"}},
             "hovertemplate": "<b>%{text}</b><br>" + x_title + ": %{customdata[0]}<br>" + y_title
             + ": %{customdata[1]}<extra>"
             + str(name) + "</extra>"})
+        schools.append(_ids(rows, ids))
     if trend is not None and not frame.empty:
         xs = pd.Series([frame[x].min(), frame[x].max()], dtype=float)
         data.append({"type": "scatter", "x": xs.to_numpy(), "y": (trend[0] * xs + trend[1]).to_numpy(),
                      "mode": "lines", "name": "Fitted trend", "hoverinfo": "skip",
                      "line": {"color": AXIS_LINE, "dash": "dot", "width": 2}})
     lines = [hline_shape(hline, hline_label)] if hline is not None else []
-    return _figure(data, layout(title, x_title, y_title, lines=lines))
+    return drill.attach(_figure(data, layout(title, x_title, y_title, lines=lines)), schools)
+
+
+def _too_few(n, anonymised_blank: bool) -> str:
+    return HIDDEN if anonymised_blank else TOO_FEW.format(n=int(n))
 
 
 def bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str, percent: bool = False,
          benchmark: float | None = None, benchmark_label: str = "", text: pd.Series | None = None,
-         name: str | None = None, marks: pd.DataFrame | None = None, marks_name: str = "") -> go.Figure:
+         name: str | None = None, marks: pd.DataFrame | None = None, marks_name: str = "",
+         n_column: str | None = None, counts: bool = False) -> go.Figure:
     """Horizontal bars, labelled with their values; optionally one benchmark line, or a reference
-    mark per bar (`marks`: the category column and a value column, "England figure")."""
+    mark per bar (`marks`: the category column and a value column, "England figure").
+
+    `n_column`: how many schools each bar rests on; a bar resting on fewer than SMALL is not drawn
+    (a share of one school would fill the bar) and says so instead. `counts`: the values are counts,
+    so the axis has whole-number ticks only."""
+    values = pd.to_numeric(frame[value], errors="coerce").astype(float)
+    blank = values.isna()
     if text is None:                      # a bar anonymised mode left blank says why
-        shown = percent_text(frame[value]) if percent else number_text(frame[value])
-        text = [HIDDEN if pd.isna(v) else s for v, s in zip(frame[value], shown)]
-    labels = text
-    data = [{"type": "bar", "x": frame[value].to_numpy(), "y": frame[category].astype(str).to_numpy(),
-             "orientation": "h", "marker": {"color": PALETTE[0]}, "text": list(labels), "textposition": "outside",
-             "cliponaxis": False, "hovertemplate": "%{y}: %{text}<extra></extra>",
+        shown = percent_text(values) if percent else number_text(values)
+        text = [HIDDEN if b else s for b, s in zip(blank, shown)]
+    labels = list(text)
+    if n_column is not None and n_column in frame.columns:
+        n = pd.to_numeric(frame[n_column], errors="coerce").fillna(0)
+        few = (n < SMALL) & ~blank
+        labels = [_too_few(k, False) if f else t for f, k, t in zip(few, n, labels)]
+        values = values.where(~few)
+    cats = frame[category].astype(str)
+    data = [{"type": "bar", "x": values.to_numpy(), "y": cats.to_numpy(),
+             "orientation": "h", "marker": {"color": PALETTE[0]}, "text": labels, "textposition": "outside",
+             "textfont": {"color": TEXT}, "cliponaxis": False, "hovertemplate": "%{y}: %{text}<extra></extra>",
              **({"name": name} if name else {})}]
+    # A bar with no value still carries its words ("too few schools ..."), written from the axis.
+    notes = [{"text": t, "x": 0, "xref": "x", "y": c, "yref": "y", "xanchor": "left", "showarrow": False,
+              "font": {"color": TEXT}, "bgcolor": "#ffffff"} for c, t, v in zip(cats, labels, values) if pd.isna(v)]
     if marks is not None and not marks.empty:
         data.append({"type": "scatter", "x": marks.iloc[:, 1].to_numpy(),
                      "y": marks.iloc[:, 0].astype(str).to_numpy(), "mode": "markers", "name": marks_name,
                      "marker": {"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": REFERENCE}},
                      "text": percent_text(marks.iloc[:, 1]) if percent else number_text(marks.iloc[:, 1]),
                      "hovertemplate": "%{y}: England %{text}<extra></extra>"})
-    lines = [vline_shape(benchmark, benchmark_label)] if benchmark is not None else []
+    lines, subtitle = [], None
+    if benchmark is not None:
+        # A long benchmark label would run off the chart at projector sizes: it goes under the title,
+        # wrapped, and names the dashed line there.
+        if len(benchmark_label) <= SHORT_LABEL:
+            lines = [vline_shape(benchmark, benchmark_label)]
+        else:
+            line, _ = vline_shape(benchmark, "")
+            lines, subtitle = [(line, None)], "Dashed line: " + benchmark_label
     xaxis = {"tickformat": ".0%", "range": [0, 1.1]} if percent else {}
+    if counts:
+        top = values.max() if values.notna().any() else 0
+        xaxis = {"tickformat": ",d", "rangemode": "tozero", **({"dtick": 1} if top <= 10 else {})}
     extra = {"showlegend": True} if len(data) > 1 else {}
-    return _figure(data, layout(title, value_title, "", xaxis=xaxis, yaxis={"autorange": "reversed"}, lines=lines,
-                                **extra))
+    fig_layout = layout(title, value_title, "", xaxis=xaxis, yaxis={**_categories(cats), "autorange": "reversed"},
+                        lines=lines, **extra)
+    fig_layout["annotations"] = fig_layout["annotations"] + notes
+    if subtitle:
+        wrapped = textwrap.wrap(subtitle, 90)
+        fig_layout["title"]["subtitle"] = {"text": "<br>".join(html.escape(w) for w in wrapped),
+                                           "font": {"size": FONT_SIZE, "color": TEXT}}
+        fig_layout["margin"] = {**fig_layout["margin"], "t": 60 + 22 * len(wrapped)}
+    return _figure(data, fig_layout)
 
 
-def grouped(long: pd.DataFrame, category: str, series: str, value: str, title: str, value_title: str) -> go.Figure:
-    """Horizontal bars grouped per category, one colour and pattern per series (e.g. per measure)."""
-    data = []
-    for i, name in enumerate(long[series].drop_duplicates()):
-        part = long[long[series] == name]
+def grouped(long: pd.DataFrame, category: str, series: str, value: str, title: str, value_title: str,
+            units: dict[str, str] | None = None) -> go.Figure:
+    """One panel per series (e.g. per measure), side by side, each with its own axis: measures in
+    different units never share one scale. `units` names each panel's axis (default: the series)."""
+    names = chart_style.in_order(long[series].drop_duplicates())
+    cats = chart_style.in_order(as_text(long[category].drop_duplicates()))
+    gap, width = 0.06, 1 / max(len(names), 1)
+    data, axes = [], {}
+    for i, name in enumerate(names):
+        part = long[long[series].astype(str) == name]
+        ref = "x" if i == 0 else f"x{i + 1}"
         data.append({"type": "bar", "x": part[value].to_numpy(), "orientation": "h", "name": str(name),
-                     "y": as_text(part[category]),
-                     "marker": {"color": PALETTE[i % len(PALETTE)],
-                                "pattern": {"shape": PATTERNS[(i + 1) % len(PATTERNS)]}},
+                     "y": as_text(part[category]), "xaxis": ref, "yaxis": "y",
+                     "marker": chart_style.marker(name, i), "textfont": {"color": TEXT},
                      "text": number_text(part[value]), "textposition": "outside", "cliponaxis": False,
                      "hovertemplate": "%{y} · " + str(name) + ": %{text}<extra></extra>"})
-    return _figure(data, layout(title, value_title, "", yaxis={"autorange": "reversed"}, barmode="group"))
+        axis_title = (units or {}).get(name, name)
+        axes["xaxis" if i == 0 else f"xaxis{i + 1}"] = _axis(axis_title, domain=[i * width + (gap if i else 0),
+                                                                                  (i + 1) * width - gap / 2],
+                                                              rangemode="tozero", anchor="y")
+    fig_layout = layout(title, None, "", yaxis={**_categories(cats), "autorange": "reversed"}, showlegend=False,
+                        **{k: a for k, a in axes.items() if k != "xaxis"})
+    if "xaxis" in axes:
+        fig_layout["xaxis"] = axes["xaxis"]
+    return _figure(data, fig_layout)
 
 
 def stacked(frame: pd.DataFrame, category: str, series: str, value: str, title: str, value_title: str,
-            order: list[str] | None = None) -> go.Figure:
-    """100% stacked horizontal bars; the legend lists the segments in the order they are stacked."""
+            order: list[str] | None = None, n_column: str = "Schools") -> go.Figure:
+    """100% stacked horizontal bars; each segment in its category's fixed colour and pattern, stacked
+    and listed in the legend in its vocabulary's order. A group resting on fewer than SMALL schools
+    is not drawn and says so."""
     data = []
-    names = order or sorted(frame[series].dropna().unique())
-    present = set(frame[series])
+    cats = chart_style.in_order(frame[category].astype(str)) if not frame.empty else []
+    few: dict[str, int] = {}
+    if n_column in frame.columns and not frame.empty:
+        totals = pd.to_numeric(frame[n_column], errors="coerce").fillna(0).groupby(frame[category].astype(str)).sum()
+        few = {c: int(t) for c, t in totals.items() if t < SMALL}
+    drawn = frame[~frame[category].astype(str).isin(list(few))]
+    present = set(drawn[series].astype(str))
+    names = [str(n) for n in (order or [])] + chart_style.in_order(present - {str(n) for n in order or []})
     for i, name in enumerate(n for n in names if n in present):
-        rows = frame[frame[series] == name]
-        colour = PALETTE[i % len(PALETTE)]
+        rows = drawn[drawn[series].astype(str) == name]
+        m = chart_style.marker(name, i)
         data.append({
             "type": "bar", "x": rows[value].to_numpy(), "y": rows[category].astype(str).to_numpy(),
-            "orientation": "h", "name": str(name),
-            "marker": {"color": colour, "pattern": {"shape": PATTERNS[i % len(PATTERNS)]}},
+            "orientation": "h", "name": str(name), "marker": m,
             "text": percent_text(rows[value]), "textposition": "inside",
-            "textfont": {"color": text_on(colour)}, "insidetextanchor": "middle",
+            "textfont": {"color": text_on(m["color"])}, "insidetextanchor": "middle",
             "hovertemplate": "%{y} · " + str(name) + ": %{text}<extra></extra>"})
-    return _figure(data, layout(title, value_title, "", xaxis={"tickformat": ".0%", "range": [0, 1]},
-                                yaxis={"autorange": "reversed"}, barmode="stack", legend={"traceorder": "normal"}))
+    fig_layout = layout(title, value_title, "", xaxis={"tickformat": ".0%", "range": [0, 1]},
+                        yaxis={**_categories(cats), "autorange": "reversed"}, barmode="stack",
+                        legend={"traceorder": "normal"})
+    fig_layout["annotations"] = fig_layout["annotations"] + [
+        {"text": _too_few(n, False), "x": 0, "xref": "x", "y": c, "yref": "y", "xanchor": "left", "showarrow": False,
+         "font": {"color": TEXT}, "bgcolor": "#ffffff"} for c, n in few.items()]
+    return _figure(data, fig_layout)
 
 
 def boxes(frame: pd.DataFrame, group: str, value: str, title: str, value_title: str,
-          hline: float | None = None, hline_label: str = "") -> go.Figure:
-    data = []
-    for i, (name, rows) in enumerate(frame.groupby(group, observed=True)):
-        colour = PALETTE[i % len(PALETTE)]
-        # Every school as a dot while that stays readable; past that, the box and its outliers.
-        points = "all" if len(frame) <= ALL_POINTS else "outliers"
-        data.append({"type": "box", "y": rows[value].to_numpy(), "name": str(name), "boxpoints": points,
-                     "jitter": 0.4, "pointpos": 0, "marker": {"color": colour, "symbol": SYMBOLS[i % len(SYMBOLS)]},
-                     "line": {"color": colour}})
+          hline: float | None = None, hline_label: str = "", hover: str | None = None,
+          ids: str | None = None) -> go.Figure:
+    """A box per group with every school as a dot (up to ALL_POINTS schools). `hover` names the school
+    on each dot (named mode only: pass None when anonymised); `ids` lets a click open the school.
+    A group of fewer than SMALL schools shows its dots without a box: quartiles of two schools mislead."""
+    data, schools = [], []
+    points = "all" if len(frame) <= ALL_POINTS else "outliers"
+    groups = {str(k): rows for k, rows in frame.groupby(group, observed=True)} if not frame.empty else {}
+    # A categorical group keeps the order the page gave it (box_points' order); otherwise the registry's.
+    given = not frame.empty and isinstance(frame[group].dtype, pd.CategoricalDtype)
+    for i, name in enumerate(list(groups) if given else chart_style.in_order(groups)):
+        rows = groups[name]
+        s = chart_style.style(name, i)
+        small = len(rows) < SMALL
+        shown = f"{name}<br>(too few for a box: {len(rows)})" if small else str(name)
+        trace = {"type": "box", "y": rows[value].to_numpy(), "x": [shown] * len(rows), "name": str(name),
+                 "boxpoints": "all" if small else points, "jitter": 0.4, "pointpos": 0,
+                 "marker": {"color": s.colour, "symbol": s.symbol, "size": 8}, "line": {"color": s.colour}}
+        if small:
+            trace.update(fillcolor="rgba(0,0,0,0)", line={"color": "rgba(0,0,0,0)", "width": 0}, hoveron="points")
+        if hover and hover in rows.columns:
+            trace.update(text=as_text(rows[hover]), hoverinfo="y+text")
+        data.append(trace)
+        schools.append(_ids(rows, ids))
     lines = [hline_shape(hline, hline_label)] if hline is not None else []
-    return _figure(data, layout(title, "", value_title, lines=lines, showlegend=False))
+    return drill.attach(_figure(data, layout(title, "", value_title, lines=lines, showlegend=False)), schools)
 
 
 def show(fig: go.Figure, key: str, v: View, data: pd.DataFrame, data_title: str,
@@ -230,11 +318,14 @@ def show(fig: go.Figure, key: str, v: View, data: pd.DataFrame, data_title: str,
     """Draw a chart with its text summary and a table alternative holding the same numbers."""
     # theme=None: the project's own layout (dark text, GOV.UK palette) rather than Streamlit's
     # chart theme, whose grey labels fall below 4.5:1 contrast.
-    st.plotly_chart(fig, key=key, width="stretch", theme=None, config={
-        # PNG from the camera button, SVG from the button ui/styles.py adds beside it; the
-        # selection tools are left out (selecting points does nothing on these pages).
+    clickable = drill.selectable(fig)       # a school's point opens its profile (ui/drill.py)
+    event = st.plotly_chart(fig, key=key, width="stretch", theme=None, config={
+        # PNG from the camera button, SVG from the button ui/styles.py adds beside it; the box and
+        # lasso tools are left out (a click on one school's point is the selection that counts).
         "displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2},
-        "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
+        "modeBarButtonsToRemove": ["select2d", "lasso2d"]}, **clickable)
+    if clickable:
+        drill.follow_chart(fig, event, v)
     if summary:
         st.caption(summary)
     with details(f"Table alternative: {data_title}", f"{key}-table", icon=":material/table:") as is_open:

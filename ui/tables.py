@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lake.api import Filters
+from ui import drill
 from ui.anonymise import SMALL, anonymise, unlisted_urns
 from ui.context import View
 from ui.export import csv_bytes, xlsx_bytes
@@ -36,8 +37,9 @@ def prepare(frame: pd.DataFrame, v: View, columns: dict[str, str] | None = None)
 
 
 def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str, str] | None = None,
-          height: int | None = None, caption: str | None = None) -> pd.DataFrame:
-    """Show a table and offer it as CSV and XLSX; returns the frame as shown."""
+          height: int | None = None, caption: str | None = None, open_school: bool = False) -> pd.DataFrame:
+    """Show a table and offer it as CSV and XLSX; returns the frame as shown. With `open_school`, a
+    table of schools (a `urn` column) lets a selected row open that school's profile (ui/drill.py)."""
     shown = prepare(frame, v, columns)
     st.markdown(f"**{title}**")
     if caption:
@@ -56,7 +58,12 @@ def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str,
         blanks = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and shown[c].isna().any()]
         if blanks:
             kwargs["column_config"] = {c: st.column_config.NumberColumn(help=f"{c}. {SMALL_NOTE}") for c in blanks}
-    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+    urns = drill.row_schools(frame, shown, v) if open_school else None
+    if urns:
+        kwargs.update(on_select="rerun", selection_mode="single-row", key=f"{key}-rows")
+    event = st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+    if urns:
+        drill.follow_row(event, urns, v)
     downloads(shown, title, key, v)
     return shown
 

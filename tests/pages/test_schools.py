@@ -78,7 +78,9 @@ def test_compare_two_schools_side_by_side(demo_lake, current):
     assert f"{a.school_name} ({a.urn})" in wide.columns and f"{b.school_name} ({b.urn})" in wide.columns
     assert "SENCO hours a week" in set(wide.Field) and "SENCO hours per 10 SEND pupils" in set(wide.Field)
     fig = charts(at)[0]
-    assert fig["layout"]["barmode"] == "group"
+    # Hours a week and hours per 10 SEND pupils are different units: an axis each, never one "Hours" scale.
+    assert [t.get("xaxis", "x") for t in fig["data"]] == ["x", "x2"]
+    assert fig["layout"]["xaxis"]["title"]["text"] != fig["layout"]["xaxis2"]["title"]["text"]
     assert {t["name"] for t in fig["data"]} == {"SENCO hours a week", "SENCO hours per 10 SEND pupils"}
     labels = {y for t in fig["data"] for y in t["y"]}
     assert any(a.school_name.split()[0] in y for y in labels) and any(b.school_name.split()[0] in y for y in labels)

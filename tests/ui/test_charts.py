@@ -43,3 +43,85 @@ def test_reference_lines_and_labels_use_dark_text_on_white():
                              "Share", ["y", "x"])
     assert [t.name for t in stacked.data] == ["y", "x"] and stacked.layout.legend.traceorder == "normal"
     assert all(t.textfont.color == charts.text_on(t.marker.color) for t in stacked.data)
+
+
+def test_a_category_keeps_its_style_and_place_whatever_else_is_present():
+    from ui import chart_style
+    full = pd.DataFrame({"g": ["a"] * 4, "s": ["Outstanding", "Good", "Requires improvement", "Inadequate"],
+                         "v": [0.25] * 4, "Schools": [5] * 4})
+    some = pd.DataFrame({"g": ["a", "a"], "s": ["Requires improvement", "Good"], "v": [0.5, 0.5], "Schools": [5, 5]})
+    good = [next(t for t in charts.stacked(f, "g", "s", "v", "T", "Share").data if t.name == "Good") for f in (full, some)]
+    assert good[0].marker.color == good[1].marker.color == chart_style.STYLES["Good"].colour
+    assert good[0].marker.pattern.shape == good[1].marker.pattern.shape
+    assert [t.name for t in charts.stacked(some, "g", "s", "v", "T", "Share").data] == ["Good", "Requires improvement"]
+    # Bands down the axis in their order, though the first segment drawn holds only the last band.
+    bands = pd.DataFrame({"band": ["2.5 days or more", "Under 1 day", "Under 1 day", "1 to under 1.5 days"],
+                          "s": ["not started", "not started", "in progress", "in progress"], "v": [1, 0.5, 0.5, 1],
+                          "Schools": [6, 3, 3, 7]})
+    fig = charts.stacked(bands, "band", "s", "v", "T", "Share")
+    assert list(fig.layout.yaxis.categoryarray) == ["Under 1 day", "1 to under 1.5 days", "2.5 days or more"]
+
+
+def test_a_label_on_a_patterned_segment_keeps_its_contrast_on_the_lines_too():
+    from ui import chart_style
+    for name, s in chart_style.STYLES.items():
+        marker = chart_style.marker(name)
+        text = chart_style.text_on(marker["color"])
+        assert chart_style.contrast(text, marker["color"]) >= 4.5, name
+        if s.pattern:
+            assert marker["pattern"]["fillmode"] == "overlay"           # drawn over the fill, not instead of it
+            assert chart_style.contrast(text, marker["pattern"]["fgcolor"]) >= 4.5, name
+            assert marker["pattern"]["fgcolor"] != marker["color"]
+
+
+def test_counts_have_whole_number_ticks_and_small_groups_are_said_not_drawn():
+    counts = charts.bars(pd.DataFrame({"Reason": ["a", "b"], "n": [1, 3]}), "Reason", "n", "T", "Rows", counts=True)
+    assert counts.layout.xaxis.dtick == 1 and counts.layout.xaxis.tickformat == ",d"
+    shares = pd.DataFrame({"phase": ["primary", "special"], "Share": [0.4, 1.0], "Schools (n)": [20, 1]})
+    fig = charts.bars(shares, "phase", "Share", "T", "Share", percent=True, n_column="Schools (n)")
+    assert np.isnan(fig.data[0].x[1]) and fig.data[0].x[0] == 0.4
+    assert fig.data[0].text[1] == "too few schools to chart (n = 1)"
+    assert any(a.text == "too few schools to chart (n = 1)" and a.y == "special" for a in fig.layout.annotations)
+    dist = pd.DataFrame({"g": ["primary", "primary", "special"], "s": ["Yes", "No", "Yes"], "v": [0.5, 0.5, 1.0],
+                         "Schools": [10, 10, 2]})
+    stack = charts.stacked(dist, "g", "s", "v", "T", "Share")
+    assert all("special" not in list(t.y) for t in stack.data)
+    assert "special" in list(stack.layout.yaxis.categoryarray)
+    assert any(a.text == "too few schools to chart (n = 2)" for a in stack.layout.annotations)
+    few = pd.DataFrame({"phase": ["primary"] * 6 + ["special"] * 2, "h": [1, 2, 3, 4, 5, 6, 7, 8]})
+    box = charts.boxes(few, "phase", "h", "T", "Hours")
+    assert box.data[1].line.width == 0 and "too few for a box" in box.data[1].x[0]
+
+
+def test_measures_in_different_units_get_an_axis_each():
+    long = pd.DataFrame({"label": ["A", "B", "A", "B"], "Value": [6.5, 9.75, 1.2, 3.0],
+                         "Measure": ["SENCO hours a week"] * 2 + ["SENCO hours per 10 SEND pupils"] * 2})
+    fig = charts.grouped(long, "label", "Measure", "Value", "T", "Hours",
+                         units={"SENCO hours a week": "Hours a week",
+                                "SENCO hours per 10 SEND pupils": "Hours a week per 10 SEND pupils"})
+    assert [t.xaxis for t in fig.data] == ["x", "x2"]
+    assert fig.layout.xaxis.title.text == "Hours a week"
+    assert fig.layout.xaxis2.title.text == "Hours a week per 10 SEND pupils"
+    assert fig.layout.xaxis.domain[1] <= fig.layout.xaxis2.domain[0]
+
+
+def test_a_click_on_a_schools_point_finds_that_school_and_a_click_on_a_box_finds_none():
+    from ui import drill
+    frame = schools(12).assign(urn=range(100001, 100013))
+    fig = charts.boxes(frame, "phase", "hours", "T", "Hours", hover="name", ids="urn")
+    first = fig.data[0]
+    rows = frame[frame.phase == first.name].reset_index(drop=True)
+    assert list(first.text) == rows.name.tolist()
+    click = {"selection": {"points": [{"curve_number": 0, "point_index": 2, "y": float(first.y[2])}]}}
+    assert drill.clicked_school(fig, click) == rows.urn[2]
+    box_stat = {"selection": {"points": [{"curve_number": 0, "point_index": 2, "y": float(np.median(first.y)) + 0.001}]}}
+    assert drill.clicked_school(fig, box_stat) is None
+    assert drill.clicked_school(fig, {"selection": {"points": []}}) is None
+    scatter = charts.scatter(frame, "send", "hours", "phase", "name", "T", "x", "y", ids="urn")
+    p = scatter.data[1]
+    urn = frame[(frame.phase == p.name)].urn.tolist()[0]
+    assert drill.clicked_school(scatter, {"selection": {"points": [
+        {"curve_number": 1, "point_index": 0, "x": float(p.x[0]), "y": float(p.y[0])}]}}) == urn
+    # Which school a point is stays on the server: no URN in what the browser receives.
+    assert "100001" not in fig.to_json() and "100001" not in scatter.to_json()
+    assert charts.boxes(frame, "phase", "hours", "T", "Hours").data[0].text is None    # anonymised: no names

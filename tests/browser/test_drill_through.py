@@ -1,0 +1,104 @@
+"""Drill-through in a real browser: a click on a school's point in a chart, or on a school's row in
+the ranked list, opens that school's profile on the Schools page with the same filters; in
+anonymised mode the point names no school on hover and opens the profile by its label."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+from lake import analysis
+from tests.browser.conftest import MAIN, open_page, wait_charts, wait_ready, widget
+
+BOX_TITLE = "SENCO hours a week by phase"
+PHASES = "phase=primary&phase=secondary"
+
+
+def chart(page, title: str):
+    """The chart whose title is `title` (Plotly draws titles as SVG text)."""
+    return page.locator("[data-testid='stPlotlyChart']").filter(
+        has=page.locator(".gtitle", has_text=re.compile(rf"^{re.escape(title)}$"))).first
+
+
+def points(page, title: str, trace: int | None = None) -> list[tuple[float, float]]:
+    """Where the school points of the chart (or of one of its boxes) are on screen, highest first:
+    the highest is an outlier, clear of its box."""
+    box = chart(page, title)
+    box.scroll_into_view_if_needed()
+    traces = box.locator("g.trace.boxes")
+    where = traces.nth(trace) if trace is not None else box
+    dots = where.locator("g.points path.point")
+    assert dots.count() > 3
+    rects = sorted((r for r in (dots.nth(i).bounding_box() for i in range(dots.count())) if r), key=lambda r: r["y"])
+    return [(r["x"] + r["width"] / 2, r["y"] + r["height"] / 2) for r in rects]
+
+
+def hover_text(page) -> str:
+    page.wait_for_selector(".hoverlayer .hovertext", state="attached")
+    return " ".join(page.locator(".hoverlayer .hovertext").all_text_contents())
+
+
+def landed_on_profile(page) -> tuple[str, dict]:
+    """Wait for the Schools page the click opened to draw a profile; return the school its heading
+    names ("Name (URN)", or the label in anonymised mode) and the filters in its address."""
+    page.wait_for_url(re.compile(r"/schools(\?|$)"))
+    wait_ready(page)
+    heading = page.locator(MAIN).locator("[data-testid='stHeadingWithActionElements'] h3").first
+    heading.wait_for()
+    return heading.inner_text().strip(), parse_qs(urlparse(page.url).query)
+
+
+def test_a_clicked_box_plot_point_opens_that_schools_profile(app_url, page, lake_facts):
+    open_page(page, f"{app_url}/senco_time?{PHASES}")
+    wait_charts(page)
+    x, y = points(page, BOX_TITLE)[0]
+    page.mouse.move(x, y)
+    hovered = hover_text(page)
+    frame = lake_facts["frame"]
+    named = [n for n in frame.school_name.dropna() if n in hovered]
+    assert named, f"the point's hover names no school: {hovered!r}"
+    page.mouse.click(x, y)
+    heading, query = landed_on_profile(page)
+    urn = re.search(r"\((\d{6})\)$", heading).group(1)
+    name = frame.loc[frame.urn.astype(str) == urn, "school_name"].iloc[0]
+    assert name == max(named, key=len) and heading == f"{name} ({urn})"    # the school the hover named
+    assert query["phase"] == ["primary", "secondary"]                       # the same filters
+
+
+def test_a_selected_ranked_row_opens_that_schools_profile(app_url, page, lake_facts):
+    open_page(page, f"{app_url}/senco_time")
+    ranked = analysis.ranked(analysis.returned(lake_facts["frame"]), "hours_per_10_send")
+    grid = page.locator(".stDataFrame").filter(
+        has=page.locator("table th", has_text="Hours per 10 SEND pupils")).first
+    grid.scroll_into_view_if_needed()
+    grid.locator("canvas").first.wait_for()
+    rect = grid.bounding_box()
+    # The row-selection column is the grid's first; the first row sits under the header row.
+    header = grid.locator("table tr").first.bounding_box()
+    row_height = header["height"] if header and header["height"] else 35
+    page.mouse.click(rect["x"] + 15, rect["y"] + row_height * 1.5)
+    heading, _ = landed_on_profile(page)
+    assert heading == f"{ranked.school_name.iloc[0]} ({int(ranked.urn.iloc[0])})"
+
+
+def test_anonymised_points_name_no_school_and_open_the_profile_by_label(app_url, page, lake_facts):
+    open_page(page, f"{app_url}/senco_time?{PHASES}&anon=true")
+    wait_charts(page)
+    # Primary schools, highest first: a school anonymised views leave out (its phase, type and size
+    # band would name it) says so and stays; the next point is tried.
+    for x, y in points(page, BOX_TITLE, trace=0)[:6]:
+        page.mouse.move(x, y)
+        hovered = hover_text(page)
+        assert not any(n in hovered for n in lake_facts["school_names"]), hovered
+        page.mouse.click(x, y)
+        # Either the profile opens, or the page says why it cannot.
+        page.wait_for_function("() => location.pathname.endsWith('/schools')"
+                               " || document.body.innerText.includes('not listed in anonymised mode')")
+        if urlparse(page.url).path.endswith("/schools"):
+            break
+        wait_ready(page)
+        wait_charts(page)
+    label, query = landed_on_profile(page)
+    assert re.fullmatch(r"School [0-9A-Z]{7}", label), label
+    assert query.get("anon") == ["true"], query
+    assert not any(n in page.locator(MAIN).inner_text() for n in lake_facts["school_names"])
+    assert widget(page, "Anonymised mode").locator("input").is_checked()
