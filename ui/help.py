@@ -116,7 +116,7 @@ def page_context(v) -> None:
     st.caption(md_escape(as_at_line(v.api)))
     c = collection.open_for(v.api, v.filters.year)
     if c is not None:
-        st.warning(md_escape(c.banner()), icon=":material/hourglass_top:")
+        st.info(md_escape(c.banner()), icon=":material/hourglass_top:")
     contact = contact_text()
     if contact:
         st.sidebar.caption("Questions about this dashboard: " + md_escape(contact))
