@@ -172,8 +172,9 @@ def key_figures(urn: int, row: pd.DataFrame) -> None:
               "admin_support_hours_per_week": "Admin support hours", "senco_on_slt": "SENCO on SLT"}
     if n_las <= 1:
         fields.pop("la_name")
-    if v.anonymised:            # the words name pupil counts and shares the census would name the school by
-        fields.pop("similar_because")
+    if v.anonymised:    # worked out from public counts (census rolls, units): with them a reader could find the school
+        for hidden in ("similar_because", "distance", "resourced_provision"):
+            fields.pop(hidden)
     table(peer_rows, "Similar schools", "schools-peers", v, fields,
           caption=f"{len(peers)} {group} nearest to this one, nearest first. Distance adds up the differences: "
                   "1 point for a roll twice or half the size, 10 percentage points of SEND share, 2 points of EHC "
