@@ -175,7 +175,7 @@ def key_figures(urn: int, row: pd.DataFrame) -> None:
     if v.anonymised:    # worked out from public counts (census rolls, units): with them a reader could find the school
         for hidden in ("similar_because", "distance", "resourced_provision"):
             fields.pop(hidden)
-    table(peer_rows, "Similar schools", "schools-peers", v, fields,
+    table(profile.blank_text(peer_rows), "Similar schools", "schools-peers", v, fields,
           caption=f"{len(peers)} {group} nearest to this one, nearest first. Distance adds up the differences: "
                   "1 point for a roll twice or half the size, 10 percentage points of SEND share, 2 points of EHC "
                   "plan share, a different age range (infant or junior beside full primary) or resourced provision "
@@ -231,20 +231,24 @@ def show_profile(urn: int) -> None:
                         {"academic_year": "Academic year", "senco_hours_per_week": "SENCO hours a week",
                          "send_pupils": "SEND pupils", "hours_per_10_send": "SENCO hours per 10 SEND pupils"},
                         summary=f"{len(plot)} years with SENCO hours.")
-        table(analysis.yes_no(history, YES_NO), "Returns over the years", "schools-history", v,
+        table(profile.blank_text(analysis.yes_no(history, YES_NO)), "Returns over the years", "schools-history", v,
               shown_fields(RETURN_FIELDS),
               caption="The current return for each year. Text the school typed is shown exactly as entered.")
 
     trend_charts.school_lines(v, urn, row.la_code.iloc[0], row.la_name.iloc[0])   # year by year, beside the LA
     st.markdown("#### Submissions received")
     subs = analysis.submissions_status(v.api.school_submissions(urn))
-    table(subs, "Submissions received, including superseded ones", "schools-submissions", v,
-          {"academic_year": "Academic year", "load_id": "Load", "loaded_at": "Loaded at", "source_file": "File",
-           "source_row": "Row", "status": "Status", "number_on_roll": "Number on roll",
-           "sen_support_pupils": "SEN Support pupils", "ehcp_pupils": "EHCP pupils",
-           "senco_hours_per_week": "SENCO hours a week", "conversion_notes": "Conversions made on loading"},
-          caption="Every accepted submission; a resubmission for the same year replaces the earlier one, which is "
-                  "kept here marked as superseded.")
+    if subs.empty:
+        st.caption("No accepted submission from this school in the lake (a file that was rejected is listed on "
+                   "the Returns & data quality page).")
+    else:
+        table(profile.blank_text(subs), "Submissions received, including superseded ones", "schools-submissions", v,
+              {"academic_year": "Academic year", "load_id": "Load", "loaded_at": "Loaded at", "source_file": "File",
+               "source_row": "Row", "status": "Status", "number_on_roll": "Number on roll",
+               "sen_support_pupils": "SEN Support pupils", "ehcp_pupils": "EHCP pupils",
+               "senco_hours_per_week": "SENCO hours a week", "conversion_notes": "Conversions made on loading"},
+              caption="Every accepted submission; a resubmission for the same year replaces the earlier one, which "
+                      "is kept here marked as superseded.")
 
     st.markdown("#### School census")
     if v.anonymised:
@@ -259,10 +263,14 @@ def show_profile(urn: int) -> None:
                    "mode shows only the school's own answer.")
         table(own, "Ofsted (self-reported)", "schools-ofsted-shown", v)
         return
-    table(v.api.school_census(urn), "School census counts", "schools-census", v,
-          {"census_year": "Census year", "number_on_roll": "Number on roll", "sen_support": "SEN Support",
-           "ehcp": "EHC plans", "source": "Source"},
-          caption="Official school-level counts from the January census (DfE).")
+    census = v.api.school_census(urn)
+    if census.empty:
+        st.caption("No school census counts for this school in the lake.")
+    else:
+        table(census, "School census counts", "schools-census", v,
+              {"census_year": "Census year", "number_on_roll": "Number on roll", "sen_support": "SEN Support",
+               "ehcp": "EHC plans", "source": "Source"},
+              caption="Official school-level counts from the January census (DfE).")
 
     st.markdown("#### Register")
     register = v.api.school_register(urn)

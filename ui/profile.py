@@ -18,7 +18,7 @@ PHASE_GROUPS = {
 }
 UNITS = {"SENCO hours a week": " h", "SENCO hours per 10 SEND pupils": " h", "SEND pupils, % of roll": "%",
          "Admin support hours a week": " h"}
-NOT_SHOWN = "—"
+NOT_SHOWN = "–"            # the dash every table and card uses for a blank (lake.rounding.DASH)
 # Figures worked out from the school's pupil counts: anonymised mode hides the school's own (analysis.KEY_FIGURES).
 FROM_PUPIL_COUNTS = ("SENCO hours per 10 SEND pupils", "SEND pupils, % of roll")
 
@@ -98,3 +98,18 @@ def no_peer_text(phase: object, year: str) -> str:
                 "similar schools to compare with.")
     return (f"No other {group} in the lake have a return for {year}, so this school has no similar schools to "
             "compare with. Its figures stand on their own.")
+
+
+def blank_text(frame: pd.DataFrame, blank: str = NOT_SHOWN) -> pd.DataFrame:
+    """A table for the profile with empty text cells shown as a dash, never as "None" (a phase the return
+    left blank). Only columns holding text alone: numbers and dates keep their blanks (they still sort, and
+    a dash among dates is not a date)."""
+    out = frame
+    for c in frame.columns:
+        col = frame[c]
+        if not col.isna().any() or not (pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)):
+            continue
+        if all(isinstance(x, str) for x in col.dropna()):
+            out = out if out is not frame else frame.copy()
+            out[c] = col.astype(object).where(col.notna(), blank)
+    return out

@@ -35,18 +35,6 @@ def prepare(frame: pd.DataFrame, v: View, columns: dict[str, str] | None = None)
     return out
 
 
-def blank_text(frame: pd.DataFrame, blank: str = "—") -> pd.DataFrame:
-    """A table for the screen with empty text cells shown as a dash, never as "None" (a phase or URN the
-    file left blank); number columns keep their blanks so they still sort as numbers."""
-    out = frame
-    for c in frame.columns:
-        col = frame[c]
-        if (pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)) and col.isna().any():
-            out = out if out is not frame else frame.copy()
-            out[c] = col.astype(object).where(col.notna(), blank)
-    return out
-
-
 def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str, str] | None = None,
           height: int | None = None, caption: str | None = None) -> pd.DataFrame:
     """Show a table and offer it as CSV and XLSX; returns the frame as shown."""
@@ -68,7 +56,7 @@ def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str,
         blanks = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and shown[c].isna().any()]
         if blanks:
             kwargs["column_config"] = {c: st.column_config.NumberColumn(help=f"{c}. {SMALL_NOTE}") for c in blanks}
-    st.dataframe(blank_text(shown), hide_index=True, width="stretch", **kwargs)
+    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
     downloads(shown, title, key, v)
     return shown
 
