@@ -196,22 +196,83 @@ def change_by_school(now: pd.DataFrame, before: pd.DataFrame, column: str) -> pd
     return out[["urn", "school_name", "before", "now", "change"]].sort_values("change").reset_index(drop=True)
 
 
-def similar_schools(frame: pd.DataFrame, urn: int, k: int = 10) -> pd.DataFrame:
-    """Schools of the same phase with the nearest roll and SEND share."""
-    rows = returned(frame)
+# How much each difference counts towards a similar school's distance (0 = the same school on
+# every count). One point is roughly: a roll twice or half the size (log scale, so 30 vs 60 counts
+# as much as 600 vs 1,200); 10 percentage points of SEND share; 2 points of EHC plan share (a
+# special school's EHCP share sits near 100%, a mainstream school's near 2%); a different age
+# range (an infant or junior school beside a full primary); resourced provision (an SEN unit or
+# resourced provision in the census) on one side only. A different school type adds half a point.
+PEER_WEIGHTS = {"roll": 1 / math.log(2), "send": 1 / 10, "ehcp": 1 / 2, "ages": 1.0, "provision": 1.0, "type": 0.5}
+PEER_UNKNOWN = 1.0        # a difference that cannot be measured (a blank count) counts as one point
+
+
+def _shares(frame: pd.DataFrame) -> pd.DataFrame:
+    out = with_send_figures(frame)
+    roll = pd.to_numeric(out["number_on_roll"], errors="coerce").astype(float)
+    ehcp = pd.to_numeric(out["ehcp_pupils"], errors="coerce").astype(float)
+    out["ehcp_pct"] = (ehcp / roll.where(roll > 0)).map(lambda x: rounding.percent_value(x, 1)).astype(float)
+    units = [c for c in ("sen_unit", "rp_unit") if c in out.columns]
+    out["resourced_provision"] = (out[units].fillna(0).astype(float).sum(axis=1) > 0) if units else pd.NA
+    return out
+
+
+def similar_schools(frame: pd.DataFrame, urn: int, k: int = 10, facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The `k` returned schools most like this one, nearest first, with their `distance`.
+
+    Only schools of the same phase are peers (a special school is compared with special schools,
+    AP with AP), whatever LA they are in: on a lake of several LAs, peers come from all of them.
+    Within the phase, distance adds up differences in roll, SEND and EHC plan shares, age range
+    and resourced provision (PEER_WEIGHTS says how much each counts), and `similar_because` says
+    in words how the peer compares. `facts` adds register ages and census units by URN
+    (LakeAPI.peer_facts). Empty when the school has no return or no other school shares its phase.
+    """
+    rows = _shares(returned(frame.merge(facts, on="urn", how="left") if facts is not None and not frame.empty
+                            else frame))
     me = rows[rows.urn == urn]
-    if me.empty:
-        return rows.iloc[0:0]
+    if me.empty or pd.isna(me.iloc[0].phase):
+        return rows.iloc[0:0].assign(distance=pd.Series(dtype=float), similar_because=pd.Series(dtype=object))
     me = me.iloc[0]
     peers = rows[(rows.urn != urn) & (rows.phase == me.phase)].copy()
-    if peers.empty or pd.isna(me.number_on_roll):
-        return peers.iloc[0:0]
-    send_share = peers.send_pupils / peers.number_on_roll.where(peers.number_on_roll > 0)
-    my_share = (me.send_pupils / me.number_on_roll) if me.number_on_roll else 0
-    roll_scale = max(float(rows.number_on_roll.std() or 1), 1.0)
-    peers["distance"] = ((peers.number_on_roll - me.number_on_roll).abs() / roll_scale
-                         + (send_share - my_share).abs().fillna(1) * 5)
-    return peers.nsmallest(k, "distance")
+    if peers.empty:
+        return peers.assign(distance=pd.Series(dtype=float), similar_because=pd.Series(dtype=object))
+    roll = pd.to_numeric(peers.number_on_roll, errors="coerce").astype(float)
+    my_roll = float(me.number_on_roll) if pd.notna(me.number_on_roll) else math.nan
+    parts = {
+        "roll": (np.log(roll.where(roll > 0)) - (math.log(my_roll) if my_roll > 0 else math.nan)).abs(),
+        "send": (peers.send_pct - me.send_pct).abs(),
+        "ehcp": (peers.ehcp_pct - me.ehcp_pct).abs(),
+        "type": (peers.school_type.fillna("") != ("" if pd.isna(me.get("school_type")) else me.school_type))
+        .astype(float) if "school_type" in peers.columns else pd.Series(0.0, index=peers.index),
+    }
+    if {"statutory_low_age", "statutory_high_age"} <= set(peers.columns):
+        same = ((peers.statutory_low_age == me.statutory_low_age) & (peers.statutory_high_age == me.statutory_high_age))
+        known = peers.statutory_low_age.notna() & pd.notna(me.statutory_low_age)
+        parts["ages"] = (~same.fillna(False)).astype(float).where(known, 0.0)
+    if "resourced_provision" in peers.columns and pd.notna(me.resourced_provision):
+        parts["provision"] = (peers.resourced_provision.astype("boolean") != bool(me.resourced_provision)) \
+            .fillna(False).astype(float)
+    distance = sum((parts[p] * PEER_WEIGHTS[p]).fillna(PEER_UNKNOWN) for p in parts)
+    peers["distance"] = distance.map(lambda d: rounding.round_half_up(d, 2)).astype(float)
+    peers["similar_because"] = [_because(r, me) for r in peers.itertuples(index=False)]
+    return peers.sort_values(["distance", "urn"]).head(k).reset_index(drop=True)
+
+
+def _because(peer, me) -> str:
+    """How a peer compares with the school, in words: roll, SEND and EHCP shares, provision, LA."""
+    bits = []
+    if pd.notna(peer.number_on_roll):
+        bits.append(f"roll {int(peer.number_on_roll)}")
+    for col, name in (("send_pct", "SEND"), ("ehcp_pct", "EHCP")):
+        value = getattr(peer, col)
+        if pd.notna(value):
+            bits.append(f"{name} {rounding.trimmed(value, 1)}%")
+    provision = getattr(peer, "resourced_provision", pd.NA)
+    if provision is not pd.NA and pd.notna(provision) and bool(provision):
+        bits.append("resourced provision")
+    la = getattr(peer, "la_name", None)
+    if isinstance(la, str) and la != me.get("la_name"):
+        bits.append(f"in {la}")
+    return ", ".join(bits) or "–"
 
 
 # ------------------------------------------------- Leadership, Ofsted & outcomes, Schools pages

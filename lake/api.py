@@ -530,6 +530,14 @@ class LakeAPI:
         frame = self._cached(("ofsted", urn), lambda: self._df("SELECT * FROM ofsted WHERE urn = ?", [int(urn)]))
         return None if frame.empty else frame.iloc[0].to_dict()
 
+    def peer_facts(self) -> pd.DataFrame:
+        """Per school, what similar schools are matched on beyond the return (lake.analysis.similar_schools):
+        the register's age range and the latest census's SEN unit and resourced provision counts."""
+        return self._cached(("peer_facts",), lambda: self._df(
+            "SELECT s.urn, s.statutory_low_age, s.statutory_high_age, c.sen_unit, c.rp_unit FROM schools s "
+            "LEFT JOIN (SELECT urn, sen_unit, rp_unit FROM census QUALIFY row_number() OVER "
+            "(PARTITION BY urn ORDER BY census_year DESC) = 1) c USING (urn)"))
+
     # ------------------------------------------------------- data quality
     def loads(self) -> pd.DataFrame:
         return self._cached(("loads",), lambda: self._df(

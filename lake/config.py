@@ -78,8 +78,23 @@ def collection_deadline() -> date | None:
     return when
 
 
+def team_contact() -> str | None:
+    """How to reach the team that runs this dashboard ($SENCO_TEAM_CONTACT, plain text such as
+    "SEND inclusion team, inclusion@example.gov.uk, 01234 567890"), shown on About and in the sidebar;
+    None when unset. Plain text only: shown escaped, never as HTML or Markdown."""
+    text = (os.environ.get("SENCO_TEAM_CONTACT") or "").strip()
+    if not text:
+        return None
+    if len(text) > 300 or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise SettingError("SENCO_TEAM_CONTACT is not usable: it should be one line of plain text of at most 300 "
+                           "characters (a team name, email address or telephone number); fix or unset it and start "
+                           "again")
+    return text
+
+
 def check() -> None:
     """Read every setting once; raises SettingError on the first unusable one."""
+    team_contact()
     collection_deadline()
     school_day_hours()
     recommended_days()

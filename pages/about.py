@@ -9,8 +9,10 @@ import streamlit as st
 from etl.columns import dictionary_rows
 from lake import config
 from lake.measures import flags_table, measures_table
+from ui import guide
 from ui.accessibility import ACCESSIBILITY_EXCEPTIONS
 from ui.context import view
+from ui.help import contact_text, coverage
 from ui.layout import page_header
 from ui.tables import table
 from ui.upload import md_escape
@@ -18,8 +20,6 @@ from ui.upload import md_escape
 OPEN_DATA_SOURCES = Path(__file__).resolve().parent.parent / "data" / "open" / "SOURCES.md"
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-KIND_LABELS = {"returns": "SENCO returns", "gias": "Register of schools (GIAS)", "census": "School census counts",
-               "ofsted": "Ofsted outcomes", "benchmarks": "National benchmarks", "demo": "Demo data"}
 
 # The About page needs no filters, but drawing them keeps the URL-bound filters (and
 # anonymised mode) in the link when people move on to another page.
@@ -66,7 +66,7 @@ st.header("Measures")
 st.caption(f"Every figure the dashboard shows is defined once, here. The recommended SENCO time is "
            f"{config.recommended_days():g} days a week ({config.recommended_hours():g} hours at "
            f"{config.school_day_hours():g} hours a day); days written in returns are converted at the same rate.")
-table(measures_table(), "Measure definitions", "about-measures", v)
+guide.definitions(measures_table(), "Measure", "Measure definitions", "about-measures", v, group="Page")
 
 st.header("Flags and the law behind them")
 st.markdown(
@@ -76,13 +76,16 @@ st.markdown(
     "**Checks** are shown apart and never counted in \"any statutory flag\": one warns early of a qualification "
     "course that cannot count, the others follow the SEND Code of Practice, which is guidance, not statute. "
     "Dated flags are judged at the end of the academic year the return describes, or today while it runs.")
-table(flags_table(), "Flags, their legal source and the schools they apply to", "about-flags", v)
+guide.definitions(flags_table(), "Flag", "Flags, their legal source and the schools they apply to", "about-flags", v)
 
 st.header("Data dictionary")
 st.caption("The columns of the SENCO return. CSV files use the column names as headers; the template workbook "
            "uses the labels. Either is accepted, with case, spaces and punctuation ignored. The blank template is on "
            "the Returns & data quality page.")
-table(pd.DataFrame(dictionary_rows()), "Data dictionary", "about-dictionary", v)
+guide.definitions(pd.DataFrame(dictionary_rows()), None, "Data dictionary", "about-dictionary", v)
+
+st.header("Why a row is rejected")
+st.markdown(guide.REJECT_REASONS)
 
 st.header("Data sources")
 st.subheader("Official open data")
@@ -107,12 +110,20 @@ table(v.api.benchmarks(), "National benchmarks", "about-benchmarks", v,
        "year": "Year", "note": "Note"})
 
 st.subheader("Freshness")
-fresh = v.api.lake_freshness()
-freshness = pd.DataFrame([{"Data": KIND_LABELS.get(kind, kind), "Last loaded": f["last_loaded"],
-                           "Files loaded": f["files"]} for kind, f in fresh.items()],
-                         columns=["Data", "Last loaded", "Files loaded"])
-table(freshness, "Freshness of the data in the lake", "about-freshness", v,
-      caption="When each kind of data was last loaded. The Returns & data quality page lists every file loaded.")
+table(coverage(v.api), "Freshness of the data in the lake", "about-freshness", v,
+      caption="What each kind of data covers (a census loaded today still describes its January), and when it was "
+              "last loaded. The Returns & data quality page lists every file loaded.")
+
+st.header("Contact")
+contact = contact_text()
+if contact:
+    st.markdown("Questions about the dashboard, its figures or a school's return: " + md_escape(contact) + ".")
+else:
+    st.markdown("No contact has been set for the team that runs this dashboard. An administrator can set one with "
+                "the `SENCO_TEAM_CONTACT` setting (plain text: a team name, email address or telephone number); it "
+                "is then shown here and in the sidebar of every page.")
+
+guide.officers_guide()
 
 if info.get("demo") == "true":
     st.header("About the demo data")

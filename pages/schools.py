@@ -5,13 +5,14 @@ import re
 import pandas as pd
 import streamlit as st
 
-from lake import analysis, measures, ofsted_view, rounding
+from lake import analysis, measures, ofsted_view
 from lake.api import Filters
 from lake.measures import CHECK, GUIDANCE, STATUTORY
-from ui import charts, trend_charts
-from ui.anonymise import IDENTIFYING, QUASI_IDENTIFIERS, SMALL, label_for
+from ui import charts, profile, trend_charts
+from ui.anonymise import IDENTIFYING, QUASI_IDENTIFIERS, SMALL
 from ui.context import view
 from ui.layout import empty_state, page_header, scope_line, update_share_link
+from ui.school_picker import SchoolPicker, from_link
 from ui.tables import prepare, table, unlisted
 
 TABS = ["School profile", "Compare schools"]
@@ -89,61 +90,13 @@ def header(tab: str | None = None, school: str | None = None, compare: list | No
                        "compare": [fmt(u) for u in compare or []]})
 
 
-
-
 frame = v.api.school_year(v.filters)
 if frame.empty:
     empty_state()
     st.stop()
 
-names = {str(u): (n if isinstance(n, str) and n.strip() else "Unnamed school")
-         for u, n in zip(frame.urn.astype(int), frame.school_name)}
-if v.anonymised:
-    # Not by name (the order would tell), and without the schools whose phase, type and size band name them.
-    hidden_schools = unlisted(v)
-    options = sorted((u for u in names if int(u) not in hidden_schools), key=lambda u: label_for(u, v.anon_key))
-else:
-    options = sorted(names, key=lambda u: (names[u].lower(), u))
-
-
-def fmt(urn: str) -> str:
-    """How a school is named in the widgets and the URL: "Name (URN)", or only its label when anonymised."""
-    return label_for(urn, v.anon_key) if v.anonymised else f"{names.get(urn, 'Unnamed school')} ({urn})"
-
-
-URN_AT_END = re.compile(r"\((\d{6,7})\)\s*$")
-
-
-def link_urn(value: str, by_label: dict[str, str]) -> str | None:
-    """The school a link value names: a bare URN, the widget's own label, or any "Name (URN)".
-    In anonymised mode only a label: a link naming a URN would tell its holder that school's label."""
-    value = value.strip()
-    if v.anonymised:
-        return by_label.get(value)
-    if value in names:
-        return value
-    if value in by_label:
-        return by_label[value]
-    match = URN_AT_END.search(value)
-    return match.group(1) if match and match.group(1) in names else None
-
-
-def from_link(key: str, multi: bool) -> None:
-    """Accept schools in a link as bare URNs, "Name (URN)" (even after a rename) or the widget's own
-    labels; note unknown ones. Runs before the widget, which keeps only its own exact labels."""
-    try:
-        given = st.query_params.get_all(key)
-    except Exception:
-        return
-    by_label = {fmt(u): u for u in options}
-    chosen = [link_urn(g, by_label) for g in given]
-    bad = [g for g, c in zip(given, chosen) if c is None]
-    if bad:
-        st.session_state.setdefault("_link_notices", []).append(
-            f"'{key}': {', '.join(md_text(repr(b[:40])) for b in bad[:3])} not a school in this view")
-    chosen = list(dict.fromkeys(c for c in chosen if c is not None))
-    if chosen and key not in st.session_state and any(g not in by_label for g in given):
-        st.session_state[key] = chosen[:MAX_COMPARE] if multi else chosen[0]
+picker = SchoolPicker(frame, v.anonymised, v.anon_key, unlisted(v) if v.anonymised else set())
+names, options, fmt = picker.names, picker.options, picker.fmt
 
 
 try:
@@ -152,49 +105,87 @@ except Exception:
     bad_tab = []
 if bad_tab:
     st.session_state.setdefault("_link_notices", []).append(f"'tab': {md_text(repr(bad_tab[0][:40]))} not recognised")
-from_link("school", multi=False)
-from_link("compare", multi=True)
+from_link(picker, "school", multi=False, limit=1)
+from_link(picker, "compare", multi=True, limit=MAX_COMPARE)
 
 scope_line(v, frame)
 profile_tab, compare_tab = st.tabs(TABS, key="tab", bind="query-params")
 
 
 # ------------------------------------------------------------------ one school
+def compare_with(urns: list[str]) -> None:
+    """"Compare with these": the school and its similar schools side by side, on the Compare tab."""
+    st.session_state["compare"] = urns[:MAX_COMPARE]
+    st.session_state["tab"] = TABS[1]
+
+
 def key_figures(urn: int, row: pd.DataFrame) -> None:
-    la_code = row.la_code.iloc[0]
+    """The school's figures beside the LA median for its own phase and the median of its similar schools."""
+    me_row = row.iloc[0]
+    la_code = me_row.la_code
     la_filters = Filters(year=v.year, la=(int(la_code),)) if pd.notna(la_code) else Filters(year=v.year)
     la_frame = v.api.school_year(la_filters)
     me = la_frame[la_frame.urn == urn]
     if me.empty:
         me = row
-    peers = analysis.similar_schools(la_frame, urn)
-    figures = analysis.school_key_figures(me, la_frame, peers, small=SMALL if v.anonymised else None)
-    la_name = row.la_name.iloc[0] if pd.notna(row.la_name.iloc[0]) else "the LA"
+    phase = me.phase.iloc[0]
+    group = profile.phase_group(phase)
+    everyone = v.api.school_year(Filters(year=v.year))         # peers from every LA in the lake
+    peers = analysis.similar_schools(everyone, urn, facts=v.api.peer_facts())
+    figures = analysis.school_key_figures(me, profile.same_phase(la_frame, urn, phase), peers,
+                                          small=SMALL if v.anonymised else None)
+    la_name = me_row.la_name if isinstance(me_row.la_name, str) else "the LA"
+    shown = profile.figures_shown(figures, group, md_text(la_name), v.anonymised)
     cols = st.columns(len(figures))
-    for col, r in zip(cols, figures.itertuples(index=False)):
-        value = r[1]
-        shown = value if isinstance(value, str) else rounding.trimmed(value, 2)
-        delta = None if isinstance(value, str) or pd.isna(r[3]) else \
-            rounding.signed(r[3], 2).rstrip("0").rstrip(".") + " vs LA median"
-        col.metric(r[0], shown, delta=delta, delta_color="off", border=True,
-                   help=f"LA median {rounding.trimmed(r[2], 2)} ({r[5]} schools); similar schools median "
-                        f"{rounding.trimmed(r[4], 2)} ({r[6]} schools).")
-    table(figures, "Key figures against the LA and similar schools", "schools-figures", v,
-          caption=f"LA median: every return received from schools in {md_text(la_name)} for {v.year}, whatever the "
-                  "sidebar filters. Similar schools: up to 10 schools in the same LA and phase with the nearest roll "
-                  "and SEND share."
+    for col, r, text in zip(cols, figures.itertuples(index=False), shown.itertuples(index=False)):
+        delta = profile.delta_text(r[0], r[3], group)
+        same = delta is not None and delta.startswith("same as")
+        col.metric(r[0], text[1], delta=delta, delta_color="off", delta_arrow="off" if same else "auto",
+                   border=True, help=f"LA median for {group}: {text[2]} ({r[5]} other schools). Similar schools "
+                                     f"median: {text[4]} ({r[6]} schools).")
+    n_las = everyone.la_code.dropna().nunique() if not everyone.empty else 0
+    table(shown, "Key figures against the LA and similar schools", "schools-figures", v,
+          caption=f"LA median: the other {group} in {md_text(la_name)} with a return for {v.year}, whatever the "
+                  "sidebar filters; a school is compared only with schools of its own phase. Similar schools: up "
+                  f"to 10 {group} nearest in roll, SEND and EHC plan shares, age range and resourced provision"
+                  + (f", from all {n_las} LAs in the lake" if n_las > 1 else "") + "."
                   + (" Anonymised mode hides this school's figures drawn from its pupil counts (with its SENCO hours "
                      f"they would give its SEND count) and any median over fewer than {SMALL} schools."
                      if v.anonymised else ""))
-    peer_rows = analysis.yes_no(analysis.with_send_figures(peers), ["senco_on_slt", "admin_support"])
-    table(peer_rows, "Similar schools", "schools-peers", v,
-          {"school_name": "School", "urn": "URN", "phase": "Phase", "number_on_roll": "Number on roll",
-           "send_pupils": "SEND pupils", "send_pct": "SEND % of roll", "senco_hours_per_week": "SENCO hours a week",
-           "hours_per_10_send": "SENCO hours per 10 SEND pupils", "admin_support_hours_per_week": "Admin support hours",
-           "senco_on_slt": "SENCO on SLT"})
+    st.markdown("#### Similar schools")
+    if peers.empty:
+        st.info(profile.no_peer_text(phase, v.year), icon=":material/group_off:")
+        return
+    peer_rows = analysis.yes_no(peers, ["senco_on_slt", "admin_support", "resourced_provision"])
+    fields = {"school_name": "School", "urn": "URN", "la_name": "Local authority", "phase": "Phase",
+              "distance": "Distance (0 = alike)", "similar_because": "How it compares",
+              "number_on_roll": "Number on roll", "send_pupils": "SEND pupils", "send_pct": "SEND % of roll",
+              "ehcp_pct": "EHCP % of roll", "resourced_provision": "Resourced provision or SEN unit",
+              "senco_hours_per_week": "SENCO hours a week", "hours_per_10_send": "SENCO hours per 10 SEND pupils",
+              "admin_support_hours_per_week": "Admin support hours", "senco_on_slt": "SENCO on SLT"}
+    if n_las <= 1:
+        fields.pop("la_name")
+    if v.anonymised:    # worked out from public counts (census rolls, units): with them a reader could find the school
+        for hidden in ("similar_because", "distance", "resourced_provision"):
+            fields.pop(hidden)
+    table(profile.blank_text(peer_rows), "Similar schools", "schools-peers", v, fields,
+          caption=f"{len(peers)} {group} nearest to this one, nearest first. Distance adds up the differences: "
+                  "1 point for a roll twice or half the size, 10 percentage points of SEND share, 2 points of EHC "
+                  "plan share, a different age range (infant or junior beside full primary) or resourced provision "
+                  "on one side only; half a point for a different school type.")
+    offered = [str(u) for u in peers.urn.astype(int) if str(u) in options]
+    if str(urn) in options and offered:
+        st.button(f"Compare with these ({min(len(offered), MAX_COMPARE - 1)} similar schools)", key="compare_peers",
+                  icon=":material/compare_arrows:", on_click=compare_with,
+                  args=([str(urn)] + offered,),
+                  help="Opens the Compare schools tab with this school and its nearest similar schools.")
+        if len(offered) < len(peers):
+            st.caption(f"{len(peers) - len(offered)} of the similar schools are outside the sidebar's filters"
+                       + (" or not listed in anonymised mode" if v.anonymised else "")
+                       + ", so the comparison leaves them out.")
 
 
-def profile(urn: int) -> None:
+def show_profile(urn: int) -> None:
     row = frame[frame.urn == urn]
     st.subheader(md_text(fmt(str(urn))))
     has_return = bool(row.has_return.iloc[0])
@@ -233,20 +224,24 @@ def profile(urn: int) -> None:
                         {"academic_year": "Academic year", "senco_hours_per_week": "SENCO hours a week",
                          "send_pupils": "SEND pupils", "hours_per_10_send": "SENCO hours per 10 SEND pupils"},
                         summary=f"{len(plot)} years with SENCO hours.")
-        table(analysis.yes_no(history, YES_NO), "Returns over the years", "schools-history", v,
+        table(profile.blank_text(analysis.yes_no(history, YES_NO)), "Returns over the years", "schools-history", v,
               shown_fields(RETURN_FIELDS),
               caption="The current return for each year. Text the school typed is shown exactly as entered.")
 
     trend_charts.school_lines(v, urn, row.la_code.iloc[0], row.la_name.iloc[0])   # year by year, beside the LA
     st.markdown("#### Submissions received")
     subs = analysis.submissions_status(v.api.school_submissions(urn))
-    table(subs, "Submissions received, including superseded ones", "schools-submissions", v,
-          {"academic_year": "Academic year", "load_id": "Load", "loaded_at": "Loaded at", "source_file": "File",
-           "source_row": "Row", "status": "Status", "number_on_roll": "Number on roll",
-           "sen_support_pupils": "SEN Support pupils", "ehcp_pupils": "EHCP pupils",
-           "senco_hours_per_week": "SENCO hours a week", "conversion_notes": "Conversions made on loading"},
-          caption="Every accepted submission; a resubmission for the same year replaces the earlier one, which is "
-                  "kept here marked as superseded.")
+    if subs.empty:
+        st.caption("No accepted submission from this school in the lake (a file that was rejected is listed on "
+                   "the Returns & data quality page).")
+    else:
+        table(profile.blank_text(subs), "Submissions received, including superseded ones", "schools-submissions", v,
+              {"academic_year": "Academic year", "load_id": "Load", "loaded_at": "Loaded at", "source_file": "File",
+               "source_row": "Row", "status": "Status", "number_on_roll": "Number on roll",
+               "sen_support_pupils": "SEN Support pupils", "ehcp_pupils": "EHCP pupils",
+               "senco_hours_per_week": "SENCO hours a week", "conversion_notes": "Conversions made on loading"},
+              caption="Every accepted submission; a resubmission for the same year replaces the earlier one, which "
+                      "is kept here marked as superseded.")
 
     st.markdown("#### School census")
     if v.anonymised:
@@ -261,10 +256,14 @@ def profile(urn: int) -> None:
                    "mode shows only the school's own answer.")
         table(own, "Ofsted (self-reported)", "schools-ofsted-shown", v)
         return
-    table(v.api.school_census(urn), "School census counts", "schools-census", v,
-          {"census_year": "Census year", "number_on_roll": "Number on roll", "sen_support": "SEN Support",
-           "ehcp": "EHC plans", "source": "Source"},
-          caption="Official school-level counts from the January census (DfE).")
+    census = v.api.school_census(urn)
+    if census.empty:
+        st.caption("No school census counts for this school in the lake.")
+    else:
+        table(census, "School census counts", "schools-census", v,
+              {"census_year": "Census year", "number_on_roll": "Number on roll", "sen_support": "SEN Support",
+               "ehcp": "EHC plans", "source": "Source"},
+              caption="Official school-level counts from the January census (DfE).")
 
     st.markdown("#### Register")
     register = v.api.school_register(urn)
@@ -297,7 +296,7 @@ with profile_tab:
         if school is None:
             st.info("Choose a school to see its profile.", icon=":material/domain:")
         else:
-            profile(int(school))
+            show_profile(int(school))
 
 
 # ------------------------------------------------------------------ side by side

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lake import collection
 from lake.api import Filters
 from lake.measures import MEASURE_BY_ID, NO_CHANGE
 from ui import meeting
 from ui.anonymise import SMALL
 from ui.context import View, page_address, share_link
 from ui.details import details
+from ui.help import page_context
 from ui.meeting_pack import offer_pack
 
 HIDDEN_FIGURE = "–"
@@ -20,6 +22,7 @@ def page_header(title: str, intro: str, v: View, page_path: str, extra_params: d
         st.stop()
     st.title(title)
     st.caption(intro)
+    page_context(v)          # data as at, sources, an open collection, the team's contact (ui/help.py)
     st.session_state["_notice_slot"] = st.empty()
     show_link_notices(page_path)
     if v.api.info().get("demo") == "true":
@@ -127,6 +130,8 @@ def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
         for col, mid in zip(cols, ids):
             m = MEASURE_BY_ID[mid]
             value, previous, n = v.api.measure_value(mid, v.filters)
+            # An open collection is compared with last year's at the same point, or not at all (lake/collection.py).
+            previous, since, open_note = collection.card_previous(v.api, mid, v.filters, previous)
             hidden = ""
             if v.anonymised:
                 # A figure resting on fewer than SMALL schools is one school's (or a few schools') own answer,
@@ -149,11 +154,11 @@ def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
                 # out with it; "no change" is said in words too, with no arrow.
                 st.metric(m.name, HIDDEN_FIGURE if hidden and value is None else m.format(value),
                           delta=shown.capitalize() if shown == NO_CHANGE else shown,
-                          delta_description="since last year",
+                          delta_description=since,
                           delta_color="off" if shown == NO_CHANGE else delta_color,
                           delta_arrow="off" if shown == NO_CHANGE else "auto",
                           help=m.definition + (f" Based on {n} schools." if m.agg != "count" and not hidden else "")
-                          + hidden, border=True)
+                          + hidden + open_note, border=True)
                 if hidden and value is None:
                     st.caption(f"Hidden: fewer than {SMALL} schools")
                 if bm:

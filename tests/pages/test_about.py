@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.pages.apptest import ROOT, page_text, run_page, serve, served, use_lake
 from tests.pages.test_data_quality import api_for, base_lake
+from ui.upload import md_escape
 
 PAGE = str(ROOT / "pages" / "about.py")
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -43,18 +44,26 @@ def table(at: AppTest, *columns: str):
     raise AssertionError(f"no table with {columns}")
 
 
-def test_about_lists_every_measure_and_every_column(about_lake):
+def folds(at: AppTest) -> dict[str, str]:
+    """Each definition's fold on About: its label and the text inside it, read in full."""
+    return {e.label: "\n".join(m.value for m in e.markdown) for e in at.expander}
+
+
+def test_about_lists_every_measure_and_every_column_in_full(about_lake):
     from etl.columns import COLUMNS
     from lake.measures import MEASURES
 
     at = run()
     assert at.title[0].value == "About"
-    measures = table(at, "Measure", "Definition")
-    assert list(measures.Measure) == [m.name for m in MEASURES]
-    assert measures.Definition.str.len().gt(10).all()
-    dictionary = table(at, "Column (CSV header)", "Template label")
-    assert list(dictionary["Template label"]) == [c.label for c in COLUMNS]
-    assert list(dictionary["Column (CSV header)"]) == [c.name for c in COLUMNS]
+    shown = folds(at)
+    for m in MEASURES:              # every definition whole, not cut off at a grid cell's width
+        assert m.name in shown, m.name
+        assert md_escape(m.definition) in shown[m.name]
+    for c in COLUMNS:
+        label = f"{c.name} — {c.label}"
+        assert label in shown, label
+        assert md_escape(c.description) in shown[label]
+    assert not any(set(df.value.columns) >= {"Measure", "Definition"} for df in at.dataframe)   # no grid cells
 
 
 def test_about_names_sources_with_dates_and_freshness(about_lake):
@@ -66,9 +75,14 @@ def test_about_names_sources_with_dates_and_freshness(about_lake):
     benchmarks = table(at, "Benchmark", "Source", "Year")
     assert len(benchmarks) == len(api.benchmarks())
     assert set(benchmarks.Source) == set(api.benchmarks().source)
-    freshness = table(at, "Data", "Last loaded", "Files loaded")
-    assert "SENCO returns" in set(freshness.Data)
+    freshness = table(at, "Data", "Covers", "Last loaded", "Files loaded").set_index("Data")
+    assert "SENCO returns" in set(freshness.index)
     assert len(freshness) == len(api.lake_freshness())
+    # The period a file covers, beside when it was loaded: a January 2019 census loaded today is January 2019's.
+    census_years = api.census_years().census_year.tolist()
+    assert f"January {int(census_years[-1][:4]) + 1} census ({census_years[-1]})" in \
+        freshness.loc["School census counts", "Covers"]
+    assert api.years()[-1] in freshness.loc["SENCO returns", "Covers"]
 
 
 def test_demo_data_is_explained_and_lake_text_is_not_html(about_lake):
@@ -143,12 +157,45 @@ def test_filters_from_the_url_survive_on_about(about_lake):
 
 def test_about_gives_each_flag_its_legal_source_and_the_schools_it_covers(about_lake):
     at = run()
-    flags = table(at, "Flag", "Kind", "Legal source", "Applies to").set_index("Flag")
-    assert flags.loc["Qualification overdue", "Legal source"].startswith("SEND Regulations 2014 reg. 49(4)")
-    assert "s.67" in flags.loc["SENCO not a qualified teacher", "Applies to"]
-    assert "not special schools" in flags.loc["SENCO not a qualified teacher", "Applies to"]
-    assert "s.69" in flags.loc["No SEN information report", "Legal source"]
-    shared = flags.loc["Shared SENCO who is also a headteacher"]
-    assert "guidance" in shared["Kind"] and "not statute" in shared["Legal source"]
-    assert set(flags.Kind) == {"Statutory", "Check (not counted)", "Check (guidance, not counted)"}
+    shown = {k: v.replace("\\", "") for k, v in folds(at).items()}
+    assert "Legal source:** SEND Regulations 2014 reg. 49(4)" in shown["Qualification overdue"]
+    assert "s.67" in shown["SENCO not a qualified teacher"]
+    assert "not special schools" in shown["SENCO not a qualified teacher"]
+    assert "s.69" in shown["No SEN information report"]
+    shared = shown["Shared SENCO who is also a headteacher"]
+    assert "Kind:** Check (guidance, not counted)" in shared and "not statute" in shared
     assert "Every mainstream school and maintained nursery school must have a SENCO" in page_text(at)
+
+
+def test_the_team_contact_is_plain_text_on_about_and_in_the_sidebar(about_lake, monkeypatch):
+    monkeypatch.setenv("SENCO_TEAM_CONTACT", "Inclusion team <b>SEND</b> [mail](https://x.example) inclusion@example.gov.uk")
+    at = run()
+    contact = [m.value for m in at.markdown if "inclusion@example" in m.value]
+    side = [c.value for c in at.sidebar.caption if "inclusion@example" in c.value]
+    assert contact and side
+    for value in contact + side:                 # shown as typed, never as HTML or a link
+        assert "<b>" not in value and "](" not in value and "inclusion@example" in value.replace("\\", "")
+    monkeypatch.delenv("SENCO_TEAM_CONTACT")
+    assert "SENCO_TEAM_CONTACT" in page_text(run())          # unset: About says how to set one
+
+
+def test_a_contact_that_is_not_one_line_of_text_is_refused(monkeypatch):
+    from lake import config
+    monkeypatch.setenv("SENCO_TEAM_CONTACT", "line one\nline two")
+    with pytest.raises(config.SettingError, match="SENCO_TEAM_CONTACT"):
+        config.check()
+    monkeypatch.setenv("SENCO_TEAM_CONTACT", "  ")
+    assert config.team_contact() is None
+
+
+def test_about_has_a_guide_for_officers_and_why_rows_are_rejected(about_lake):
+    at = run()
+    headers = [h.value for h in at.header]
+    assert "A guide for officers" in headers and "Why a row is rejected" in headers
+    shown = folds(at)
+    for fold in ("Sharing a view", "What anonymised mode hides, and what it does not", "Chasing returns",
+                 "Reading an open collection"):
+        assert fold in shown
+    assert "does not hide" in shown["What anonymised mode hides, and what it does not"]
+    assert "same point" in shown["Reading an open collection"]
+    assert "SEND pupils are more than the number on roll" in page_text(at).replace("**", "")

@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from lake import rounding
 from lake.api import Filters
 from tests.pages.apptest import page_text, run_page
 
@@ -41,10 +42,10 @@ def test_school_from_the_url_shows_its_profile(demo_lake, lake_api, current):
     at = run_page("schools", school=str(urn))                  # a bare URN, as other pages and people write it
     assert at.selectbox(key="school").value == str(urn)
     assert name in at.subheader[0].value.replace("\\", "")
-    figures = frame_with(at, "Figure", "This school", "LA median", "Similar schools median")
+    figures = frame_with(at, "Figure", "This school", "Similar schools median")
     assert list(figures.Figure) == ["SENCO hours a week", "SENCO hours per 10 SEND pupils", "SEND pupils, % of roll",
                                     "Admin support hours a week"]
-    assert figures["This school"][0] == pytest.approx(float(current.senco_hours_per_week[0]), abs=0.01)
+    assert figures["This school"][0] == rounding.trimmed(float(current.senco_hours_per_week[0]), 2) + " h"
     history = frame_with(at, "Academic year", "SENCO hours a week", "SENCO qualification")
     assert list(history["Academic year"]) == lake_api.school_history(urn).academic_year.tolist()
     flags = frame_with(at, "Flag", "Raised")
@@ -174,3 +175,29 @@ def test_key_figures_hide_small_cohorts_and_compare_turns_rows_into_columns():
     assert wide.columns.tolist() == ["Field", "A (1)", "B (2)"]
     assert wide.set_index("Field").loc["SENCO on SLT"].tolist() == ["Yes", "–"]
     assert wide.set_index("Field").loc["Hours"].tolist() == ["6.5", "9.75"]
+
+
+def test_demo_special_and_ap_profiles_compare_like_with_like(demo_lake, current):
+    """On the demo lake: a special school against special schools only; the one AP setting with no peer."""
+    special = current[current.phase == "special"].urn.astype(int).tolist()
+    ap = current[current.phase == "alternative provision"].urn.astype(int).tolist()
+    assert special and len(ap) == 1
+    at = run_page("schools", school=str(special[0]))
+    deltas = [m.delta for m in at.metric if m.delta]
+    assert deltas and all("special schools" in d for d in deltas)
+    assert all(m.value.endswith((" h", "%")) for m in at.metric)             # a unit on every figure
+    peers = frame_with(at, "Distance (0 = alike)")
+    assert set(peers.Phase) == {"special"} and len(peers) == len(special) - 1
+    at = run_page("schools", school=str(ap[0]))
+    text = page_text(at)
+    assert "No other alternative provision settings in the lake have a return" in text
+    assert "None" not in text and "No rows to show" not in text
+    assert all(not m.delta for m in at.metric)
+
+
+def test_anonymised_similar_schools_leave_out_the_distance(demo_lake):
+    """The distance and its words are worked out from public counts: anonymised, they would lead back."""
+    labels = run_page("schools", anon="true", phase="primary").selectbox(key="school").options
+    at = run_page("schools", school=labels[0], anon="true", phase="primary")
+    peers = frame_with(at, "SENCO hours a week", "School")
+    assert "Distance (0 = alike)" not in peers.columns and "How it compares" not in peers.columns
