@@ -241,12 +241,20 @@ def preview_summary(previews: list[Preview]) -> pd.DataFrame:
 
 def reject_table(outcome) -> pd.DataFrame:
     """A file's rejected rows: row number, URN and school as read, the problems' codes and the reasons."""
-    rows = [{"Row": r.row_number,
-             "URN": "" if r.record.get("urn") is None else str(r.record.get("urn")),
-             "School": r.record.get("school_name") or "",
+    rows = [{"Row": r.row_number, "URN": _as_typed(r, "urn"), "School": _as_typed(r, "school_name"),
              "Codes": ", ".join(dict.fromkeys(r.codes)),
              "Reasons": "; ".join(r.reasons)} for r in (outcome.rejects if outcome is not None else [])]
     return pd.DataFrame(rows, columns=["Row", "URN", "School", "Codes", "Reasons"])
+
+
+def _as_typed(r, name: str) -> str:
+    """A rejected row's value: clean when it could be read, else as the school typed it (a URN with a
+    digit missing is shown, not left blank)."""
+    value = r.record.get(name)
+    if value is None and isinstance(r.raw, dict):
+        from etl.columns import match_header
+        value = next((v for k, v in r.raw.items() if match_header(k) == name and v not in (None, "")), None)
+    return "" if value is None else str(value)
 
 
 def reject_code_counts(outcome) -> pd.DataFrame:
