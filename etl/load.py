@@ -380,9 +380,7 @@ def _write_outcome(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, load_id
     if bad:
         frame = pd.DataFrame([{
             "load_id": load_id, "source_file": outcome.file_name, "row_number": r.row_number,
-            "urn": None if r.record.get("urn") is None else str(r.record["urn"]),
-            "school_name": r.record.get("school_name"),
-            "academic_year": r.record.get("academic_year"),
+            **_reject_key(r.record), "school_name": r.record.get("school_name"),
             "raw_values": json.dumps({str(k): _json_safe(v) for k, v in r.raw.items()}, ensure_ascii=False),
             "reasons": "; ".join(r.reasons), "codes": codes_text(r.problems),
             "problems": problems_json(r.problems)} for r in bad])
@@ -391,6 +389,25 @@ def _write_outcome(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, load_id
         con.unregister("incoming_rejects")
     if frame_good is not None and len(frame_good):
         resolve_rejects(con, load_id, "incoming_keys", frame_good)
+
+
+def _reject_key(record: dict) -> dict[str, str | None]:
+    """A rejected row's URN and academic year as the lake keeps them (so a later return resolves it).
+    A validated row holds them clean (None when unreadable); an online form's superseded response
+    holds them as typed, so they are read here the same way, and kept as typed when they cannot be."""
+    from etl.normalise import Invalid, parse_academic_year, parse_urn
+    urn, year = record.get("urn"), record.get("academic_year")
+    if urn is not None and not isinstance(urn, int):
+        try:
+            urn = parse_urn(urn)
+        except Invalid:
+            pass
+    if year is not None:
+        try:
+            year = parse_academic_year(year)
+        except Invalid:
+            pass
+    return {"urn": None if urn is None else str(urn), "academic_year": None if year is None else str(year)}
 
 
 REJECT_COLUMNS = "load_id, source_file, row_number, urn, school_name, academic_year, raw_values, reasons, codes, problems"
