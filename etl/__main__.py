@@ -61,6 +61,7 @@ def _main(argv: list[str] | None = None) -> int:
     p.add_argument("out", type=Path)
     sub.add_parser("demo", help="(re)build the demo lake")
     sub.add_parser("columns", help="print the return's columns as a Markdown table")
+    sub.add_parser("codes", help="print the codes of rejected rows' problems as a Markdown table")
     p = sub.add_parser("backup", help="back up the lake and the raw files to a .tar.gz")
     p.add_argument("out", type=Path)
     p = sub.add_parser("restore", help="restore the lake from a backup made by 'backup'")
@@ -147,6 +148,10 @@ def _main(argv: list[str] | None = None) -> int:
     if args.command == "columns":
         from etl.columns import markdown_table
         print(markdown_table())
+        return 0
+    if args.command == "codes":
+        from etl.problems import markdown_table as codes_table
+        print(codes_table())
         return 0
     if args.command == "demo":
         from etl.demo import build_demo

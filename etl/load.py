@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from etl.columns import COLUMNS, REQUIRED, match_header
+from etl.problems import codes_text, problems_json
 from etl.readers import MAX_HEADER_SCAN, NotAReturn, ParsedFile, read_return_file
 from etl.validate import Factorised, LazyResults, RowResult, Validated, validate_columns
 from lake import config
@@ -361,7 +362,7 @@ def _json_safe(v: object) -> object:
 
 def _write_outcome(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, load_id: int) -> None:
     validated = outcome.results.validated if isinstance(outcome.results, LazyResults) else None
-    frame = _good_frame(outcome, load_id, validated)
+    frame = frame_good = _good_frame(outcome, load_id, validated)
     if frame is not None and len(frame):
         cols = ", ".join(RETURN_COLUMNS + list(RETURN_EXTRA))
         con.register("incoming", frame)
@@ -379,15 +380,59 @@ def _write_outcome(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, load_id
     if bad:
         frame = pd.DataFrame([{
             "load_id": load_id, "source_file": outcome.file_name, "row_number": r.row_number,
-            "urn": None if r.record.get("urn") is None else str(r.record["urn"]),
-            "school_name": r.record.get("school_name"),
-            "academic_year": r.record.get("academic_year"),
+            **_reject_key(r.record), "school_name": r.record.get("school_name"),
             "raw_values": json.dumps({str(k): _json_safe(v) for k, v in r.raw.items()}, ensure_ascii=False),
-            "reasons": "; ".join(r.reasons)} for r in bad])
+            "reasons": "; ".join(r.reasons), "codes": codes_text(r.problems),
+            "problems": problems_json(r.problems)} for r in bad])
         con.register("incoming_rejects", frame)
-        con.execute("INSERT INTO rejects SELECT load_id, source_file, row_number, urn, school_name, "
-                    "academic_year, raw_values, reasons FROM incoming_rejects")
+        con.execute(f"INSERT INTO rejects ({REJECT_COLUMNS}) SELECT {REJECT_COLUMNS} FROM incoming_rejects")
         con.unregister("incoming_rejects")
+    if frame_good is not None and len(frame_good):
+        resolve_rejects(con, load_id, "incoming_keys", frame_good)
+
+
+def _reject_key(record: dict) -> dict[str, str | None]:
+    """A rejected row's URN and academic year as the lake keeps them (so a later return resolves it).
+    A validated row holds them clean (None when unreadable); an online form's superseded response
+    holds them as typed, so they are read here the same way, and kept as typed when they cannot be."""
+    from etl.normalise import Invalid, parse_academic_year, parse_urn
+    urn, year = record.get("urn"), record.get("academic_year")
+    if urn is not None and not isinstance(urn, int):
+        try:
+            urn = parse_urn(urn)
+        except Invalid:
+            pass
+    if year is not None:
+        try:
+            year = parse_academic_year(year)
+        except Invalid:
+            pass
+    return {"urn": None if urn is None else str(urn), "academic_year": None if year is None else str(year)}
+
+
+REJECT_COLUMNS = "load_id, source_file, row_number, urn, school_name, academic_year, raw_values, reasons, codes, problems"
+
+
+def resolve_rejects(con: duckdb.DuckDBPyConnection, load_id: int, name: str, accepted) -> None:
+    """Mark resolved the open rejected rows of every school and year this load accepted a return for:
+    rows of earlier return loads, and of this one (an online form's earlier responses). Rows rejected
+    from official data files, and rows with no readable URN or year, are never resolved this way."""
+    import pyarrow as pa
+    if isinstance(accepted, pa.Table):
+        keys = accepted.select(["urn", "academic_year"])
+    else:
+        keys = accepted[["urn", "academic_year"]]
+    con.register(name, keys)
+    try:
+        con.execute(f"""
+            UPDATE rejects r SET resolved_by_load = ?
+            FROM (SELECT DISTINCT CAST(urn AS VARCHAR) AS urn, CAST(academic_year AS VARCHAR) AS academic_year
+                  FROM {name}) k
+            WHERE r.resolved_by_load IS NULL AND r.urn = k.urn AND r.academic_year = k.academic_year
+              AND (r.load_id = ? OR r.load_id IN (SELECT load_id FROM loads WHERE kind = 'returns'))
+        """, [load_id, load_id])
+    finally:
+        con.unregister(name)
 
 
 def _good_frame(outcome: FileOutcome, load_id: int, validated: Validated | None):
@@ -490,6 +535,54 @@ def load_returns(files: list[tuple[str, bytes]], lake_path: Path | None = None,
     if len(outcomes) > 1:
         note_batch_winners(outcomes)
     return outcomes
+
+
+PREVIEW_ROWS = 1000         # rows that will load shown in an upload preview (the counts cover them all)
+_ROW_NUMBERS_SHOWN = 20
+
+
+def preview_tables(outcome: FileOutcome, limit: int = PREVIEW_ROWS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What loading a checked file will put in the lake, for the upload preview: its first `limit`
+    accepted rows as the lake will hold them (labelled columns, values as the dashboard shows them;
+    columns blank in every row left out), and every conversion those rows' values go through: each
+    distinct value as written, what it loads as, and on how many rows ('2.5 days' -> '16.25 h')."""
+    import numpy as np
+
+    from etl.normalise import shown
+    conversion_columns = ["Column", "As written", "Loads as", "Rows", "Row numbers"]
+    if not isinstance(outcome.results, LazyResults) or not outcome.accepted:
+        good = [r for r in (outcome.results or []) if r.ok][:limit]
+        frame = pd.DataFrame([{"Row": r.row_number, **{c.label: shown(c.kind, r.record.get(c.name)) for c in COLUMNS}}
+                              for r in good], columns=["Row", *(c.label for c in COLUMNS)])
+        return _without_blank_columns(frame), pd.DataFrame(columns=conversion_columns)
+    v = outcome.results.validated
+    rows = np.flatnonzero(v.ok)
+    data = {"Row": v.row_numbers[rows[:limit]].tolist()}
+    conversions = []
+    for c in COLUMNS:
+        col = v.columns[c.name]
+        codes = col.codes[rows]
+        data[c.label] = [shown(c.kind, col.values[k]) for k in codes[:limit].tolist()]
+        converted = [k for k, text in enumerate(col.conversions) if text is not None]
+        if not converted:
+            continue
+        counts = np.bincount(codes, minlength=len(col.values))
+        for k in converted:
+            if not counts[k]:
+                continue                             # only on rows that will be rejected
+            numbers = v.row_numbers[rows[codes == k]].tolist()
+            listed = ", ".join(map(str, numbers[:_ROW_NUMBERS_SHOWN]))
+            if len(numbers) > _ROW_NUMBERS_SHOWN:
+                listed += f" and {len(numbers) - _ROW_NUMBERS_SHOWN:,} more"
+            conversions.append({"Column": c.label, "As written": printable(col.uniques[k]),
+                                "Loads as": col.conversions[k], "Rows": int(counts[k]), "Row numbers": listed})
+    return _without_blank_columns(pd.DataFrame(data)), pd.DataFrame(conversions, columns=conversion_columns)
+
+
+def _without_blank_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    keep = [c for c in frame.columns if c in ("Row", "URN", "School name", "Academic year")
+            or (frame[c].astype(str) != "").any()]
+    return frame[keep].reset_index(drop=True)
 
 
 MAX_BATCH_NOTES = 20

@@ -22,7 +22,12 @@ ZERO_TOKENS = {"none", "nil", "no", "zero", "nothing"}
 
 
 class Invalid(ValueError):
-    """A value that cannot be trusted; the message tells the school what to fix."""
+    """A value that cannot be trusted; the message tells the school what to fix, the code
+    (one of etl.problems.CODES) names the kind of problem."""
+
+    def __init__(self, message: str, code: str = "unknown"):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,14 @@ _TRAILING_ZEROS = re.compile(r"\.0+$")
 def _number(raw: object) -> float:
     """A plain number from a cell: 12, '12', ' 1,234 ', '12.0'."""
     if isinstance(raw, bool):
-        raise Invalid("is not a number")
+        raise Invalid("is not a number", "not-a-number")
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and not math.isfinite(raw):
-            raise Invalid("is not a number")
+            raise Invalid("is not a number", "not-a-number")
         return float(raw)
     s = _text(raw).replace(",", "")
     if not _NUMBER.fullmatch(s):
-        raise Invalid(f"'{_text(raw)}' is not a number")
+        raise Invalid(f"'{_text(raw)}' is not a number", "not-a-number")
     return float(s)
 
 
@@ -78,17 +83,18 @@ def parse_urn(raw: object) -> int:
         s = str(int(raw))
     s = _TRAILING_ZEROS.sub("", s)
     if not _URN.fullmatch(s):
-        raise Invalid(f"URN '{_text(raw)}' is not a 6-digit DfE URN (find it on Get Information about Schools)")
+        raise Invalid(f"URN '{_text(raw)}' is not a 6-digit DfE URN (find it on Get Information about Schools)",
+                      "urn-not-6-digits")
     if not URN_MIN <= int(s) <= URN_MAX:
         raise Invalid(f"URN '{s}' is not a DfE URN (they run from {URN_MIN} to {URN_MAX}; "
-                      "find the school's on Get Information about Schools)")
+                      "find the school's on Get Information about Schools)", "urn-out-of-range")
     return int(s)
 
 
 def parse_text(raw: object, max_length: int = 200) -> str:
     s = _text(raw)
     if len(s) > max_length:
-        raise Invalid(f"is longer than {max_length} characters")
+        raise Invalid(f"is longer than {max_length} characters", "text-too-long")
     return s
 
 
@@ -107,18 +113,18 @@ def parse_academic_year(raw: object, today: dt.date | None = None) -> str:
     s = _text(raw)
     m = _YEAR.fullmatch(s) or _YEAR_RUN_TOGETHER.fullmatch(s)
     if not m:
-        raise Invalid(f"academic year '{s}' should look like 2025/26")
+        raise Invalid(f"academic year '{s}' should look like 2025/26", "year-not-recognised")
     start, end = int(m.group(1)), m.group(2)
     end_full = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
     if len(end) == 2 and end_full < start:
         end_full += 100
     if end_full != start + 1 or not 2000 <= start <= 2099:
-        raise Invalid(f"academic year '{s}' should be two consecutive years, like 2025/26")
+        raise Invalid(f"academic year '{s}' should be two consecutive years, like 2025/26", "year-not-consecutive")
     if today is not None:
         now = current_academic_year_start(today)
         if start > now + 1:
             raise Invalid(f"academic year {start}/{str(start + 1)[2:]} is more than a year ahead of the current "
-                          f"one ({now}/{str(now + 1)[2:]}); check the year")
+                          f"one ({now}/{str(now + 1)[2:]}); check the year", "year-out-of-range")
     return f"{start}/{str(start + 1)[2:]}"
 
 
@@ -129,13 +135,13 @@ def parse_count(raw: object, minimum: float = 0, maximum: float | None = None) -
         try:
             value = _number(raw)
         except Invalid:
-            raise Invalid(f"'{_text(raw)}' is not a whole number") from None
+            raise Invalid(f"'{_text(raw)}' is not a whole number", "not-a-whole-number") from None
     if not value.is_integer():
-        raise Invalid(f"'{_text(raw)}' is not a whole number")
+        raise Invalid(f"'{_text(raw)}' is not a whole number", "not-a-whole-number")
     if value < minimum:
-        raise Invalid(f"{value:g} is below the minimum of {minimum:g}")
+        raise Invalid(f"{value:g} is below the minimum of {minimum:g}", "below-minimum")
     if maximum is not None and value > maximum:
-        raise Invalid(f"{value:g} is above the maximum of {maximum:g}")
+        raise Invalid(f"{value:g} is above the maximum of {maximum:g}", "above-maximum")
     return int(value)
 
 
@@ -154,7 +160,7 @@ def parse_hours(raw: object, day_hours: float, minimum: float = 0,
     """Hours per week from '6', '6 hrs', '1.5 days', 'half a day', '2 days per week'."""
     if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
         raise Invalid("the cell is formatted as a date or time in Excel; type the hours a week as a plain "
-                      "number (format the cell as General or Number)")
+                      "number (format the cell as General or Number)", "hours-formatted-as-date")
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         value, note = _number(raw), None
     else:
@@ -164,10 +170,11 @@ def parse_hours(raw: object, day_hours: float, minimum: float = 0,
             return 0.0
         if "%" in s or "fte" in low or "percent" in low:
             raise Invalid(f"'{s}' is a share of time, not hours a week; give the hours (e.g. 1.5 days = "
-                          f"{1.5 * day_hours:g} hours)")
+                          f"{1.5 * day_hours:g} hours)", "hours-as-share")
         m = _HOURS_RE.fullmatch(low.replace(",", "."))
         if not m:
-            raise Invalid(f"'{s}' is not a number of hours a week (write e.g. 6, '6 hrs' or '1.5 days')")
+            raise Invalid(f"'{s}' is not a number of hours a week (write e.g. 6, '6 hrs' or '1.5 days')",
+                          "hours-not-hours")
         num = m.group("num")
         value = float(_WORDS.get(num, num) if num in _WORDS else num)
         unit = (m.group("unit") or "h").lower()
@@ -178,9 +185,10 @@ def parse_hours(raw: object, day_hours: float, minimum: float = 0,
         elif m.group("approx"):
             note = f"approximate value '{s}' taken as {value:g}"
     if value < minimum:
-        raise Invalid(f"{value:g} hours is below the minimum of {minimum:g}")
+        raise Invalid(f"{value:g} hours is below the minimum of {minimum:g}", "below-minimum")
     if maximum is not None and value > maximum:
-        raise Invalid(f"{value:g} hours a week is more than {maximum:g}; give hours per week, not per term or year")
+        raise Invalid(f"{value:g} hours a week is more than {maximum:g}; give hours per week, not per term or year",
+                      "hours-over-week")
     value = round(value, 2)
     return Noted(value, note) if note else value
 
@@ -199,7 +207,7 @@ def parse_yesno(raw: object) -> bool:
         return True
     if s in _NO:
         return False
-    raise Invalid(f"'{_text(raw)}' should be yes or no")
+    raise Invalid(f"'{_text(raw)}' should be yes or no", "not-yes-no")
 
 
 _MONTHS = {m.lower(): i for i, m in enumerate(
@@ -218,15 +226,15 @@ def parse_date(raw: object, today: dt.date | None = None) -> dt.date:
     else:
         value = _date_from_text(_text(raw), today)
     if value.year < 1980:
-        raise Invalid(f"date {value:%d/%m/%Y} is too early to be right")
+        raise Invalid(f"date {value:%d/%m/%Y} is too early to be right", "date-too-early")
     if value > today:
-        raise Invalid(f"date {value:%d/%m/%Y} is in the future")
+        raise Invalid(f"date {value:%d/%m/%Y} is in the future", "date-in-future")
     return value
 
 
 def _from_serial(serial: float, raw: object) -> dt.date:
     if not 20000 <= serial <= 80000:
-        raise Invalid(f"'{raw}' is not a date (write DD/MM/YYYY)")
+        raise Invalid(f"'{raw}' is not a date (write DD/MM/YYYY)", "date-unreadable")
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
@@ -264,7 +272,7 @@ def _date_from_text(s: str, today: dt.date | None = None) -> dt.date:
 
 
 def _unreadable_date(s: str) -> Invalid:
-    return Invalid(f"'{s}' is not a date we can read (write DD/MM/YYYY, e.g. 01/09/2021)")
+    return Invalid(f"'{s}' is not a date we can read (write DD/MM/YYYY, e.g. 01/09/2021)", "date-unreadable")
 
 
 _NOT_FOLDED = re.compile(r"[^a-z0-9+]")
@@ -324,7 +332,7 @@ def parse_enum(raw: object, column: Column) -> str:
     mapped = ENUM_SYNONYMS.get(column.name, {}).get(key)
     if mapped:
         return mapped
-    raise Invalid(f"'{s}' is not one of: {', '.join(column.choices)}")
+    raise Invalid(f"'{s}' is not one of: {', '.join(column.choices)}", "not-a-choice")
 
 
 _ROLE_SYNONYMS = {
@@ -369,3 +377,55 @@ def parse_list(raw: object) -> list[str]:
         if role not in roles:
             roles.append(role)
     return roles
+
+
+# ------------------------------------------------------- conversions, for the upload preview
+
+def shown(kind: str, value: object) -> str:
+    """A clean value as the dashboard writes it: 'yes', '01/09/2021', '16.25 h', '2025/26'."""
+    if value is None:
+        return ""
+    if kind == "yesno":
+        return "yes" if value else "no"
+    if kind == "date" and isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    if kind == "hours":
+        return f"{value:g} h"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def conversion(column: Column, raw: object, value: object) -> str | None:
+    """What a typed value became, shown as the lake holds it ('2.5 days' -> '16.25 h', 'Y' -> 'yes',
+    '2025-26' -> '2025/26', 'Infant' -> 'primary'), or None when it was taken as written: the same
+    text but for case and spaces, a number cell read as that number, a date cell as that date."""
+    if value is None or raw is None:
+        return None
+    kind = column.kind
+    if kind == "text":
+        return None                              # only spaces and control characters are ever changed
+    if isinstance(raw, bool):
+        return None if kind == "yesno" else shown(kind, value)
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return None
+    if isinstance(raw, (int, float)):
+        if kind in ("count", "hours", "urn"):
+            return None
+        return shown(kind, value)               # 1 -> yes, an Excel serial number -> its date
+    typed = _text(raw)
+    if kind in ("count", "urn"):
+        return None if _TRAILING_ZEROS.sub("", typed) == str(value) else shown(kind, value)
+    if kind == "hours":
+        try:
+            return None if _number(typed) == value else shown(kind, value)
+        except Invalid:
+            return shown(kind, value)
+    text = shown(kind, value)
+    if kind == "date":
+        return None if _MIDNIGHT.sub("", typed) == text else text
+    if kind == "year":
+        return None if typed == text else text
+    if kind == "enum":
+        return None if _fold(typed) == _fold(text) else text
+    return None if typed.lower() == text.lower() else text

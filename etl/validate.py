@@ -2,14 +2,16 @@
 `validate_columns` does the same for a whole file column by column, much faster.
 
 `validate_row` turns a row of raw cells (keyed by column name) into a clean record or a
-list of reasons, each written for the school that sent the row.
+list of problems (`etl.problems.Problem`: a stable code, the column, and a message written
+for the school that sent the row). Checks across fields are declared once, in CROSS_RULES,
+and both paths run every rule in that list.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from etl.columns import COLUMNS, Column
@@ -17,6 +19,7 @@ from etl.normalise import (
     NULL_TOKENS,
     Invalid,
     Noted,
+    conversion,
     is_blank,
     parse_academic_year,
     parse_count,
@@ -28,22 +31,48 @@ from etl.normalise import (
     parse_urn,
     parse_yesno,
 )
+from etl.problems import Problem, problem_for_message
 
 if TYPE_CHECKING:                 # numpy is imported where arrays are made, to keep row checks light
     import numpy as np
 
 
-@dataclass
 class RowResult:
-    row_number: int                       # the row's number in the file as a person sees it
-    raw: dict[str, object]                # the cells as received, keyed by the file's own headers
-    record: dict[str, object] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    """One row checked: its clean record, and its problems (none when it loads).
+
+    `reasons` are the problems' messages, as printed and stored. Code that only has a message
+    (an official-data reader, a form's superseded response) may pass `reasons=`: each is given
+    the code its message is recognised by (etl.problems)."""
+
+    def __init__(self, row_number: int, raw: dict[str, object], record: dict[str, object] | None = None,
+                 problems: list | None = None, notes: list[str] | None = None, *, reasons: list | None = None):
+        self.row_number = row_number          # the row's number in the file as a person sees it
+        self.raw = raw                        # the cells as received, keyed by the file's own headers
+        self.record = {} if record is None else record
+        self.problems: list[Problem] = [p if isinstance(p, Problem) else problem_for_message(p)
+                                        for p in [*(problems or ()), *(reasons or ())]]
+        self.notes = [] if notes is None else notes
+
+    @property
+    def reasons(self) -> list[str]:
+        return [p.message for p in self.problems]
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
 
     @property
     def ok(self) -> bool:
-        return not self.reasons
+        return not self.problems
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, RowResult):
+            return NotImplemented
+        return (self.row_number, self.raw, self.record, self.problems, self.notes) == \
+            (other.row_number, other.raw, other.record, other.problems, other.notes)
+
+    def __repr__(self) -> str:
+        return f"RowResult(row {self.row_number}, {self.codes or 'ok'})"
 
 
 def _parse(column: Column, raw: object, day_hours: float, today: dt.date) -> object:
@@ -96,41 +125,96 @@ def validate_row(cells: dict[str, object], row_number: int, raw: dict[str, objec
         value = cells.get(column.name)
         if is_blank(value):
             if column.required:
-                result.reasons.append(f"{column.label} is missing")
+                result.problems.append(_missing(column))
             result.record[column.name] = None
             continue
         try:
             parsed = _parse_cached(column, value, day_hours, today, cache)
         except Invalid as exc:
-            result.reasons.append(f"{column.label}: {exc}")
+            result.problems.append(_invalid(column, exc))
             result.record[column.name] = None
             continue
         if isinstance(parsed, Noted):
             result.notes.append(f"{column.label}: {parsed.note}")
             parsed = parsed.value
         if column.kind == "text" and not parsed and column.required:
-            result.reasons.append(f"{column.label} is missing")
+            result.problems.append(_missing(column))
         result.record[column.name] = parsed
-    _cross_checks(result)
+    for rule in CROSS_RULES:
+        message = rule.check(*(result.record.get(name) for name in rule.reads))
+        if message:
+            result.problems.append(Problem(rule.code, rule.column, message))
     return result
 
 
-def _cross_checks(result: RowResult) -> None:
-    r = result.record
-    roll, sup, ehcp = r.get("number_on_roll"), r.get("sen_support_pupils"), r.get("ehcp_pupils")
+def _missing(column: Column) -> Problem:
+    return Problem("required-missing", column.name, f"{column.label} is missing")
+
+
+def _invalid(column: Column, exc: Invalid) -> Problem:
+    return Problem(exc.code, column.name, f"{column.label}: {exc}")
+
+
+# ------------------------------------------------------- checks across fields
+#
+# Declared once: validate_row runs `check` on a row's clean values; validate_columns runs the
+# same `check` on each distinct combination of the values a rule reads (only on the rows its
+# optional `may_fail` picks out of whole columns). tests/etl/test_validate.py proves every
+# rule here fires on both paths, from its own `example`.
+
+@dataclass(frozen=True)
+class CrossRule:
+    code: str                                      # a key of etl.problems.CODES
+    column: str                                    # the column the problem is reported against
+    reads: tuple[str, ...]                         # the clean values `check` is given, in order
+    check: Callable[..., str | None]               # those values (None when blank) -> message, or None
+    example: dict[str, str]                        # cells that break the rule
+    # On the columns as float arrays (NaN when blank): True for every row where `check` might
+    # fail (more is fine, fewer is a bug); None: every row is checked.
+    may_fail: Callable[..., np.ndarray] | None = None
+
+
+_EXACT = 2.0 ** 52        # beyond this a float sum may round; such rows are checked in Python
+
+
+def _send_above_roll(roll, sup, ehcp) -> str | None:
     if roll is not None and sup is not None and ehcp is not None and sup + ehcp > roll:
-        result.reasons.append(
-            f"SEND pupils (SEN Support {sup} + EHC plans {ehcp} = {sup + ehcp}) are more than the "
-            f"number on roll ({roll})")
-    elif roll is not None and sup is not None and ehcp is None and sup > roll:
-        result.reasons.append(f"pupils at SEN Support ({sup}) are more than the number on roll ({roll})")
-    elif roll is not None and ehcp is not None and sup is None and ehcp > roll:
-        result.reasons.append(f"pupils with an EHC plan ({ehcp}) are more than the number on roll ({roll})")
-    hours, teaching = r.get("senco_hours_per_week"), r.get("senco_teaching_hours_per_week")
+        return (f"SEND pupils (SEN Support {sup} + EHC plans {ehcp} = {sup + ehcp}) are more than the "
+                f"number on roll ({roll})")
+    if roll is not None and sup is not None and ehcp is None and sup > roll:
+        return f"pupils at SEN Support ({sup}) are more than the number on roll ({roll})"
+    if roll is not None and ehcp is not None and sup is None and ehcp > roll:
+        return f"pupils with an EHC plan ({ehcp}) are more than the number on roll ({roll})"
+    return None
+
+
+def _send_may_fail(roll, sup, ehcp):
+    import numpy as np
+    with np.errstate(invalid="ignore"):
+        return (sup + ehcp > roll) | (sup > roll) | (ehcp > roll) | (np.fmax(np.fmax(roll, sup), ehcp) >= _EXACT)
+
+
+def _time_over_week(hours, teaching) -> str | None:
     if hours is not None and teaching is not None and hours + teaching > 65:
-        result.reasons.append(
-            f"SENCO time ({hours:g} h) plus teaching ({teaching:g} h) is more than 65 hours a week; "
-            "check both are hours per week")
+        return (f"SENCO time ({hours:g} h) plus teaching ({teaching:g} h) is more than 65 hours a week; "
+                "check both are hours per week")
+    return None
+
+
+def _time_may_fail(hours, teaching):
+    import numpy as np
+    with np.errstate(invalid="ignore"):
+        return hours + teaching > 65
+
+
+CROSS_RULES: tuple[CrossRule, ...] = (
+    CrossRule("send-above-roll", "number_on_roll", ("number_on_roll", "sen_support_pupils", "ehcp_pupils"),
+              _send_above_roll, {"number_on_roll": "50", "sen_support_pupils": "48", "ehcp_pupils": "7"},
+              _send_may_fail),
+    CrossRule("time-plus-teaching-over-65", "senco_hours_per_week",
+              ("senco_hours_per_week", "senco_teaching_hours_per_week"), _time_over_week,
+              {"senco_hours_per_week": "40", "senco_teaching_hours_per_week": "30"}, _time_may_fail),
+)
 
 
 def flag_duplicates(results: list[RowResult]) -> None:
@@ -144,9 +228,12 @@ def flag_duplicates(results: list[RowResult]) -> None:
         if len(rows) > 1:
             numbers = ", ".join(str(r.row_number) for r in rows)
             for res in rows:
-                res.reasons.append(
-                    f"URN {urn} appears {len(rows)} times for {year} (rows {numbers}); "
-                    "send one row per school per year")
+                res.problems.append(_duplicate(urn, year, len(rows), numbers))
+
+
+def _duplicate(urn, year, times: int, numbers: str) -> Problem:
+    return Problem("duplicate-in-file", "urn",
+                   f"URN {urn} appears {times} times for {year} (rows {numbers}); send one row per school per year")
 
 
 # ------------------------------------------------------- column by column
@@ -244,9 +331,10 @@ def _plain_many(column: Column, uniques: list):
 
 
 def _check_distinct(column: Column, uniques: list, day_hours: float, today: dt.date):
-    """(values, reasons, notes) for each distinct raw value, exactly as validate_row decides."""
+    """(values, problems, notes, conversions) for each distinct raw value, exactly as validate_row
+    decides; a conversion is the clean value as shown when it differs from what was typed."""
     n = len(uniques)
-    values, reasons, notes = [None] * n, [None] * n, [None] * n
+    values, problems, notes, conversions = [None] * n, [None] * n, [None] * n, [None] * n
     todo: list[int] | range = range(n)
     if column.kind in ("urn", "text", "count"):
         many = _plain_many(column, uniques)
@@ -262,33 +350,38 @@ def _check_distinct(column: Column, uniques: list, day_hours: float, today: dt.d
                     todo.append(k)
     for k in todo:
         raw = uniques[k]
-        value = reason = note = None
+        value = problem = note = None
         if is_blank(raw):
             if column.required:
-                reason = f"{column.label} is missing"
+                problem = _missing(column)
         else:
             try:
                 value = _parse(column, raw, day_hours, today)
             except Invalid as exc:
-                reason = f"{column.label}: {exc}"
+                problem = _invalid(column, exc)
             else:
                 if isinstance(value, Noted):
                     note = f"{column.label}: {value.note}"
                     value = value.value
                 if column.kind == "text" and not value and column.required:
-                    reason = f"{column.label} is missing"
-        values[k], reasons[k], notes[k] = value, reason, note
-    return values, reasons, notes
+                    problem = _missing(column)
+                else:
+                    conversions[k] = conversion(column, raw, value)
+        values[k], problems[k], notes[k] = value, problem, note
+    return values, problems, notes, conversions
 
 
 @dataclass
 class CheckedColumn:
     """One return column of a file after checking: per distinct raw value its clean value,
-    reason (None when fine) and note; codes map rows to them."""
+    problem (None when fine), note and conversion (the clean value as shown, when it differs
+    from what was typed); codes map rows to them."""
     codes: np.ndarray
     values: list
-    reasons: list
+    problems: list
     notes: list
+    conversions: list
+    uniques: list                      # the distinct raw values, as received
 
     def value(self, i: int) -> object:
         return self.values[self.codes[i]]
@@ -306,19 +399,19 @@ class Validated:
         self.row_numbers = np.asarray(row_numbers, dtype=np.int64)
         self.raw_of = raw_of                            # row index -> raw dict as received
         self.columns: dict[str, CheckedColumn] = {}
-        self.extra_reasons: dict[int, list[str]] = {}   # cross-field checks, then duplicates
+        self.extra_problems: dict[int, list[Problem]] = {}   # cross-field checks, then duplicates
         self.ok = np.ones(n, dtype=bool)
 
     def value(self, name: str, i: int) -> object:
         return self.columns[name].value(i)
 
-    def _per_column(self, what: str, i: int) -> list[str]:
-        """Row i's reason or note ("reasons" / "notes") from each column that has one."""
+    def _per_column(self, what: str, i: int) -> list:
+        """Row i's problem or note ("problems" / "notes") from each column that has one."""
         found = (getattr(col, what)[col.codes[i]] for col in self.columns.values())
         return [x for x in found if x is not None]
 
-    def reasons(self, i: int) -> list[str]:
-        return self._per_column("reasons", i) + list(self.extra_reasons.get(i, ()))
+    def problems(self, i: int) -> list[Problem]:
+        return self._per_column("problems", i) + list(self.extra_problems.get(i, ()))
 
     def notes(self, i: int) -> list[str]:
         return self._per_column("notes", i)
@@ -326,7 +419,7 @@ class Validated:
     def result(self, i: int) -> RowResult:
         return RowResult(row_number=int(self.row_numbers[i]), raw=self.raw_of(i),
                          record={c.name: self.value(c.name, i) for c in COLUMNS},
-                         reasons=self.reasons(i), notes=self.notes(i))
+                         problems=self.problems(i), notes=self.notes(i))
 
     def conversion_notes(self, rows: np.ndarray) -> np.ndarray:
         """The given rows' notes joined with '; ' (None when none), as the loader stores them."""
@@ -401,12 +494,13 @@ def validate_columns(columns: dict[str, Factorised], n: int, row_numbers, raw_of
         col = columns.get(column.name)
         if col is None:
             col = Factorised(np.zeros(n, dtype=np.int64), [None])
-        values, reasons, notes = _check_distinct(column, col.uniques, day_hours, today)
-        checked = out.columns[column.name] = CheckedColumn(col.codes, values, reasons, notes)
-        bad = np.array([r is not None for r in reasons], dtype=bool)
+        values, problems, notes, conversions = _check_distinct(column, col.uniques, day_hours, today)
+        checked = out.columns[column.name] = CheckedColumn(col.codes, values, problems, notes, conversions,
+                                                                   col.uniques)
+        bad = np.array([r is not None for r in problems], dtype=bool)
         if bad.any():
             out.ok &= ~bad[checked.codes]
-    _cross_checks_columns(out)
+    _cross_rules_columns(out)
     _duplicates_columns(out)
     return out
 
@@ -425,30 +519,30 @@ def _numbers(col: CheckedColumn) -> np.ndarray:
     return per_unique[col.codes]
 
 
-def _add_reason(out: Validated, i: int, reason: str) -> None:
-    out.extra_reasons.setdefault(i, []).append(reason)
+def _add_problem(out: Validated, i: int, problem: Problem) -> None:
+    out.extra_problems.setdefault(i, []).append(problem)
     out.ok[i] = False
 
 
-_EXACT = 2.0 ** 52        # beyond this a float sum may round; such rows are checked in Python
-
-
-def _cross_checks_columns(out: Validated) -> None:
-    """_cross_checks on arrays: the sums are tested with numpy, messages made per bad row."""
+def _cross_rules_columns(out: Validated) -> None:
+    """Every CROSS_RULES check on whole columns: the rows a rule's `may_fail` picks (every row
+    when it has none), its `check` run once per distinct combination of the values it reads."""
     import numpy as np
-    c = out.columns
-    roll, sup, ehcp = (_numbers(c[n]) for n in ("number_on_roll", "sen_support_pupils", "ehcp_pupils"))
-    hours, teaching = _numbers(c["senco_hours_per_week"]), _numbers(c["senco_teaching_hours_per_week"])
-    with np.errstate(invalid="ignore"):
-        candidates = ((sup + ehcp > roll) | (sup > roll) | (ehcp > roll) | (hours + teaching > 65)
-                      | (np.fmax(np.fmax(roll, sup), ehcp) >= _EXACT))
-    for i in np.flatnonzero(candidates).tolist():
-        result = RowResult(row_number=0, raw={}, record={n: out.value(n, i) for n in (
-            "number_on_roll", "sen_support_pupils", "ehcp_pupils", "senco_hours_per_week",
-            "senco_teaching_hours_per_week")})
-        _cross_checks(result)                      # the row check itself, on this row's values
-        for reason in result.reasons:
-            _add_reason(out, i, reason)
+    if not out.n:
+        return
+    for rule in CROSS_RULES:
+        cols = [out.columns[name] for name in rule.reads]
+        if rule.may_fail is not None:
+            rows = np.flatnonzero(rule.may_fail(*(_numbers(c) for c in cols)))
+        else:
+            rows = np.arange(out.n)
+        if not len(rows):
+            continue
+        combos, inverse = np.unique(np.stack([c.codes[rows] for c in cols], axis=1), axis=0, return_inverse=True)
+        messages = [rule.check(*(c.values[k] for c, k in zip(cols, combo))) for combo in combos.tolist()]
+        for i, j in zip(rows.tolist(), inverse.ravel().tolist()):
+            if messages[j]:
+                _add_problem(out, i, Problem(rule.code, rule.column, messages[j]))
 
 
 def _duplicates_columns(out: Validated) -> None:
@@ -473,5 +567,4 @@ def _duplicates_columns(out: Validated) -> None:
     for (urn_value, year_value), rows in groups.items():
         numbers = ", ".join(str(int(out.row_numbers[i])) for i in rows)
         for i in rows:
-            _add_reason(out, i, f"URN {urn_value} appears {len(rows)} times for {year_value} (rows {numbers}); "
-                                "send one row per school per year")
+            _add_problem(out, i, _duplicate(urn_value, year_value, len(rows), numbers))

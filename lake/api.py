@@ -546,7 +546,9 @@ class LakeAPI:
 
     def rejects(self, year: str | None = None) -> pd.DataFrame:
         sql = ("SELECT r.load_id, l.kind, l.loaded_at, r.source_file, r.row_number, r.urn, r.school_name, "
-               "r.academic_year, r.reasons, r.raw_values FROM rejects r JOIN loads l USING (load_id)")
+               "r.academic_year, r.reasons, r.raw_values, coalesce(r.codes, 'unknown') AS codes, r.problems, "
+               "r.resolved_by_load, rl.loaded_at AS resolved_at, rl.file_name AS resolved_by_file "
+               "FROM rejects r JOIN loads l USING (load_id) LEFT JOIN loads rl ON rl.load_id = r.resolved_by_load")
         params: list = []
         if year:
             sql += " WHERE r.academic_year = ? OR r.academic_year IS NULL"

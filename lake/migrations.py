@@ -114,12 +114,42 @@ def _lawful_flag_fields(con: duckdb.DuckDBPyConnection) -> None:
         add_columns(con, table, new)
 
 
+def _reject_codes(con: duckdb.DuckDBPyConnection) -> None:
+    """Rejected rows keep each problem's code and column (etl.problems) beside its message, and are
+    marked resolved (`resolved_by_load`) once a return for the same school and year has loaded.
+
+    Rows stored before codes keep their reasons word for word; each reason is given the code its
+    message is recognised by, or `unknown`. A rejected return row is resolved by the first return
+    for its school and year loaded by the same load or a later one (returns_history keeps them all);
+    nothing is deleted."""
+    import pandas as pd
+
+    from etl.problems import codes_text, problem_for_message, problems_json, split_reasons
+    add_columns(con, "rejects", {"codes": "VARCHAR", "problems": "VARCHAR", "resolved_by_load": "INTEGER"})
+    texts = [r[0] for r in con.execute("SELECT DISTINCT reasons FROM rejects WHERE codes IS NULL").fetchall()]
+    if texts:
+        found = [[problem_for_message(m) for m in split_reasons(t)] for t in texts]
+        coded = pd.DataFrame({"reasons": texts, "codes": [codes_text(p) or "unknown" for p in found],
+                              "problems": [problems_json(p) for p in found]})
+        con.register("coded_reasons", coded)
+        con.execute("UPDATE rejects r SET codes = c.codes, problems = c.problems FROM coded_reasons c "
+                    "WHERE r.codes IS NULL AND r.reasons = c.reasons")
+        con.unregister("coded_reasons")
+    con.execute("""
+        UPDATE rejects r SET resolved_by_load = (
+          SELECT min(h.load_id) FROM returns_history h
+          WHERE CAST(h.urn AS VARCHAR) = r.urn AND h.academic_year = r.academic_year AND h.load_id >= r.load_id)
+        WHERE r.resolved_by_load IS NULL AND r.load_id IN (SELECT load_id FROM loads WHERE kind = 'returns')""")
+
+
 STEPS: tuple[Step, ...] = (
     Step(2, "record schema versions; a random anonymisation key for the lake", _anonymisation_key),
     Step(3, "online-form mappings, kept with their history", _form_mappings),
     Step(4, "official data as published: Ofsted grades with their own dates, SEN in England detail, GIAS links",
          _official_data_as_published),
     Step(5, "return fields for the statutory flags and the SENCO's view of their time", _lawful_flag_fields),
+    Step(6, "rejected rows keep their problems' codes and columns, and are marked resolved by a later return",
+         _reject_codes),
 )
 CURRENT = STEPS[-1].version if STEPS else 1
 

@@ -79,7 +79,10 @@ CREATE TABLE IF NOT EXISTS rejects (
   school_name VARCHAR,
   academic_year VARCHAR,
   raw_values VARCHAR NOT NULL,      -- JSON object of the row as received
-  reasons VARCHAR NOT NULL
+  reasons VARCHAR NOT NULL,
+  codes VARCHAR,                    -- the problems' codes (etl.problems.CODES), distinct, space-separated
+  problems VARCHAR,                 -- JSON list of each problem's code, column and message
+  resolved_by_load INTEGER          -- the load of a later return for the same school and year
 );
 CREATE TABLE IF NOT EXISTS schools (
   urn INTEGER PRIMARY KEY,

@@ -90,37 +90,67 @@ def rejected_rows() -> None:
     loads = v.api.loads()
     kinds = dict(zip(loads.load_id, loads.kind))
     rejects = rejects[rejects.load_id.map(kinds) == "returns"].reset_index(drop=True)
-    st.metric("Rows rejected", f"{len(rejects):,}", border=True,
+    done = upload.resolved(rejects)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Rows rejected", f"{len(rejects):,}", border=True,
               help=f"Rows for {v.year}, and rows whose academic year could not be read, that were kept out of "
                    "the returns with a reason.")
+    c2.metric("Still open", f"{int((~done).sum()):,}", border=True,
+              help="Rejected rows whose school has not since sent a return for the year that loaded.")
+    c3.metric("Resolved by a later return", f"{int(done.sum()):,}", border=True,
+              help="Rejected rows whose school and year have since had a return loaded. They are kept, "
+                   "never deleted.")
     if rejects.empty:
         st.success(f"No rows have been rejected for {v.year}.", icon=":material/task_alt:")
         return
     st.caption("Rejected rows are kept with their raw values and never loaded; the school can correct the row "
-               "and send the file again. Rows whose academic year could not be read are shown under every year. "
-               "Rows rejected from official data files are counted in the load history.")
+               "and send the file again, and the row is then marked resolved. Rows whose academic year could not "
+               "be read are shown under every year. Rows rejected from official data files are counted in the "
+               "load history.")
     rejects = rejects.assign(
-        problems=rejects.reasons.map(lambda text: "; ".join(upload.categories(text))),
+        code_list=rejects.codes.map(upload.codes_shown),
+        reject_state=["resolved" if d else "open" for d in done],
         row_id=[f"{r.load_id}-{r.row_number}" for r in rejects.itertuples()])
 
-    st.subheader("Rejects by reason")
-    counts = upload.reason_counts(rejects)
-    fig = charts.bars(counts, "Reason", "Rejected rows", "Rejected rows by reason", "Rejected rows",
-                      text=counts["Rejected rows"].map(str), counts=True)
-    charts.show(fig, "rejects-by-reason", v, counts, "Rejected rows by reason",
-                summary="A row with several problems counts under each of them.")
+    st.subheader("Rejects by code")
+    counts = upload.code_counts(rejects)
+    chart = counts[counts.Open > 0][["Code", "Open"]].rename(columns={"Open": "Open rejected rows"})
+    if not chart.empty:
+        fig = charts.bars(chart, "Code", "Open rejected rows", "Open rejected rows by code", "Rejected rows",
+                          text=chart["Open rejected rows"].map(str), counts=True)
+        charts.show(fig, "rejects-by-code", v, chart, "Open rejected rows by code",
+                    summary="A row with several problems counts under each of its codes.")
+    table(counts, "Rejected rows by code", "reject-codes", v,
+          caption="Each code once, with what it means and what the school should do. A row with several "
+                  "problems counts under each of its codes.")
 
-    st.subheader("Rows and reasons")
+    columns = {"source_file": "File", "row_number": "Row", "urn": "URN", "school_name": "School",
+               "academic_year": "Academic year", "code_list": "Codes", "reasons": "Reasons", "loaded_at": "Loaded",
+               "load_id": "Load"}
+    resolved_columns = {**columns, "resolved_at": "Resolved on", "resolved_by_load": "Resolved by load",
+                        "resolved_by_file": "Resolved by file"}
     if v.anonymised:
-        table(rejects, "Rejected rows", "rejects", v,
-              {"academic_year": "Academic year", "problems": "Problems", "loaded_at": "Loaded"})
+        # File names, URNs, school names, the reasons' wording (it can quote a URN or a typed value), raw
+        # values and dates are hidden; the codes are fixed words.
+        safe = {"academic_year": "Academic year", "code_list": "Codes", "reject_state": "Status"}
+        table(rejects, "Rejected rows", "rejects", v, safe)
         st.caption("Anonymised mode hides file names, URNs, school names, the reasons' own wording (it can quote "
                    "a URN or a value the school typed) and the raw values.")
         return
-    table(rejects, "Rejected rows", "rejects", v,
-          {"source_file": "File", "row_number": "Row", "urn": "URN", "school_name": "School",
-           "academic_year": "Academic year", "reasons": "Reasons", "problems": "Problems", "loaded_at": "Loaded",
-           "load_id": "Load"}, height=360)
+    st.subheader("Open rejected rows")
+    still_open = rejects[~done]
+    if still_open.empty:
+        st.success("Every rejected row has been resolved by a later return.", icon=":material/task_alt:")
+    else:
+        table(still_open, "Open rejected rows", "rejects", v, columns, height=360)
+    st.subheader("Resolved rejected rows")
+    if done.any():
+        resolved_rows = rejects[done].assign(resolved_by_load=rejects[done].resolved_by_load.astype("Int64"))
+        table(resolved_rows, "Resolved rejected rows", "rejects-resolved", v, resolved_columns, height=240,
+              caption="Rows whose school and year have since had a return loaded: the load that resolved each "
+                      "and when. Nothing is deleted.")
+    else:
+        st.caption("None yet: a rejected row is resolved when a later return for its school and year loads.")
 
     st.subheader("Raw values of one row")
     by_id = {r.row_id: r for r in rejects.itertuples()}
@@ -129,14 +159,15 @@ def rejected_rows() -> None:
         r = by_id[row_id]
         urn = r.urn if isinstance(r.urn, str) and r.urn else "no URN"
         name = r.school_name if isinstance(r.school_name, str) and r.school_name else "no school name"
-        return f"{r.source_file}, row {r.row_number} ({urn}, {name})"
+        return f"{r.source_file}, row {r.row_number} ({urn}, {name}; {r.reject_state})"
 
     row_id = st.selectbox("Rejected row", list(by_id), key="row", bind="query-params", format_func=describe,
                           help="The row exactly as it was in the file, to compare with the reasons.")
     if row_id is None:
         return
     r = by_id[row_id]
-    st.markdown("\n".join(f"- {upload.md_escape(reason)}" for reason in upload.split_reasons(r.reasons)))
+    st.markdown("\n".join(f"- `{p.code}` {upload.md_escape(p.message)}"
+                          for p in upload.row_problems(r.problems, r.reasons)))
     try:
         raw_text = json.dumps(json.loads(r.raw_values), indent=2, ensure_ascii=False)
     except (TypeError, ValueError):
@@ -249,10 +280,29 @@ def upload_returns() -> None:
             with st.expander(f"{upload.md_escape(p.name)}: {upload.plural(len(p.batch_notes), 'school')} also in an "
                              "earlier file of this upload, and which row wins"):
                 st.markdown("\n".join(f"- {upload.md_escape(n)}" for n in p.batch_notes))
+    one = len(previews) == 1
     for p in previews:
-        if p.will_load and p.rejected:
+        if not p.will_load:
+            continue
+        if p.accepted and p.accepted_rows is not None:
+            with st.expander(f"{upload.md_escape(p.name)}: {upload.plural(p.accepted, 'row')} will load",
+                             expanded=one):
+                shown = len(p.accepted_rows)
+                table(p.accepted_rows, "Rows that will load", f"upload-accepted-{p.sha256[:12]}", v,
+                      caption="Each row as it will be loaded, after the conversions below"
+                              + (f"; the first {shown:,} of {p.accepted:,} rows." if shown < p.accepted else "."))
+        if p.conversions is not None and not p.conversions.empty:
+            n = len(p.conversions)
+            with st.expander(f"{upload.md_escape(p.name)}: {upload.plural(n, 'value')} will be converted",
+                             expanded=one):
+                table(p.conversions, "Conversions", f"upload-conversions-{p.sha256[:12]}", v,
+                      caption="Every value that loads as something other than what was typed (days into hours at "
+                              "the configured school day, answers into yes or no, years written as 2025/26), "
+                              "and the rows that will load with it.")
+        if p.rejected:
             title = f"{upload.md_escape(p.name)}: {upload.plural(p.rejected, 'row')} will be rejected, and why"
-            with st.expander(title, expanded=len(previews) == 1):
+            with st.expander(title, expanded=one):
+                table(upload.reject_code_counts(p.outcome), "Rejects by code", f"upload-codes-{p.sha256[:12]}", v)
                 table(upload.reject_table(p.outcome), "Rows to be rejected",
                       f"upload-rejects-{p.sha256[:12]}", v,
                       caption="Row numbers are as the file shows them. The rows are kept with their raw values; "

@@ -7,21 +7,22 @@ files to `etl.load.load_returns`, the same loader the command line uses. With
 `isolated=True` (as the page calls them) both run in a child process with memory and time
 limits (ui.upload_worker): the worst a file can do is fail its own preview.
 
-Also here: splitting a reject's stored reasons back into single reasons and naming the
-category of each, for the "rejects by reason" count; and escaping file names and other
-text people typed before it goes into Markdown.
+Also here: counting rejected rows by the codes the lake keeps with them (etl.problems), open
+and resolved; and escaping file names and other text people typed before it goes into Markdown.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from etl.columns import COLUMNS
+from etl.problems import CODES, UNKNOWN, Problem, problem_for_message, split_reasons
+from etl.problems import codes_table as problems_codes_table
 
 MAX_UPLOAD_MB = 20                       # matches server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -81,6 +82,8 @@ class Preview:
     repeat_in_batch: bool = False         # the same bytes are earlier in this upload
     keys: dict | None = None              # (URN, year) -> row number of each accepted row
     batch_notes: tuple = ()               # rows replacing another file's rows in this upload
+    accepted_rows: pd.DataFrame | None = None   # the rows that will load, as the lake will hold them
+    conversions: pd.DataFrame | None = None     # every value converted on the way in, and on how many rows
 
     @property
     def size(self) -> int:
@@ -118,18 +121,19 @@ class Preview:
         return "ready to load"
 
 
-def _check(name: str, data: bytes, today: dt.date | None, isolated: bool) -> tuple[object | None, dict, str | None]:
-    """(outcome, accepted keys, problem): check_returns here, or in a limited child process."""
+def _check(name: str, data: bytes, today: dt.date | None, isolated: bool) -> dict:
+    """{'outcome', 'keys' (accepted (URN, year) -> row), 'accepted', 'conversions'} or {'problem'}:
+    check_returns here, or in a limited child process."""
     if isolated:
         from ui import upload_worker
         try:
-            answer = upload_worker.check_file(name, data, today)
+            return upload_worker.check_file(name, data, today)
         except upload_worker.IsolatedFailure as exc:
-            return None, {}, str(exc)
-        return answer["outcome"], answer["keys"], None
-    from etl.load import accepted_keys, check_returns
+            return {"problem": str(exc)}
+    from etl.load import accepted_keys, check_returns, preview_tables
     outcome = check_returns(data, name, today=today)
-    return outcome, accepted_keys(outcome), None
+    accepted, conversions = preview_tables(outcome)
+    return {"outcome": outcome, "keys": accepted_keys(outcome), "accepted": accepted, "conversions": conversions}
 
 
 def preview_file(name: str, data: bytes, loaded_hashes: dict[str, int] | None = None,
@@ -150,11 +154,12 @@ def preview_file(name: str, data: bytes, loaded_hashes: dict[str, int] | None = 
         checked = _check(name, data, today, isolated)
         if cache is not None:
             cache[key] = checked
-    outcome, preview.keys, problem = checked
-    if problem:
-        preview.problem = problem
+    if checked.get("problem"):
+        preview.problem = checked["problem"]
         return preview
-    preview.outcome = outcome
+    outcome = preview.outcome = checked["outcome"]
+    preview.keys = checked.get("keys") or {}
+    preview.accepted_rows, preview.conversions = checked.get("accepted"), checked.get("conversions")
     if outcome.status == "failed":
         preview.problem = outcome.message or "the file could not be read as a SENCO return"
         return preview
@@ -235,12 +240,32 @@ def preview_summary(previews: list[Preview]) -> pd.DataFrame:
 
 
 def reject_table(outcome) -> pd.DataFrame:
-    """A file's rejected rows: row number, URN and school as read, and the reasons."""
-    rows = [{"Row": r.row_number,
-             "URN": "" if r.record.get("urn") is None else str(r.record.get("urn")),
-             "School": r.record.get("school_name") or "",
+    """A file's rejected rows: row number, URN and school as read, the problems' codes and the reasons."""
+    rows = [{"Row": r.row_number, "URN": _as_typed(r, "urn"), "School": _as_typed(r, "school_name"),
+             "Codes": ", ".join(dict.fromkeys(r.codes)),
              "Reasons": "; ".join(r.reasons)} for r in (outcome.rejects if outcome is not None else [])]
-    return pd.DataFrame(rows, columns=["Row", "URN", "School", "Reasons"])
+    return pd.DataFrame(rows, columns=["Row", "URN", "School", "Codes", "Reasons"])
+
+
+def _as_typed(r, name: str) -> str:
+    """A rejected row's value: clean when it could be read, else as the school typed it (a URN with a
+    digit missing is shown, not left blank)."""
+    value = r.record.get(name)
+    if value is None and isinstance(r.raw, dict):
+        from etl.columns import match_header
+        value = next((v for k, v in r.raw.items() if match_header(k) == name and v not in (None, "")), None)
+    return "" if value is None else str(value)
+
+
+def reject_code_counts(outcome) -> pd.DataFrame:
+    """A file's rejected rows per code (a row with several codes counts under each), with the fix."""
+    counts: dict[str, int] = {}
+    for r in (outcome.rejects if outcome is not None else []):
+        for code in dict.fromkeys(r.codes):
+            counts[code] = counts.get(code, 0) + 1
+    rows = [{"Code": code, "Rows": n, "What the school should do": CODES.get(code, CODES[UNKNOWN]).fix}
+            for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return pd.DataFrame(rows, columns=["Code", "Rows", "What the school should do"])
 
 
 # ------------------------------------------------------------------ load
@@ -295,78 +320,58 @@ def outcome_table(outcomes: list) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["File", "Result", "Load", "Rows read", "Accepted", "Rejected", "Message"])
 
 
-# ------------------------------------------------------------------ reasons
-_CROSS_CHECKS = (
-    ("SEND pupils (", "SEND pupils more than the number on roll"),
-    ("pupils at SEN Support (", "SEND pupils more than the number on roll"),
-    ("pupils with an EHC plan (", "SEND pupils more than the number on roll"),
-    ("SENCO time (", "SENCO time plus teaching over 65 hours a week"),
-)
-_DUPLICATE = re.compile(r"URN \S+ appears \d+ times")
-DUPLICATE = "Same school and year twice in one file"
-OTHER = "Other"
-_LABELS = sorted((c.label for c in COLUMNS), key=len, reverse=True)
+# ------------------------------------------------------------------ codes
+def codes_of(text: object) -> list[str]:
+    """The codes stored with a rejected row (space-separated in the lake), in order."""
+    if text is None or (isinstance(text, float) and pd.isna(text)) or text is pd.NA:
+        return [UNKNOWN]
+    return str(text).split() or [UNKNOWN]
 
 
-def _starts_reason(text: str) -> bool:
-    if any(text.startswith(prefix) for prefix, _ in _CROSS_CHECKS) or _DUPLICATE.match(text):
-        return True
-    return any(text.startswith(label + ":") or text == label + " is missing" or
-               text.startswith(label + " is missing") for label in _LABELS)
+def codes_shown(text: object) -> str:
+    return ", ".join(codes_of(text))
 
 
-def split_reasons(text: object) -> list[str]:
-    """The single reasons in a stored reasons string (joined with '; ' by the loader).
-
-    A reason may itself contain '; ' (the duplicate-row reason does, and values a school
-    typed may); a piece that does not start like a reason is glued back to the one before.
-    A typed value that itself reads like the start of a reason ('x; URN is missing') can
-    still split wrongly; that only affects the count by category, never the stored text.
-    """
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return []
-    out: list[str] = []
-    for piece in str(text).split("; "):
-        if out and not _starts_reason(piece):
-            out[-1] += "; " + piece
-        elif piece:
-            out.append(piece)
-    return out
+def row_problems(problems: object, reasons: object) -> list[Problem]:
+    """A rejected row's problems: from the lake's `problems` JSON, or recognised from its reasons."""
+    if isinstance(problems, str) and problems:
+        try:
+            return [Problem(p.get("code") or UNKNOWN, p.get("column"), str(p.get("message", "")))
+                    for p in json.loads(problems)]
+        except (ValueError, TypeError, AttributeError):
+            pass
+    return [problem_for_message(m) for m in split_reasons(reasons)]
 
 
-def reason_category(reason: str) -> str:
-    """A short, stable category for one reason, naming the field where there is one."""
-    for prefix, category in _CROSS_CHECKS:
-        if reason.startswith(prefix):
-            return category
-    if _DUPLICATE.match(reason):
-        return DUPLICATE
-    for label in _LABELS:
-        if reason.startswith(label + " is missing"):
-            return f"{label}: missing"
-        if reason.startswith(label + ":"):
-            return f"{label}: not valid"
-    return OTHER
+def resolved(rejects: pd.DataFrame) -> pd.Series:
+    """True for each rejected row a later return for its school and year has resolved."""
+    if rejects is None or rejects.empty or "resolved_by_load" not in rejects:
+        return pd.Series(False, index=getattr(rejects, "index", None), dtype=bool)
+    return rejects["resolved_by_load"].notna()
 
 
-def categories(text: object) -> list[str]:
-    """The distinct categories of a stored reasons string, in order of first appearance."""
-    seen: list[str] = []
-    for reason in split_reasons(text):
-        cat = reason_category(reason)
-        if cat not in seen:
-            seen.append(cat)
-    return seen
+def code_counts(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Rejected rows per code, still open and resolved (a row with several codes counts under each),
+    with each code's meaning and what the school should do; the most open first."""
+    columns = ["Code", "What it means", "What the school should do", "Open", "Resolved"]
+    if rejects is None or rejects.empty:
+        return pd.DataFrame(columns=columns)
+    done = resolved(rejects)
+    counts: dict[str, list[int]] = {}
+    for text, is_done in zip(rejects["codes"], done):
+        for code in dict.fromkeys(codes_of(text)):
+            counts.setdefault(code, [0, 0])[int(bool(is_done))] += 1
+    rows = []
+    for code, (open_, closed) in counts.items():
+        known = CODES.get(code, CODES[UNKNOWN])
+        rows.append({"Code": code, "What it means": known.meaning, "What the school should do": known.fix,
+                     "Open": open_, "Resolved": closed})
+    frame = pd.DataFrame(rows, columns=columns)
+    order = frame.assign(_all=frame.Open + frame.Resolved)
+    return frame.loc[order.sort_values(["Open", "_all", "Code"], ascending=[False, False, True],
+                                       kind="stable").index].reset_index(drop=True)
 
 
-def reason_counts(rejects: pd.DataFrame) -> pd.DataFrame:
-    """Rejected rows per reason category (a row with several problems counts under each)."""
-    counts: dict[str, int] = {}
-    if rejects is not None and not rejects.empty:
-        for text in rejects["reasons"]:
-            for cat in categories(text):
-                counts[cat] = counts.get(cat, 0) + 1
-    frame = pd.DataFrame({"Reason": list(counts), "Rejected rows": list(counts.values())},
-                         columns=["Reason", "Rejected rows"])
-    return frame.sort_values(["Rejected rows", "Reason"], ascending=[False, True], kind="stable") \
-        .reset_index(drop=True)
+def codes_table() -> pd.DataFrame:
+    """Every code a rejected row can have, with its meaning and fix."""
+    return pd.DataFrame(problems_codes_table())

@@ -69,9 +69,11 @@ def _portable(outcome):
 
 
 def _check(request: dict) -> dict:
-    from etl.load import accepted_keys, check_returns
+    from etl.load import accepted_keys, check_returns, preview_tables
     outcome = check_returns(request["data"], request["name"], today=request.get("today"))
-    return {"outcome": _portable(outcome), "keys": accepted_keys(outcome)}
+    accepted, conversions = preview_tables(outcome)      # the rows that will load, before they are dropped
+    return {"outcome": _portable(outcome), "keys": accepted_keys(outcome), "accepted": accepted,
+            "conversions": conversions}
 
 
 def _load(request: dict) -> list:
@@ -81,7 +83,8 @@ def _load(request: dict) -> list:
 
 
 def check_file(name: str, data: bytes, today: dt.date | None = None) -> dict:
-    """check_returns in a child: {'outcome': FileOutcome, 'keys': accepted (URN, year) -> row}."""
+    """check_returns in a child: {'outcome': FileOutcome (its rejected rows only), 'keys': accepted
+    (URN, year) -> row, 'accepted': the first rows that will load, 'conversions': every conversion}."""
     answer = run("check", {"name": name, "data": data, "today": today}, CHECK_SECONDS)
     if "error" in answer:
         raise IsolatedFailure(answer["error"])

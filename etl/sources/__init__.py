@@ -27,6 +27,7 @@ import pandas as pd
 
 from etl.columns import header_key
 from etl.load import FileOutcome, keep_raw, new_load_id, record_load, sha256
+from etl.problems import codes_text, problems_json
 from etl.readers import NotAReturn, decode_text
 from etl.sources import census_pt, gias, gias_links, ofsted, sen_england
 from etl.sources.census_pt import phase_from_type
@@ -197,10 +198,12 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, rejects: list[RowResult], loa
         "urn": r.record.get("urn"), "school_name": r.record.get("school_name"),
         "academic_year": r.record.get("academic_year"),
         "raw_values": json.dumps({str(k): _json_safe(v) for k, v in r.raw.items()}, ensure_ascii=False),
-        "reasons": "; ".join(r.reasons)} for r in rejects], dtype=object)
+        "reasons": "; ".join(r.reasons), "codes": codes_text(r.problems),
+        "problems": problems_json(r.problems)} for r in rejects], dtype=object)
     con.register("incoming_rejects", frame)
-    con.execute("INSERT INTO rejects SELECT CAST(load_id AS INTEGER), source_file, CAST(row_number AS INTEGER), "
-                "urn, school_name, academic_year, raw_values, reasons FROM incoming_rejects")
+    con.execute("INSERT INTO rejects (load_id, source_file, row_number, urn, school_name, academic_year, raw_values, "
+                "reasons, codes, problems) SELECT CAST(load_id AS INTEGER), source_file, CAST(row_number AS INTEGER), "
+                "urn, school_name, academic_year, raw_values, reasons, codes, problems FROM incoming_rejects")
     con.unregister("incoming_rejects")
 
 

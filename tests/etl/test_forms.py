@@ -134,9 +134,9 @@ def test_a_mapping_that_cannot_load_says_why():
 # ------------------------------------------------------------------ responses are returns
 
 @pytest.mark.parametrize("path, read, accepted, superseded, other_rejects", [
-    (MS_2025, 5, 3, [2], {5: "URN: URN '11772' is not a 6-digit DfE URN"}),
-    (GOOGLE, 4, 2, [2], {4: "SENCO hours per week: '30%' is a share of time"}),
-    (SURVEYMONKEY, 4, 2, [3], {5: "SENCO on senior leadership team: 'Not sure' should be yes or no"}),
+    (MS_2025, 5, 3, [2], {5: "urn-not-6-digits"}),
+    (GOOGLE, 4, 2, [2], {4: "hours-as-share"}),
+    (SURVEYMONKEY, 4, 2, [3], {5: "not-yes-no"}),
 ])
 def test_each_export_loads_through_a_saved_mapping_with_every_row_accounted_for(
         tmp_path, path, read, accepted, superseded, other_rejects):
@@ -146,13 +146,18 @@ def test_each_export_loads_through_a_saved_mapping_with_every_row_accounted_for(
     [outcome] = forms.load_forms([(path.name, path.read_bytes())], lake, today=TODAY)   # the lake's mapping
     assert (outcome.status, outcome.rows_read, outcome.accepted) == ("loaded", read, accepted)
     assert outcome.rows_read == outcome.accepted + outcome.rejected
-    reasons = {r.row_number: "; ".join(r.reasons) for r in outcome.rejects}
-    assert sorted(reasons) == sorted(superseded + list(other_rejects))
+    codes = {r.row_number: r.codes for r in outcome.rejects}
+    assert sorted(codes) == sorted(superseded + list(other_rejects))
     for row in superseded:
-        assert reasons[row].startswith("superseded: the same school sent a later response")
-    for row, start in other_rejects.items():
-        assert reasons[row].startswith(start)
+        assert codes[row] == ["superseded-by-later-response"]
+    for row, code in other_rejects.items():
+        assert codes[row] == [code]
     con = duckdb.connect(str(lake), read_only=True)
+    # An earlier response is resolved by the load that took the school's latest; the others stay open.
+    stored = dict(con.execute("SELECT row_number, codes || ' ' || coalesce(CAST(resolved_by_load AS VARCHAR), 'open') "
+                              "FROM rejects").fetchall())
+    assert stored == {**{row: f"superseded-by-later-response {outcome.load_id}" for row in superseded},
+                      **{row: f"{code} open" for row, code in other_rejects.items()}}
     assert con.execute("SELECT rows_read, accepted, rejected FROM loads").fetchall() == \
         [(read, accepted, read - accepted)]
     assert con.execute("SELECT count(*) FROM returns").fetchall()[0][0] == accepted

@@ -67,10 +67,14 @@ def test_mixed_file_loads_good_rows_and_keeps_bad_ones_as_rejects(lake):
     assert (outcome.rows_read, outcome.accepted, outcome.rejected) == (7, 2, 5)
     assert query(lake, "SELECT urn, senco_hours_per_week, source_row FROM returns ORDER BY urn") == [
         (117725, 9.75, 2), (117730, 4.0, 6)]
-    rejects = query(lake, "SELECT row_number, urn, reasons FROM rejects ORDER BY row_number")
+    rejects = query(lake, "SELECT row_number, urn, reasons, codes, problems FROM rejects ORDER BY row_number")
     assert [r[0] for r in rejects] == [3, 4, 5, 7, 8]
-    reasons = {r[0]: r[2] for r in rejects}
-    assert reasons[3] == "URN is missing"
+    assert [r[3] for r in rejects] == ["required-missing", "send-above-roll", "hours-as-share",
+                                       "duplicate-in-file", "duplicate-in-file"]
+    assert [[(p["code"], p["column"]) for p in json.loads(r[4])] for r in rejects][:3] == [
+        [("required-missing", "urn")], [("send-above-roll", "number_on_roll")],
+        [("hours-as-share", "senco_hours_per_week")]]
+    reasons = {r[0]: r[2] for r in rejects}            # the school's own figures, in the reason it is sent
     assert "55" in reasons[4] and "(50)" in reasons[4]
     assert "20%" in reasons[5]
     assert "rows 7, 8" in reasons[7] and "rows 7, 8" in reasons[8]

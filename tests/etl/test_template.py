@@ -260,7 +260,8 @@ def test_a_filled_template_loads_as_one_clean_row(template):
 def test_a_template_with_required_answers_missing_is_rejected_naming_them(template):
     outcome = check_returns(fill(template, {"urn": 117725, "senco_on_slt": "Yes"}), "t.xlsx", 6.5, TODAY)
     assert outcome.status == "loaded" and outcome.rejected == 1
-    assert outcome.results[0].reasons == ["School name is missing", "Academic year is missing"]
+    assert [(p.code, p.column) for p in outcome.results[0].problems] == [
+        ("required-missing", "school_name"), ("required-missing", "academic_year")]
 
 
 def test_an_unfilled_template_fails_with_a_clear_message(template):

@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from etl.problems import CODES
 from tests.pages.apptest import ROOT, page_text, publish, run_page, serve, served, use_lake
 
 PAGE = str(ROOT / "pages" / "data_quality.py")
@@ -207,8 +208,9 @@ def test_rejected_rows_are_the_returns_only(dq_lake, fresh_lake, lake_kind):
     with writing(fresh_lake) as con:
         con.execute("INSERT INTO loads VALUES (9999, 'census', 'census-file.csv', 'abc', now()::TIMESTAMP, 1, 0, 1, "
                     "'loaded', '', NULL)")
-        con.execute("INSERT INTO rejects VALUES (9999, 'census-file.csv', 5, NULL, 'Census Row School', NULL, "
-                    "'{}', 'Number on roll: is not a number')")
+        con.execute("INSERT INTO rejects (load_id, source_file, row_number, urn, school_name, academic_year, "
+                    "raw_values, reasons, codes) VALUES (9999, 'census-file.csv', 5, NULL, 'Census Row School', NULL, "
+                    "'{}', 'Number on roll: is not a number', 'not-a-number')")
     serve(fresh_lake, lake_kind)                 # a replica sees the load once it is published
     at = run(tab="Rejected rows")
     assert "census-file.csv" not in set(frame_with(at, "File", "Reasons").File)
@@ -218,22 +220,52 @@ def test_rejected_rows_are_the_returns_only(dq_lake, fresh_lake, lake_kind):
 
 def test_rejected_rows_show_reasons_and_raw_values(dq_lake):
     at = run(tab="Rejected rows")
-    rows = frame_with(at, "File", "Row", "URN", "School", "Reasons")
+    rows = frame_with(at, "File", "Row", "URN", "School", "Codes", "Reasons")
     ours = rows[rows.File == BAD_FILE]
     assert len(ours) == 3
-    reasons = " | ".join(ours.Reasons)
-    assert "more than the number on roll" in reasons
-    assert "URN is missing" in reasons
-    assert "is a share of time, not hours a week" in reasons
-    counts = frame_with(at, "Reason", "Rejected rows")
-    by_reason = dict(zip(counts.Reason, counts["Rejected rows"]))
-    assert by_reason["SEND pupils more than the number on roll"] >= 1
-    assert by_reason["URN: missing"] >= 1
-    assert by_reason["SENCO hours per week: not valid"] >= 1
-    assert metric(at, "Rows rejected") == len(rows)
+    assert set(ours.Codes) == {"send-above-roll", "required-missing", "hours-as-share"}
+    counts = frame_with(at, "Code", "What it means", "What the school should do", "Open", "Resolved")
+    by_code = counts.set_index("Code")
+    for code in ("send-above-roll", "required-missing", "hours-as-share"):
+        assert by_code.loc[code, "Open"] >= 1
+        assert by_code.loc[code, "What the school should do"] == CODES[code].fix
+    assert metric(at, "Rows rejected") == metric(at, "Still open") + metric(at, "Resolved by a later return")
+    assert metric(at, "Still open") == len(rows) == counts.Open.sum() - _extra_codes(rows)
     # One row's raw values, as text in a code block.
     assert at.selectbox(key="row").value is not None
     assert at.code and json.loads(at.code[-1].value)
+
+
+def _extra_codes(rows: pd.DataFrame) -> int:
+    """Rows with several codes count under each: how many more counts than rows that makes."""
+    return int(sum(len(c.split(", ")) - 1 for c in rows.Codes))
+
+
+def test_a_later_return_marks_the_schools_rejects_resolved_and_keeps_them(dq_lake, fresh_lake, lake_kind):
+    from etl.load import load_returns
+
+    before = run(tab="Rejected rows")
+    still_open, resolved = metric(before, "Still open"), metric(before, "Resolved by a later return")
+    urn, name, year = dq_lake["rejected_urn"], dq_lake["rejected_name"], dq_lake["year"]
+    open_before = frame_with(before, "File", "URN", "Academic year", "Codes", "Reasons")
+    theirs = int(((open_before.URN.astype(str) == str(urn)) & (open_before["Academic year"] == year)).sum())
+    assert theirs >= 1
+    outcome, = load_returns([("corrected.csv", return_csv((urn, name, year, 100, 10, 2, 6, "yes")))], fresh_lake)
+    assert (outcome.accepted, outcome.rejected) == (1, 0)
+    serve(fresh_lake, lake_kind)
+    at = run(tab="Rejected rows")
+    assert metric(at, "Still open") == still_open - theirs
+    assert metric(at, "Resolved by a later return") == resolved + theirs
+    assert metric(at, "Rows rejected") == metric(before, "Rows rejected")        # nothing deleted
+    open_rows = frame_with(at, "File", "URN", "Codes", "Reasons")
+    assert str(urn) not in set(open_rows.URN.astype(str))
+    done = frame_with(at, "URN", "Resolved on", "Resolved by load", "Resolved by file")
+    done = done[done.URN.astype(str) == str(urn)]
+    assert len(done) == theirs
+    assert set(done["Resolved by load"]) == {outcome.load_id} and set(done["Resolved by file"]) == {"corrected.csv"}
+    assert all(str(d)[:4].isdigit() for d in done["Resolved on"])
+    counts = frame_with(at, "Code", "Open", "Resolved").set_index("Code")
+    assert counts.loc["send-above-roll", "Resolved"] >= 1
 
 
 def test_raw_values_of_the_selected_row_are_text_not_html(dq_lake):
@@ -297,9 +329,9 @@ def test_anonymised_chase_list_shows_only_the_count(dq_lake):
     assert any("hidden in anonymised mode" in i.value for i in at.info)
 
 
-def test_anonymised_rejects_show_labels_and_categories_only(dq_lake):
+def test_anonymised_rejects_show_labels_and_codes_only(dq_lake):
     at = run(tab="Rejected rows", anon="true")
-    rows = frame_with(at, "School", "Problems")
+    rows = frame_with(at, "School", "Codes", "Status")
     assert not {"File", "URN", "Reasons"} & set(rows.columns)
     assert rows.School.str.match(r"^(School [0-9A-Z]{7}|Unknown school)$").all()
     assert not [s for s in at.selectbox if s.key == "row"]
@@ -343,8 +375,15 @@ def test_upload_previews_then_loads_and_the_return_shows_everywhere(dq_lake, fre
     assert row.loc["broken.xlsx", "What happens"] == "cannot be read"
     assert row.loc["again.csv", "What happens"] == "already loaded"
     assert any("broken" in e.value and "will not be loaded" in e.value for e in at.error)
-    rejects = frame_with(at, "Row", "URN", "Reasons")
-    assert list(rejects.Row) == [3] and "URN" in rejects.Reasons.iloc[0]
+    rejects = frame_with(at, "Row", "URN", "Codes", "Reasons")
+    assert list(rejects.Row) == [3] and list(rejects.Codes) == ["urn-not-6-digits"]
+    assert frame_with(at, "Code", "Rows", "What the school should do").to_dict("records") == [
+        {"Code": "urn-not-6-digits", "Rows": 1, "What the school should do": CODES["urn-not-6-digits"].fix}]
+    will_load = frame_with(at, "Row", "URN", "School name", "SENCO hours per week").to_dict("records")
+    assert [(r["Row"], r["URN"], r["SENCO hours per week"]) for r in will_load] == [(2, str(urn), "6.5 h")]
+    conversions = frame_with(at, "Column", "As written", "Loads as", "Rows")
+    assert {"Column": "SENCO hours per week", "As written": "1 day", "Loads as": "6.5 h", "Rows": 1,
+            "Row numbers": "2"} in conversions.to_dict("records")
     assert api.missing_returns(Filters(year=year)).urn.astype(int).eq(urn).any()     # nothing written yet
 
     button = at.button(key="load-returns")
@@ -461,24 +500,22 @@ def test_load_makes_the_return_appear_through_the_read_api(dq_lake, fresh_lake, 
     assert upload.load_files(upload.to_load(again), fresh_lake) == []
 
 
-def test_reasons_split_and_categorised():
+def test_rejects_are_counted_by_code_open_and_resolved_apart():
     from ui import upload
 
-    stored = ("SEND pupils (SEN Support 90 + EHC plans 20 = 110) are more than the number on roll (100); "
-              "URN 100005 appears 2 times for 2025/26 (rows 2, 3); send one row per school per year; "
-              "SENCO hours per week: '20%; 3 hrs' is a share of time; URN is missing")
-    reasons = upload.split_reasons(stored)
-    assert reasons == [
-        "SEND pupils (SEN Support 90 + EHC plans 20 = 110) are more than the number on roll (100)",
-        "URN 100005 appears 2 times for 2025/26 (rows 2, 3); send one row per school per year",
-        "SENCO hours per week: '20%; 3 hrs' is a share of time",
-        "URN is missing"]
-    assert upload.categories(stored) == ["SEND pupils more than the number on roll",
-                                         "Same school and year twice in one file",
-                                         "SENCO hours per week: not valid", "URN: missing"]
-    assert upload.reason_category("something new") == "Other"
-    counts = upload.reason_counts(pd.DataFrame({"reasons": [stored, "URN is missing", None]}))
-    assert dict(zip(counts.Reason, counts["Rejected rows"]))["URN: missing"] == 2
+    frame = pd.DataFrame({"codes": ["send-above-roll duplicate-in-file", "required-missing", "required-missing",
+                                    None, "send-above-roll"],
+                          "resolved_by_load": [None, None, 12, None, 14]})
+    counts = upload.code_counts(frame)
+    assert counts[["Code", "Open", "Resolved"]].to_dict("records") == [      # most open first, then most in all
+        {"Code": "required-missing", "Open": 1, "Resolved": 1},
+        {"Code": "send-above-roll", "Open": 1, "Resolved": 1},
+        {"Code": "duplicate-in-file", "Open": 1, "Resolved": 0},
+        {"Code": "unknown", "Open": 1, "Resolved": 0}]          # a row stored without a code
+    assert counts.set_index("Code").loc["duplicate-in-file", "What it means"] == CODES["duplicate-in-file"].meaning
+    # A row's problems from the lake's JSON, or recognised from a reason stored before codes.
+    assert [p.code for p in upload.row_problems(None, "URN is missing; Phase: 'x' is not one of: primary")] == [
+        "required-missing", "not-a-choice"]
 
 
 def test_md_escape_makes_typed_text_inert():
