@@ -81,7 +81,7 @@ def test_every_page_draws_its_charts(figures):
     for mode in MODES:
         pages = {where.split()[0] for where, _ in figures[mode]}
         assert pages >= {"overview", "senco_time", "leadership", "ofsted", "schools", "trends"}, (mode, pages)
-    assert any("Rejected rows by reason" in fig["layout"]["title"]["text"] for _, _, fig in _all(figures))
+    assert any("Open rejected rows by code" in fig["layout"]["title"]["text"] for _, _, fig in _all(figures))
 
 
 def _style_of(trace) -> tuple[str, str]:
