@@ -55,7 +55,10 @@ def _clean(value: object) -> str:
 
 
 def head_name(title: object, first: object, last: object) -> str:
-    """'Mrs Jane Smith' from the register's three fields; what is there when some are blank."""
+    """'Mrs Jane Smith' from the register's three fields; what is there when some are blank, and
+    nothing when the register names no one (a title alone names no one)."""
+    if not _clean(first) and not _clean(last):
+        return ""
     return " ".join(p for p in (_clean(title), _clean(first), _clean(last)) if p)
 
 
