@@ -13,7 +13,7 @@ from lake.store import LakeDamaged
 from ui import upload
 from ui.context import View
 from ui.export import column_source, csv_bytes, data_as_at, file_stem, notes_rows, xlsx_bytes
-from ui.tables import _context, table
+from ui.tables import download_context, table
 
 COLUMNS = {"urn": "URN", "school_name": "School", "phase": "Phase", "school_type": "School type",
            "la_name": "Local authority", "status": "Status", "reasons": "Reasons", "head_name": "Head teacher",
@@ -77,7 +77,7 @@ def mail_merge(listed: pd.DataFrame, v: View, deadline: dt.date | None) -> None:
                "telephone and website, the deadline, and the school's own reasons (\"No return received\", or "
                f"why its rows were rejected). {NO_EMAIL}")
     merge = chase.mail_merge(listed, v.api, v.year, deadline)
-    fresh, la_names = _context(v)
+    fresh, la_names = download_context(v)
     stem = file_stem(MAIL_MERGE_TITLE, v.year, v.filters, False, data_as_at(fresh), la_names)
     by_label = {label: name for name, label in chase.MAIL_MERGE_COLUMNS.items()}
     sources = {c: column_source(by_label.get(c, c)) for c in merge.columns}

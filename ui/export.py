@@ -169,12 +169,20 @@ _CHASE = {"last_chased_on", "last_chased_note", "deadline"}
 _RETURN_ONLY = {"has_return", "return_urn", "conversion_notes", "source_row"}
 
 
-def column_source(name: object) -> str:
-    """Where a column's values come from, for a download's notes."""
+# Labels the pages give common columns, for tables that arrive already labelled.
+LABELLED = {"URN": "urn", "School": "school_name", "Phase": "phase", "School type": "school_type",
+            "Local authority": "la_name", "Region": "region", "Town": "town", "Postcode": "postcode",
+            "Academic year": "academic_year"}
+
+
+def column_source(name: object, anonymised: bool = False) -> str:
+    """Where a column's values come from, for a download's notes (`name`: the lake's column name,
+    or a label the pages give a common column)."""
     from etl.columns import COLUMN_BY_NAME
     name = str(name)
-    if name == "School":
+    if name == "School" and anonymised:
         return SOURCE_LABEL
+    name = LABELLED.get(name, name)
     if name == "urn":
         return "DfE Unique Reference Number (register of schools and the return)"
     if name == "school_name":

@@ -55,17 +55,19 @@ def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str,
         if blanks:
             kwargs["column_config"] = {c: st.column_config.NumberColumn(help=f"{c}. {SMALL_NOTE}") for c in blanks}
     st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
-    downloads(shown, title, key, v, sources(frame, shown, columns))
+    downloads(shown, title, key, v, sources(frame, shown, columns, v.anonymised))
     return shown
 
 
-def sources(frame: pd.DataFrame, shown: pd.DataFrame, columns: dict[str, str] | None) -> dict[str, str]:
-    """Each shown column's source, by the lake column it was made from."""
+def sources(frame: pd.DataFrame, shown: pd.DataFrame, columns: dict[str, str] | None,
+            anonymised: bool = False) -> dict[str, str]:
+    """Each shown column's source, by the lake column it was made from (anonymised labels as such)."""
     named = {label: c for c, label in (columns or {}).items() if c in frame.columns}
-    return {str(c): column_source(named.get(c, c)) for c in shown.columns}
+    return {str(c): column_source("School" if anonymised and c == "School" else named.get(c, c), anonymised)
+            for c in shown.columns}
 
 
-def _context(v: View) -> tuple[dict, dict]:
+def download_context(v: View) -> tuple[dict, dict]:
     """The lake's freshness and its LA names, for a download's name and notes."""
     try:
         fresh = v.api.lake_freshness()
@@ -80,12 +82,12 @@ def downloads(shown: pd.DataFrame, title: str, key: str, v: View, column_sources
               extra_notes: list[tuple[str, str]] | None = None, name: str | None = None) -> None:
     """CSV and XLSX buttons. The file names carry the year, the filters, named or anonymised and the
     data's as-at date; the XLSX has a Notes sheet with those and each column's source (ui.export)."""
-    fresh, la_names = _context(v)
+    fresh, la_names = download_context(v)
     stem = file_stem(name or title, v.year, v.filters, v.anonymised, data_as_at(fresh), la_names)
     extra = list(extra_notes or [])
     if v.anonymised:
         extra.append(("Anonymised mode", UNLISTED_NOTE + " " + SMALL_NOTE))
-    column_sources = column_sources or {str(c): column_source(c) for c in shown.columns}
+    column_sources = column_sources or {str(c): column_source(c, v.anonymised) for c in shown.columns}
 
     def notes() -> list[tuple[str, str]]:
         return notes_rows(title, v.year, v.filters, v.anonymised, fresh, column_sources, la_names, extra)

@@ -99,6 +99,8 @@ def test_notes_say_filters_view_data_date_and_each_columns_source():
     assert notes["Source of column: SENCO hours"] == SOURCE_RETURN
     assert notes["Source of column: Town"] == SOURCE_REGISTER
     assert notes["Source of column: Census roll"] == SOURCE_CENSUS
-    anon = dict(notes_rows("Schools", "2025/26", Filters(year="2025/26"), True, {}, {"School": column_source("School")}))
+    anon = dict(notes_rows("Schools", "2025/26", Filters(year="2025/26"), True, {},
+                           {"School": column_source("School", anonymised=True)}))
     assert anon["Schools named or anonymised"].startswith("Anonymised")
     assert "label" in anon["Source of column: School"]
+    assert "label" not in column_source("School") and column_source("Town") == SOURCE_REGISTER
