@@ -11,7 +11,8 @@ Real (DfE, Open Government Licence v3.0): the register of North Lincolnshire sch
 four establishments the names list lacks or places elsewhere) and the January 2019
 school census counts, with England's national figures from the same file.
 Synthetic (etl/synthetic.py, seeded, deterministic): every SENCO return for 2024/25,
-2025/26 and 2026/27 and every Ofsted outcome.
+2025/26 and 2026/27, every Ofsted outcome, and the register's contact details (head teachers'
+names, telephones, websites; gias_contacts).
 """
 from __future__ import annotations
 
@@ -52,7 +53,9 @@ DEMO_DESCRIPTION = (
     "pupils at SEN support and pupils with an EHC plan, with England's national figures from the same "
     "census (DfE school performance tables 2018/19). Contains public sector information licensed under "
     "the Open Government Licence v3.0. Synthetic: every SENCO return (2024/25, 2025/26 and 2026/27) and "
-    "every Ofsted inspection outcome, made up by a seeded generator (etl/demo.py, etl/synthetic.py); "
+    "every Ofsted inspection outcome, and every head teacher's name, telephone number and website in the "
+    "register (telephones in Ofcom's drama range, websites under the reserved .example domain), made up by a "
+    "seeded generator (etl/demo.py, etl/synthetic.py); "
     "they describe no real school, SENCO or inspection. The pupil counts in the synthetic returns are the "
     "2019 census counts with small random yearly changes.")
 
@@ -193,6 +196,43 @@ def gias_extract(inputs: Path, known: set[int]) -> Path:
                  "Postcode": parts[-1], "Town": parts[-2] if len(parts) > 1 else ""}
         rows.append([cells.get(h, "") for h in header])
     return _write(inputs / "gias_extract_la813_from_ks4_2023_24.csv", _csv_text(rows).encode("cp1252"))
+
+
+# Synthetic contact details. The real register publishes each head teacher's name, the school's
+# telephone and website, but the bundled files do not hold them; made-up ones stand in, in forms
+# that can reach nobody: Ofcom's drama range (01632 960000-960999) and the reserved .example domain.
+_HEADS = (("Mrs", ("Amira", "Chloe", "Emma", "Fatima", "Hannah", "Karen", "Nadia", "Rachel")),
+          ("Ms", ("Jess", "Megan", "Priya", "Sarah")),
+          ("Miss", ("Laura", "Sophie")),
+          ("Mr", ("Alex", "Ben", "Daniel", "George", "Imran", "Liam", "Oliver", "Tom")),
+          ("Dr", ("Sam", "Helen", "Ravi")))
+_LAST_NAMES = ("Ashworth", "Bennett", "Clarke", "Dawson", "Ellis", "Foster", "Gill", "Hughes", "Iqbal",
+               "Jackson", "Kaur", "Lambert", "Morris", "Nolan", "Owen", "Patel", "Quinn", "Reid", "Shaw",
+               "Turner", "Walsh", "Young")
+
+
+def gias_contacts(inputs: Path, schools: list[syn.DemoSchool]) -> Path:
+    """Synthetic head teachers' names, telephones and websites for the demo schools, in the published
+    GIAS layout (Windows-1252), as an LA's own register download would give them. A few schools have
+    no head recorded, as in the real register between appointments."""
+    header = gias_source.PUBLISHED_HEADER
+    rows: list[list[object]] = [list(header)]
+    for number, s in enumerate(sorted(schools, key=lambda s: s.urn)):
+        rng = syn.rng_for(s.urn, "head teacher")
+        academy = "academy" in (s.school_type or "").lower()
+        cells = {"URN": s.urn, "LA (code)": LA_CODE, "LA (name)": LA_NAME, "EstablishmentName": s.name,
+                 "TelephoneNum": f"01632960{number % 1000:03d}",
+                 "SchoolWebsite": "www." + "-".join([w for w in s.name.lower().replace("'", "").split()
+                                                     if w.isalnum()][:4]) + ".example"}
+        if rng.random() > 0.04:
+            title, firsts = rng.choice(_HEADS)
+            cells.update({"HeadTitle (name)": title, "HeadFirstName": rng.choice(firsts),
+                          "HeadLastName": rng.choice(_LAST_NAMES),
+                          "HeadPreferredJobTitle": "Principal" if academy and rng.random() < 0.5 else "Headteacher"})
+        else:
+            cells["HeadTitle (name)"] = "Not applicable"
+        rows.append([cells.get(h, "") for h in header])
+    return _write(inputs / "gias_contacts_la813_SYNTHETIC.csv", _csv_text(rows).encode("cp1252", "replace"))
 
 
 def demo_schools(lake_path: Path, census_path: Path) -> list[syn.DemoSchool]:
@@ -414,7 +454,7 @@ def _info(con: duckdb.DuckDBPyConnection) -> None:
         "la_code": str(LA_CODE),
         "la_name": LA_NAME,
         "current_year": syn.CURRENT_YEAR,
-        "synthetic": "SENCO returns; Ofsted outcomes",
+        "synthetic": "SENCO returns; Ofsted outcomes; head teachers' names and school contact details",
         "demo_generator": f"etl/demo.py with etl/synthetic.py, seed '{syn.SEED}'",
         "attribution": "Contains public sector information licensed under the Open Government Licence v3.0.",
     }
@@ -445,6 +485,8 @@ def build_demo(lake_path: Path | None = None, quiet: bool = False) -> int:
     outcomes.append(load_official("gias", extract.name, extract.read_bytes(), lake_path))
 
     schools = demo_schools(lake_path, census)
+    contacts = gias_contacts(inputs, schools)
+    outcomes.append(load_official("gias", contacts.name, contacts.read_bytes(), lake_path))
     plan = syn.make_plan(schools, rejected_current=UNCORRECTED_CURRENT)
     years = syn.school_years(schools, plan)
     history = syn.attach_inspections(years)

@@ -142,6 +142,24 @@ def _reject_codes(con: duckdb.DuckDBPyConnection) -> None:
         WHERE r.resolved_by_load IS NULL AND r.load_id IN (SELECT load_id FROM loads WHERE kind = 'returns')""")
 
 
+SCHOOL_CONTACT_COLUMNS = {"head_title": "VARCHAR", "head_first_name": "VARCHAR", "head_last_name": "VARCHAR",
+                          "head_job_title": "VARCHAR", "telephone": "VARCHAR", "website": "VARCHAR"}
+
+
+def _chase_contacts_and_notes(con: duckdb.DuckDBPyConnection) -> None:
+    """The register's contact details on `schools` (blank until the register is loaded again) and the
+    officers' "last chased" notes (lake.chase), a new table. No existing row changes."""
+    add_columns(con, "schools", SCHOOL_CONTACT_COLUMNS)
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS chase_notes (
+          urn INTEGER NOT NULL,
+          academic_year VARCHAR NOT NULL,
+          chased_on DATE NOT NULL,
+          note VARCHAR NOT NULL,
+          entered_at TIMESTAMP NOT NULL
+        )""")
+
+
 STEPS: tuple[Step, ...] = (
     Step(2, "record schema versions; a random anonymisation key for the lake", _anonymisation_key),
     Step(3, "online-form mappings, kept with their history", _form_mappings),
@@ -150,6 +168,8 @@ STEPS: tuple[Step, ...] = (
     Step(5, "return fields for the statutory flags and the SENCO's view of their time", _lawful_flag_fields),
     Step(6, "rejected rows keep their problems' codes and columns, and are marked resolved by a later return",
          _reject_codes),
+    Step(7, "the register's contact details for the chase list; officers' last-chased notes",
+         _chase_contacts_and_notes),
 )
 CURRENT = STEPS[-1].version if STEPS else 1
 

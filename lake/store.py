@@ -102,7 +102,13 @@ CREATE TABLE IF NOT EXISTS schools (
   open_date DATE,
   close_date DATE,
   source VARCHAR,
-  load_id INTEGER
+  load_id INTEGER,
+  head_title VARCHAR,               -- the register's contact details (GIAS HeadTitle (name), HeadFirstName,
+  head_first_name VARCHAR,          -- HeadLastName, HeadPreferredJobTitle, TelephoneNum, SchoolWebsite)
+  head_last_name VARCHAR,
+  head_job_title VARCHAR,
+  telephone VARCHAR,
+  website VARCHAR
 );
 CREATE TABLE IF NOT EXISTS census (
   urn INTEGER NOT NULL,
@@ -189,6 +195,13 @@ CREATE TABLE IF NOT EXISTS form_mappings (
   saved_at TIMESTAMP NOT NULL,
   replaced_at TIMESTAMP,            -- NULL for the mapping in use; history is kept (lake.form_mappings)
   PRIMARY KEY (signature, version)
+);
+CREATE TABLE IF NOT EXISTS chase_notes (
+  urn INTEGER NOT NULL,
+  academic_year VARCHAR NOT NULL,   -- the collection the school was chased for
+  chased_on DATE NOT NULL,          -- when the officer chased it
+  note VARCHAR NOT NULL,            -- what the officer typed (plain text; never rendered as HTML)
+  entered_at TIMESTAMP NOT NULL     -- when it was entered; every note is kept, the newest shows
 );
 """
 

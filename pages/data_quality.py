@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from etl.columns import dictionary_rows
-from ui import charts, mapping, upload
+from ui import charts, chase, mapping, upload
 from ui.context import view
 from ui.layout import page_header
 from ui.tables import table
@@ -50,34 +50,7 @@ def chase_list() -> None:
     st.header("Chase list")
     if not year_or_note():
         return
-    # A school that has not returned has no SENCO profile, so those filters cannot apply here.
-    scope_filters = replace(v.filters, time_band=(), slt=(), role=())
-    frame = v.api.school_year(scope_filters)
-    missing = v.api.missing_returns(scope_filters)
-    on_register = int(frame.on_register.astype(bool).sum()) if not frame.empty else 0
-    received = on_register - len(missing)
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Schools without a return", f"{len(missing):,}", border=True,
-              help="Schools on the register in scope with no accepted return for the year.")
-    c2.metric("Schools on the register in scope", f"{on_register:,}", border=True)
-    c3.metric("Returns received from them", f"{received:,}", border=True)
-    st.caption(f"{len(missing):,} of {on_register:,} schools in scope have not sent an accepted SENCO return for "
-               f"{v.year}. A school whose rows were all rejected stays on this list until it sends a return "
-               "that loads.")
-    if v.filters.time_band or v.filters.slt or v.filters.role:
-        st.caption("The SENCO profile filters are not applied here: a school that has not returned has no SENCO "
-                   "profile yet.")
-    if v.anonymised:
-        st.info("The chase list names schools, so it is hidden in anonymised mode. Turn anonymised mode off to "
-                "see and download it.", icon=":material/visibility_off:")
-        return
-    if missing.empty:
-        st.success(f"Every school in scope has sent a return for {v.year}.", icon=":material/task_alt:")
-        return
-    table(missing, "Schools without a return", "chase", v,
-          {"urn": "URN", "school_name": "School", "phase": "Phase", "school_type": "School type",
-           "la_name": "Local authority"},
-          caption="Download this list to email the schools still to return.")
+    chase.section(v)         # ui/chase.py: the list, contact details, deadline, notes and mail merge
 
 
 def rejected_rows() -> None:

@@ -1,8 +1,6 @@
 """Tables with CSV and XLSX downloads, anonymised when the view is."""
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +8,7 @@ from lake.api import Filters
 from ui import drill
 from ui.anonymise import SMALL, anonymise, unlisted_urns
 from ui.context import View
-from ui.export import csv_bytes, xlsx_bytes
+from ui.export import column_source, csv_bytes, data_as_at, file_stem, notes_rows, xlsx_bytes
 
 UNLISTED_NOTE = (f"Anonymised: schools are shown by label only, without pupil counts or figures worked out from them, "
                  "census figures, official Ofsted outcomes or dates, which are public and would name them; a school "
@@ -64,25 +62,54 @@ def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str,
     event = st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
     if urns:
         drill.follow_row(event, urns, v)
-    downloads(shown, title, key, v)
+    downloads(shown, title, key, v, sources(frame, shown, columns, v.anonymised))
     return shown
 
 
-def downloads(shown: pd.DataFrame, title: str, key: str, v: View) -> None:
-    stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "table"
-    stem = f"{stem}-{(v.year or '').replace('/', '-')}" + ("-anonymised" if v.anonymised else "")
-    note = f"{title} · {v.year} · {'anonymised' if v.anonymised else 'named'} · SENCO dashboard"
+def sources(frame: pd.DataFrame, shown: pd.DataFrame, columns: dict[str, str] | None,
+            anonymised: bool = False) -> dict[str, str]:
+    """Each shown column's source, by the lake column it was made from (anonymised labels as such)."""
+    named = {label: c for c, label in (columns or {}).items() if c in frame.columns}
+    return {str(c): column_source("School" if anonymised and c == "School" else named.get(c, c), anonymised)
+            for c in shown.columns}
+
+
+def download_context(v: View) -> tuple[dict, dict]:
+    """The lake's freshness and its LA names, for a download's name and notes."""
+    try:
+        fresh = v.api.lake_freshness()
+        las = v.api.las()
+        names = {int(c): n for c, n in zip(las.la_code, las.la_name) if pd.notna(c) and pd.notna(n)}
+    except Exception:       # a download still comes, with fewer notes, from a lake that cannot say
+        return {}, {}
+    return fresh, names
+
+
+def downloads(shown: pd.DataFrame, title: str, key: str, v: View, column_sources: dict[str, str] | None = None,
+              extra_notes: list[tuple[str, str]] | None = None, name: str | None = None) -> None:
+    """CSV and XLSX buttons. The file names carry the year, the filters, named or anonymised and the
+    data's as-at date; the XLSX has a Notes sheet with those and each column's source (ui.export)."""
+    fresh, la_names = download_context(v)
+    stem = file_stem(name or title, v.year, v.filters, v.anonymised, data_as_at(fresh), la_names)
+    extra = list(extra_notes or [])
     if v.anonymised:
-        note += " · " + UNLISTED_NOTE + " " + SMALL_NOTE
+        extra.append(("Anonymised mode", UNLISTED_NOTE + " " + SMALL_NOTE))
+    column_sources = column_sources or {str(c): column_source(c, v.anonymised) for c in shown.columns}
+
+    def notes() -> list[tuple[str, str]]:
+        return notes_rows(title, v.year, v.filters, v.anonymised, fresh, column_sources, la_names, extra)
+
     c1, c2, _ = st.columns([1, 1, 3])
     # The files are built only when someone clicks (a callable), not on every run of the page; a
     # download does not rerun the page (on_click="ignore"), so a second click is never answered by a
     # page half-way through redrawing.
     blank = " (blank cells: hidden in anonymised mode)" if v.anonymised else ""
     c1.download_button("Download CSV", lambda: csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
-                       key=f"{key}-csv", icon=":material/download:", help=f"{title} as CSV{blank}", on_click="ignore")
-    c2.download_button("Download XLSX", lambda: xlsx_bytes(shown, sheet=title[:31], note=note),
+                       key=f"{key}-csv", icon=":material/download:", on_click="ignore",
+                       help=f"{title} as CSV{blank}. The file name says the year, filters and data date; the XLSX "
+                            "also lists each column's source.")
+    c2.download_button("Download XLSX", lambda: xlsx_bytes(shown, sheet=title[:31], notes=notes()),
                        file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}-xlsx", icon=":material/download:", help=f"{title} as an Excel workbook{blank}",
-                       on_click="ignore")
+                       key=f"{key}-xlsx", icon=":material/download:", on_click="ignore",
+                       help=f"{title} as an Excel workbook{blank}, with a Notes sheet: filters, data date, sources.")

@@ -82,7 +82,7 @@ def parse_official(kind: str, file_name: str, data: bytes, census_year: str | No
 
 SCHOOL_COLUMNS = ("urn", "school_name", "la_code", "la_name", "region", "phase", "school_type",
                   "type_group", "status", "statutory_low_age", "statutory_high_age", "number_on_roll",
-                  "town", "postcode", "open_date", "close_date", "source", "load_id")
+                  "town", "postcode", "open_date", "close_date", *gias.CONTACT_COLUMNS, "source", "load_id")
 SCHOOL_TYPES = {"urn": "INTEGER", "la_code": "INTEGER", "statutory_low_age": "INTEGER",
                 "statutory_high_age": "INTEGER", "number_on_roll": "INTEGER", "open_date": "DATE",
                 "close_date": "DATE", "load_id": "INTEGER"}

@@ -3,7 +3,9 @@ Schools (Windows-1252, dates DD-MM-YYYY, 01-01-1900 for "not known"), and the ol
 DfE school names list (`urn,name,town,postcode,lead_school,open_date,close_date`).
 
 The register decides which schools are in scope (lake.api): its type, type group, status, LA and
-open and close dates are kept as published.
+open and close dates are kept as published. Its contact details (head teacher's title, names and
+preferred job title, telephone, website) are kept for the chase list (lake.chase); the register
+publishes no email addresses.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from etl.sources.reader import (
     as_count,
     as_date,
     as_la_code,
+    as_text,
     as_urn,
     fold,
     reject_duplicates,
@@ -58,6 +61,25 @@ PUBLISHED_HEADER = tuple((
     "MSOA (code)|LSOA (code)|FSM|AccreditationExpiryDate"
 ).split("|"))
 
+# GIAS fills a "(name)" column it has no value for with one of these.
+_NOT_A_VALUE = {"not applicable", "not known", "not recorded", "null"}
+
+
+def as_person_text(v: object, label: str = "") -> str | None:
+    """A contact field as published, or None for GIAS's placeholders ("Not applicable")."""
+    s = as_text(v)
+    return None if not s or s.lower() in _NOT_A_VALUE else s
+
+
+def as_telephone(v: object, label: str = "") -> str | None:
+    """The telephone number as text. A register saved through Excel loses the leading zero of a UK
+    number (01724 ... becomes 1724...); it is put back, since every UK number starts with 0."""
+    s = as_person_text(v)
+    if s and s.isdigit() and len(s) == 10 and not s.startswith("0"):
+        s = "0" + s
+    return s
+
+
 SPEC = Spec("GIAS establishment download (edubasealldataYYYYMMDD.csv)", (
     Column("urn", ("URN",), as_urn, required=True),
     Column("la_code", ("LA (code)", "LA code", "LA number", "LEA"), as_la_code, required=True),
@@ -75,7 +97,16 @@ SPEC = Spec("GIAS establishment download (edubasealldataYYYYMMDD.csv)", (
     Column("open_date", ("OpenDate", "Open date"), as_date),
     Column("close_date", ("CloseDate", "Close date"), as_date),
     Column("region", ("GOR (name)", "Region")),
+    Column("head_title", ("HeadTitle (name)", "Head title"), as_person_text),
+    Column("head_first_name", ("HeadFirstName", "Head first name"), as_person_text),
+    Column("head_last_name", ("HeadLastName", "Head last name"), as_person_text),
+    Column("head_job_title", ("HeadPreferredJobTitle", "Head preferred job title"), as_person_text),
+    Column("telephone", ("TelephoneNum", "Telephone number"), as_telephone),
+    Column("website", ("SchoolWebsite", "School website", "Website"), as_person_text),
 ))
+
+# The register's contact details, as the lake's `schools` columns (lake.chase shows them).
+CONTACT_COLUMNS = ("head_title", "head_first_name", "head_last_name", "head_job_title", "telephone", "website")
 
 NAMES_SPEC = Spec("DfE school names list", (
     Column("urn", ("urn",), as_urn, required=True),
@@ -133,4 +164,5 @@ def _parse_names(table: Table) -> Parsed:
     return parsed
 
 
-__all__ = ["NAMES_SPEC", "SOURCE", "SOURCE_NAMES", "SPEC", "FileProblem", "gias_phase", "parse"]
+__all__ = ["CONTACT_COLUMNS", "NAMES_SPEC", "SOURCE", "SOURCE_NAMES", "SPEC", "FileProblem", "as_telephone", "gias_phase",
+           "parse"]
