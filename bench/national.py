@@ -39,8 +39,8 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from domain.columns import COLUMNS
 from etl import synthetic as syn
-from etl.columns import COLUMNS
 from lake import config
 
 SEED = "senco-bench-national-v1"

@@ -145,7 +145,7 @@ def _main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "columns":
-        from etl.columns import markdown_table
+        from domain.columns import markdown_table
         print(markdown_table())
         return 0
     if args.command == "demo":

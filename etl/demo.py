@@ -26,8 +26,8 @@ from pathlib import Path
 
 import duckdb
 
+from domain.columns import COLUMN_BY_NAME, COLUMNS
 from etl import synthetic as syn
-from etl.columns import COLUMN_BY_NAME, COLUMNS
 from etl.load import FileOutcome, load_returns
 from etl.sources import BENCHMARKS_FILE, load_benchmarks, load_official
 from etl.sources import gias as gias_source

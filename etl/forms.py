@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.columns import COLUMN_BY_NAME, COLUMNS, REQUIRED, header_key
+from domain.columns import COLUMN_BY_NAME, COLUMNS, REQUIRED, header_key
 from etl.readers import NotAReturn, ParsedFile, SourceRow, decode_text
 
 # ------------------------------------------------------------------ the services' fixed columns

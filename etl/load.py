@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.columns import COLUMNS, REQUIRED, match_header
+from domain.columns import COLUMNS, REQUIRED, match_header
 from etl.readers import MAX_HEADER_SCAN, NotAReturn, ParsedFile, read_return_file
 from etl.validate import Factorised, LazyResults, RowResult, Validated, validate_columns
 from lake import config

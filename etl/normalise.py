@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from etl.columns import Column
+from domain.columns import Column
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 NULL_TOKENS = {"", "na", "n/a", "n.a.", "n.a", "not applicable", "-", "--", "—", "–", "null",

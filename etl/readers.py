@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.columns import COLUMN_BY_NAME, REQUIRED, match_header
+from domain.columns import COLUMN_BY_NAME, REQUIRED, match_header
 
 MAX_HEADER_SCAN = 30
 FORM_SHEET = "SENCO return"

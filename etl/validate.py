@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from etl.columns import COLUMNS, Column
+from domain.columns import COLUMNS, Column
 from etl.normalise import (
     NULL_TOKENS,
     Invalid,

@@ -3,7 +3,7 @@ cut by phase or size band against national figures, and the schools raising a st
 import pandas as pd
 import streamlit as st
 
-from etl.columns import PHASES, QUALIFICATIONS
+from domain.columns import PHASES, QUALIFICATIONS
 from lake import analysis
 from lake.api import SIZE_BANDS
 from lake.measures import MEASURE_BY_ID, MEASURES

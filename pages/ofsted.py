@@ -3,7 +3,7 @@ and how both line up with the SENCO's profile (time, leadership, role, admin sup
 import pandas as pd
 import streamlit as st
 
-from etl.columns import OFSTED_SEND_PROGRESS
+from domain.columns import OFSTED_SEND_PROGRESS
 from lake import analysis, ofsted_view
 from lake.api import ROLE_PROFILES, SLT_PROFILES, TIME_BANDS
 from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID

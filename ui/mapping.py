@@ -17,8 +17,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from domain.columns import COLUMN_BY_NAME, COLUMNS
 from etl import forms
-from etl.columns import COLUMN_BY_NAME, COLUMNS
 from ui import upload
 from ui.context import View
 from ui.tables import table

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.columns import COLUMNS
+from domain.columns import COLUMNS
 
 MAX_UPLOAD_MB = 20                       # matches server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024

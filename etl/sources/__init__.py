@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.columns import header_key
+from domain.columns import header_key
 from etl.load import FileOutcome, keep_raw, new_load_id, record_load, sha256
 from etl.readers import NotAReturn, decode_text
 from etl.sources import census_pt, gias, gias_links, ofsted, sen_england

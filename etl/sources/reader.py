@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from etl.columns import header_key
+from domain.columns import header_key
 from etl.normalise import EXCEL_EPOCH, Invalid, parse_urn
 from etl.readers import NotAReturn, decode_text, numbered_csv, open_workbook, sheet_grid
 from etl.validate import RowResult

@@ -84,7 +84,7 @@ def expected_view(api, state: dict, current_year: str) -> dict:
 def late_returns(api, year: str) -> tuple[bytes, int]:
     """Returns for this year from the schools in scope that have not sent one, as a CSV the way
     the online form exports it: each school sends last year's answers again."""
-    from etl.columns import COLUMNS
+    from domain.columns import COLUMNS
     from lake.api import Filters
 
     frame = api.school_year(Filters(year=year))

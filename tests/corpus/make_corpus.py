@@ -48,7 +48,7 @@ FILES = HERE / "files"
 EXPECTED = HERE / "expected.json"
 sys.path.insert(0, str(ROOT))
 
-from etl.columns import COLUMNS  # noqa: E402  (only the column names and labels)
+from domain.columns import COLUMNS  # noqa: E402  (only the column names and labels)
 
 NAMES = [c.name for c in COLUMNS]
 LABELS = [c.label for c in COLUMNS]

@@ -280,7 +280,7 @@ def test_ordinary_return_files_load_exactly_as_before(tmp_path):
 # ------------------------------------------------------------------ the form to send
 
 def test_a_form_built_from_the_form_to_send_maps_itself_and_loads():
-    from etl.columns import COLUMNS
+    from domain.columns import COLUMNS
     from etl.form_to_send import form_text, questions
     text = form_text()
     for c in COLUMNS:

@@ -17,7 +17,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.columns import COLUMNS
+from domain.columns import COLUMNS
 from etl.load import check_returns
 from etl.normalise import (
     Invalid,

@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from domain.columns import COLUMN_BY_NAME
 from etl import load, validate
-from etl.columns import COLUMN_BY_NAME
 from lake.store import BUILD_ROW_GROUP_SIZE, SCHEMA, Reader, returns_key_checked_at_end, writing
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from etl.columns import COLUMN_BY_NAME
+from domain.columns import COLUMN_BY_NAME
 from etl.normalise import (
     Invalid,
     Noted,

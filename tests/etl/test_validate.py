@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from etl.columns import COLUMNS
+from domain.columns import COLUMNS
 from etl.validate import flag_duplicates, validate_row
 
 TODAY = dt.date(2025, 11, 1)

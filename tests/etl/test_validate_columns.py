@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from domain.columns import COLUMNS
 from etl import load
-from etl.columns import COLUMNS
 from etl.readers import NotAReturn, read_return_file
 from etl.validate import RowResult, flag_duplicates, validate_row
 

@@ -51,7 +51,7 @@ def table(at: AppTest, *columns: str):
 
 
 def test_about_lists_every_measure_and_every_column(about_lake):
-    from etl.columns import COLUMNS
+    from domain.columns import COLUMNS
     from lake.measures import MEASURES
 
     at = run()

@@ -44,8 +44,8 @@ def return_csv(*rows: tuple) -> bytes:
 
 
 def dictionary_examples() -> set[str]:
-    """Example values in the data dictionary (etl.columns): not lake data, even when one is a real name."""
-    from etl.columns import COLUMNS as RETURN_COLUMNS
+    """Example values in the data dictionary (domain.columns): not lake data, even when one is a real name."""
+    from domain.columns import COLUMNS as RETURN_COLUMNS
     return {c.example for c in RETURN_COLUMNS if c.example}
 
 
@@ -274,7 +274,7 @@ def test_load_history_balances(dq_lake):
 
 
 def test_template_tab_offers_the_workbook_and_the_dictionary(dq_lake):
-    from etl.columns import COLUMNS
+    from domain.columns import COLUMNS
 
     at = run(tab="Template")
     labels = [b.label for b in at.get("download_button")]

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from etl.columns import COLUMNS
+from domain.columns import COLUMNS
 from etl.load import load_returns
 from lake.store import writing
 from tests.pages.apptest import metric, run_page, served, use_lake
