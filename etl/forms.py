@@ -36,6 +36,7 @@ from pathlib import Path
 
 from domain.columns import COLUMN_BY_NAME, COLUMNS, REQUIRED, header_key
 from etl.readers import NotAReturn, ParsedFile, SourceRow, decode_text
+from lake import form_mappings
 
 # ------------------------------------------------------------------ the services' fixed columns
 
@@ -671,13 +672,17 @@ def checker(mappings: dict[str, Mapping], given: Mapping | None = None) -> Calla
     return check
 
 
+def saved_mappings(lake_path: Path | None = None, reader=None) -> dict[str, Mapping]:
+    """signature -> the Mapping in use, for every form the lake has a mapping for."""
+    return {sig: Mapping.from_json(text) for sig, text in form_mappings.current(lake_path, reader).items()}
+
+
 def load_forms(files: list[tuple[str, bytes]], lake_path: Path | None = None, given: Mapping | None = None,
                today: dt.date | None = None) -> list:
     """Load files, form exports among them, through etl.load.load_returns (one transaction). A form
     export uses `given` (saved in the lake first, under the form's signature) or the lake's saved mapping."""
     from etl.load import load_returns
-    from lake import form_mappings
-    saved = form_mappings.current(lake_path)
+    saved = saved_mappings(lake_path)
     if given is not None:
         for name, data in files:
             export = read_export(data, name)

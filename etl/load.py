@@ -20,10 +20,11 @@ import duckdb
 import pandas as pd
 
 from domain.columns import COLUMNS, REQUIRED, match_header
+from domain.tables import RETURN_COLUMNS, RETURN_EXTRA, SQL_TYPES
 from etl.readers import MAX_HEADER_SCAN, NotAReturn, ParsedFile, read_return_file
 from etl.validate import Factorised, LazyResults, RowResult, Validated, validate_columns
 from lake import config
-from lake.store import RETURN_COLUMNS, RETURN_EXTRA, raw_dir, returns_key_checked_at_end, writing
+from lake.store import RAW_DIR_MODE, RAW_FILE_MODE, raw_dir, returns_key_checked_at_end, writing
 
 RETURN_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"}
 
@@ -88,8 +89,6 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-RAW_FILE_MODE = 0o640        # raw returns name schools and staff: never world-readable
-RAW_DIR_MODE = 0o750
 _MAX_NAME_BYTES = 200        # file systems allow 255 bytes; room for '.part' and a suffix
 
 
@@ -437,7 +436,6 @@ def _good_arrow(outcome: FileOutcome, load_id: int, validated: Validated):
 
 
 def _typed_columns() -> list[tuple[str, str]]:
-    from lake.store import SQL_TYPES
     return [(c.name, SQL_TYPES[c.kind]) for c in COLUMNS] + list(RETURN_EXTRA.items())
 
 

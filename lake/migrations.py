@@ -10,7 +10,7 @@ the lake is migrated completely or not at all, and readers keep the old file unt
 The app upgrades a lake it finds out of date when it opens it (`lake.store.upgrade`).
 
 To change the schema:
-1. change the definition (the tables in `lake/store.py`, the return's columns in
+1. change the definition (the tables in `domain/tables.py`, the return's columns in
    `domain/columns.py`);
 2. append a `Step` to STEPS below that turns a lake of the previous version into one of the
    new version, keeping every row (`add_columns` covers the common case);
@@ -26,6 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+
+from domain.columns import COLUMN_BY_NAME
+from domain.tables import SQL_TYPES
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,6 @@ def _lawful_flag_fields(con: duckdb.DuckDBPyConnection) -> None:
     """The return fields the statutory flags and the like-for-like time benchmark need (SEND Regulations
     2014 reg. 49 and 51; the SENCO's own view of their time). Returns already loaded keep every value
     and leave the new fields blank: their flags that depend on them show as not known, not as alarms."""
-    from domain.columns import COLUMN_BY_NAME
-    from lake.store import SQL_TYPES
     new = {name: SQL_TYPES[COLUMN_BY_NAME[name].kind] for name in LAWFUL_FLAG_FIELDS}
     for table in ("returns", "returns_history"):
         add_columns(con, table, new)

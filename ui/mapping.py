@@ -60,7 +60,7 @@ def _one_export(shown_name: str, name: str, data: bytes, export: forms.FormExpor
     from lake import form_mappings
 
     sig = export.signature
-    saved_all = form_mappings.current(reader=v.api.reader)
+    saved_all = forms.saved_mappings(reader=v.api.reader)
     saved = saved_all.get(sig)
     st.subheader(f"{shown_name}: a {export.kind} export")
     st.markdown(f"{upload.plural(len(export.responses), 'response')} to {upload.plural(len(export.questions), 'question')}. "

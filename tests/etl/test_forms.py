@@ -239,7 +239,7 @@ def test_a_saved_mapping_keeps_its_history_and_is_used_for_next_years_export(tmp
     assert [h["version"] for h in history] == [2, 1]
     assert history[0]["replaced_at"] is None and history[1]["replaced_at"] is not None
     assert json.loads(history[1]["mapping"]) == json.loads(first.to_json())
-    saved = form_mappings.current(lake)[first.signature]
+    saved = forms.saved_mappings(lake)[first.signature]
     assert saved.column_of("whendidyoursencostartintherole") == "senco_appointed_date"
     [outcome] = forms.load_forms([(MS_2026.name, MS_2026.read_bytes())], lake, today=TODAY)
     assert (outcome.rows_read, outcome.accepted, outcome.rejected) == (3, 3, 0)   # 'Currently studying' mapped
