@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 
 from domain.columns import COLUMN_BY_NAME, COLUMNS
+from domain.vocabularies import INDEPENDENT_SCHOOLS, LIST_SEPARATOR
 from etl import synthetic as syn
 from etl.load import FileOutcome, load_returns
 from etl.sources import BENCHMARKS_FILE, load_benchmarks, load_official
@@ -162,8 +163,8 @@ def census_extract(inputs: Path) -> Path:
 _KS4_TYPES = {
     "Converter academies": ("Academy converter", "Academies"),
     "Sponsored academies": ("Academy sponsor led", "Academies"),
-    "Independent schools": ("Other independent school", "Independent schools"),
-    "Independent special schools": ("Other independent special school", "Independent schools"),
+    "Independent schools": ("Other independent school", INDEPENDENT_SCHOOLS),   # (KS4 file's own wording)
+    "Independent special schools": ("Other independent special school", INDEPENDENT_SCHOOLS),
     "University technical colleges (UTCs)": ("University technical college", "Free Schools"),
     "Community school": ("Community school", "Local authority maintained schools"),
 }
@@ -178,7 +179,7 @@ def gias_extract(inputs: Path, known: set[int]) -> Path:
             continue
         type_name, group = _KS4_TYPES.get(r["establishment_type_group"], (r["establishment_type_group"], ""))
         low, _, high = r["agerange"].partition(" to ")
-        if group == "Independent schools":
+        if group == INDEPENDENT_SCHOOLS:
             phase = "Not applicable"
         elif low.isdigit() and int(low) >= 11:
             phase = "Secondary"
@@ -209,9 +210,9 @@ def demo_schools(lake_path: Path, census_path: Path) -> list[syn.DemoSchool]:
             SELECT s.urn, s.school_name, s.phase, s.school_type, c.number_on_roll, c.sen_support, c.ehcp,
                    c.urn IS NULL AS new
             FROM lake.schools s LEFT JOIN lake.census c ON c.urn = s.urn AND c.census_year = '2018/19'
-            WHERE s.la_code = ? AND coalesce(s.type_group, '') <> 'Independent schools'
+            WHERE s.la_code = ? AND coalesce(s.type_group, '') <> ?
               AND (s.close_date IS NULL OR s.close_date > ?)
-            ORDER BY s.urn""", [LA_CODE, syn.DEMO_TODAY]).fetchall()
+            ORDER BY s.urn""", [LA_CODE, INDEPENDENT_SCHOOLS, syn.DEMO_TODAY]).fetchall()
     finally:
         con.close()
     return [syn.DemoSchool(urn=u, name=n, phase=p, school_type=t, laestab=estab.get(u), roll=roll,
@@ -309,7 +310,7 @@ def form_values(sy: syn.SchoolYear, r) -> dict[str, object]:
         "senco_qualified_teacher": "Yes" if c.qualified_teacher else "No",
         "senco_qualification": c.qualification(syn.return_date(sy.year)),
         "senco_appointed_date": c.appointed,
-        "senco_other_roles": "; ".join(c.roles) or None,
+        "senco_other_roles": LIST_SEPARATOR.join(c.roles) or None,
         "senco_shared_schools": c.shared,
         "deputy_senco": "Yes" if sy.deputy else "No",
         "admin_support_hours_per_week": sy.admin_hours,

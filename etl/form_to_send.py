@@ -7,7 +7,8 @@ needs a value map); the description is the help text; fixed choices are the answ
 """
 from __future__ import annotations
 
-from domain.columns import COLUMNS, OTHER_ROLE_EXAMPLES, Column
+from domain.columns import COLUMNS, Column
+from domain.vocabularies import OTHER_ROLE_EXAMPLES
 
 # The question type to choose, in each service's own words.
 _TYPES = {

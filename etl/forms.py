@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.columns import COLUMN_BY_NAME, COLUMNS, REQUIRED, header_key
+from domain.vocabularies import LIST_SEPARATOR
 from etl.readers import NotAReturn, ParsedFile, SourceRow, decode_text
 from lake import form_mappings
 
@@ -535,9 +536,9 @@ def _value(export: FormExport, q: Question, f: FieldMap, answer: object) -> obje
             answer = f"{y + 2000 if y < 100 else y:04d}-{m:02d}-{d:02d}"
     if column.kind == "list":
         items = [mapped(i) for i in export.items(q, answer)]
-        return "; ".join(i for i in items if i) or None
+        return LIST_SEPARATOR.join(i for i in items if i) or None
     if isinstance(answer, list):
-        return "; ".join(mapped(a) for a in answer) or None
+        return LIST_SEPARATOR.join(mapped(a) for a in answer) or None
     if isinstance(answer, str) and answer.strip():
         return mapped(answer.strip())
     return answer

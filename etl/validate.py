@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from domain.columns import COLUMNS, Column
+from domain.vocabularies import LIST_SEPARATOR
 from etl.normalise import (
     NULL_TOKENS,
     Invalid,
@@ -65,7 +66,7 @@ def _parse(column: Column, raw: object, day_hours: float, today: dt.date) -> obj
     if kind == "date":
         return parse_date(raw, today)
     if kind == "list":
-        return "; ".join(parse_list(raw)) or None
+        return LIST_SEPARATOR.join(parse_list(raw)) or None
     raise AssertionError(kind)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from domain.vocabularies import REPORT_CARD_GRADES
 from lake import config
 from lake import rounding as rnd
 
@@ -179,7 +180,7 @@ MEASURES: tuple[Measure, ...] = (
 )
 
 MEASURE_BY_ID = {m.id: m for m in MEASURES}
-INCLUSION_GRADES = ("exceptional", "strong standard", "expected standard", "needs attention", "urgent improvement")
+INCLUSION_GRADES = REPORT_CARD_GRADES
 
 
 def compute(measure: Measure, frame: pd.DataFrame) -> float | None:

@@ -3,9 +3,8 @@ cut by phase or size band against national figures, and the schools raising a st
 import pandas as pd
 import streamlit as st
 
-from domain.columns import PHASES, QUALIFICATIONS
+from domain.vocabularies import PHASES, QUALIFICATIONS, SIZE_BANDS
 from lake import analysis
-from lake.api import SIZE_BANDS
 from lake.measures import MEASURE_BY_ID, MEASURES
 from ui import charts
 from ui.anonymise import SMALL

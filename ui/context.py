@@ -6,15 +6,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from domain.vocabularies import ROLE_PROFILES, SIZE_BANDS, SLT_PROFILES, TIME_BANDS
 from lake import config
-from lake.api import (
-    ROLE_PROFILES,
-    SIZE_BANDS,
-    SLT_PROFILES,
-    TIME_BANDS,
-    Filters,
-    LakeAPI,
-)
+from lake.api import Filters, LakeAPI
 from lake.config import SettingError
 from lake.migrations import LakeTooNew
 from lake.store import LakeDamaged, LakeMissing

@@ -158,7 +158,7 @@ def empty_query(lake_facts) -> str:
     """Filters under which no school is in scope this year (phase x size band with no schools)."""
     from urllib.parse import urlencode
 
-    from lake.api import SIZE_BANDS
+    from domain.vocabularies import SIZE_BANDS
     frame = lake_facts["frame"]
     phases = ["special"] + [p for p in lake_facts["phases"] if p != "special"]
     for size in reversed(SIZE_BANDS):
