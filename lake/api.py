@@ -15,14 +15,31 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from domain.vocabularies import (
+    EXPECTED_OR_ABOVE,
+    GOOD_OR_BETTER,
+    HEADTEACHER,
+    INDEPENDENT_SCHOOLS,
+    LESS_THAN_GOOD,
+    LIST_SEPARATOR,
+    NASENCO,
+    NASENCO_HELD,
+    NPQ_HELD,
+    PHASES_WITHOUT_REPORT_DUTY,
+    PHASES_WITHOUT_SENCO_DUTY,
+    QUALIFICATION_IN_PROGRESS,
+    QUALIFICATION_NOT_STARTED,
+    QUALIFICATIONS_HELD,
+    ROLE_PROFILES,
+    SIZE_BANDS,
+    SLT_PROFILES,
+    TIME_BANDS,
+    sql_list,
+    sql_literal,
+)
 from lake import config, migrations
 from lake.measures import MEASURE_BY_ID, Measure
 from lake.store import Reader, upgrade
-
-SIZE_BANDS = ("Under 100", "100–249", "250–499", "500–999", "1,000 or more")
-TIME_BANDS = ("Under 1 day", "1 to under 1.5 days", "1.5 to under 2.5 days", "2.5 days or more")
-ROLE_PROFILES = ("SENCO only", "Combined role")
-SLT_PROFILES = ("On SLT", "Not on SLT")
 
 
 @dataclass(frozen=True)
@@ -137,16 +154,18 @@ duty AS (
   -- Act 2014 s.67) covers mainstream and maintained nursery schools only; the SEN information report
   -- (s.69) also covers special schools, but not PRUs, AP or 16-19 academies.
   SELECT *,
-    CASE WHEN has_return THEN NOT (coalesce(phase IN ('special', 'alternative provision', '16 plus'), false)
+    CASE WHEN has_return THEN NOT (coalesce(phase IN ({sql_list(PHASES_WITHOUT_SENCO_DUTY)}), false)
          OR regexp_matches(lower(coalesce(school_type, '')), '{NOT_SENCO_DUTY}')) END AS senco_duty,
-    CASE WHEN has_return THEN NOT (coalesce(phase IN ('alternative provision', '16 plus'), false)
+    CASE WHEN has_return THEN NOT (coalesce(phase IN ({sql_list(PHASES_WITHOUT_REPORT_DUTY)}), false)
          OR regexp_matches(lower(coalesce(school_type, '')), '{NOT_REPORT_DUTY}')) END AS sen_report_duty,
-    list_contains(string_split(coalesce(senco_other_roles, ''), '; '), 'headteacher') AS senco_is_head,
+    list_contains(string_split(coalesce(senco_other_roles, ''), {sql_literal(LIST_SEPARATOR)}), {sql_literal(HEADTEACHER)})
+      AS senco_is_head,
     -- reg. 49(7): NASENCO counts only where its course started before 1 September 2024.
-    CASE WHEN senco_qualification = 'NPQ for SENCOs held' THEN true
-         WHEN senco_qualification = 'NASENCO held'
+    CASE WHEN senco_qualification = {sql_literal(NPQ_HELD)} THEN true
+         WHEN senco_qualification = {sql_literal(NASENCO_HELD)}
            THEN coalesce(senco_qualification_course_started < DATE '2024-09-01', true)
-         WHEN senco_qualification IN ('in progress', 'not started') THEN false END AS qualification_counts,
+         WHEN senco_qualification IN ({sql_list((QUALIFICATION_IN_PROGRESS, QUALIFICATION_NOT_STARTED))}) THEN false
+    END AS qualification_counts,
     -- reg. 49(4): the 3-year rule binds SENCOs who became SENCO after 1 September 2009 and had not been a
     -- SENCO for more than 12 months before; unknown when the return does not say when they first were one.
     CASE WHEN senco_appointed_date IS NULL THEN NULL
@@ -163,13 +182,14 @@ SELECT *,
   NOT senco_time_enough AS time_not_enough,
   {size_band_sql('coalesce(number_on_roll, census_roll)')} AS size_band,
   {time_band_sql('senco_hours_per_week', day)} AS time_band,
-  CASE WHEN senco_on_slt THEN 'On SLT' WHEN NOT senco_on_slt THEN 'Not on SLT' END AS slt_profile,
-  CASE WHEN NOT has_return THEN NULL WHEN coalesce(senco_other_roles, '') = '' THEN 'SENCO only'
-       ELSE 'Combined role' END AS role_profile,
+  CASE WHEN senco_on_slt THEN {sql_literal(SLT_PROFILES[0])} WHEN NOT senco_on_slt THEN {sql_literal(SLT_PROFILES[1])}
+  END AS slt_profile,
+  CASE WHEN NOT has_return THEN NULL WHEN coalesce(senco_other_roles, '') = '' THEN {sql_literal(ROLE_PROFILES[0])}
+       ELSE {sql_literal(ROLE_PROFILES[1])} END AS role_profile,
   CASE WHEN NOT has_return THEN NULL ELSE coalesce(senco_other_roles, '') <> '' END AS combined_role,
   admin_support_hours_per_week > 0 AS admin_support,
   CASE WHEN admin_support_hours_per_week > 0 THEN admin_support_hours_per_week END AS admin_hours_if_any,
-  senco_qualification IN ('NASENCO held', 'NPQ for SENCOs held') AS qualification_held,
+  senco_qualification IN ({sql_list(QUALIFICATIONS_HELD)}) AS qualification_held,
   senco_shared_schools > 1 AS shared_senco,
   -- Statutory flags, each NULL where its duty does not cover the school (reg. 49(3): a head teacher
   -- may be the SENCO without being a qualified teacher working as a teacher there).
@@ -185,21 +205,22 @@ SELECT *,
   CASE WHEN NOT sen_report_duty THEN NULL ELSE NOT sen_information_report_published END AS flag_no_sen_report,
   -- Checks shown apart, never counted as statutory.
   CASE WHEN NOT senco_duty THEN NULL WHEN qualification_required = false THEN false
-       WHEN senco_qualification NOT IN ('in progress', 'NASENCO held') THEN false
+       WHEN senco_qualification NOT IN ({sql_list((QUALIFICATION_IN_PROGRESS, NASENCO_HELD))}) THEN false
        WHEN coalesce(senco_qualification_course,
-                     CASE WHEN senco_qualification = 'NASENCO held' THEN 'NASENCO' END) IS DISTINCT FROM 'NASENCO'
+                     CASE WHEN senco_qualification = {sql_literal(NASENCO_HELD)} THEN {sql_literal(NASENCO)} END)
+              IS DISTINCT FROM {sql_literal(NASENCO)}
          THEN false
        WHEN senco_qualification_course_started >= DATE '2024-09-01' THEN true
-       WHEN senco_qualification = 'in progress' AND $asof > DATE '2027-08-31' THEN true
+       WHEN senco_qualification = {sql_literal(QUALIFICATION_IN_PROGRESS)} AND $asof > DATE '2027-08-31' THEN true
        ELSE false END AS flag_course_will_not_count,
   CASE WHEN NOT sen_report_duty OR NOT sen_information_report_published THEN NULL
        ELSE sen_information_report_updated + INTERVAL 1 YEAR < $asof END AS flag_sen_report_out_of_date,
   CASE WHEN NOT senco_duty OR senco_shared_schools IS NULL THEN NULL
        ELSE senco_shared_schools > 1 AND senco_is_head END AS flag_shared_head,
-  CASE WHEN ofsted_send_progress IN ('good or better', 'less than good')
-       THEN ofsted_send_progress = 'good or better' END AS ofsted_send_good,
+  CASE WHEN ofsted_send_progress IN ({sql_list((GOOD_OR_BETTER, LESS_THAN_GOOD))})
+       THEN ofsted_send_progress = {sql_literal(GOOD_OR_BETTER)} END AS ofsted_send_good,
   CASE WHEN ofsted_inclusion IS NOT NULL
-       THEN ofsted_inclusion IN ('exceptional', 'strong standard', 'expected standard') END
+       THEN ofsted_inclusion IN ({sql_list(EXPECTED_OR_ABOVE)}) END
     AS inclusion_expected_or_above
 FROM duty
 """
@@ -365,7 +386,7 @@ class LakeAPI:
     def las(self) -> pd.DataFrame:
         return self._cached(("las",), lambda: self._df(
             "SELECT la_code, any_value(la_name) AS la_name, count(*) AS schools FROM schools "
-            "WHERE la_code IS NOT NULL AND coalesce(type_group, '') <> 'Independent schools' "
+            f"WHERE la_code IS NOT NULL AND coalesce(type_group, '') <> {sql_literal(INDEPENDENT_SCHOOLS)} "
             "GROUP BY la_code ORDER BY la_name NULLS LAST, la_code"))
 
     def options(self, column: str) -> list[str]:
@@ -374,9 +395,10 @@ class LakeAPI:
         if column not in allowed:
             raise ValueError(column)
         expr = allowed[column]
+        independent = sql_literal(INDEPENDENT_SCHOOLS)
         return self._cached(("options", column), lambda: self._df(
             f"SELECT DISTINCT {expr} AS v FROM schools s FULL OUTER JOIN returns r ON r.urn = s.urn "
-            "WHERE coalesce(s.type_group, '') <> 'Independent schools' AND v IS NOT NULL ORDER BY 1")["v"].tolist())
+            f"WHERE coalesce(s.type_group, '') <> {independent} AND v IS NOT NULL ORDER BY 1")["v"].tolist())
 
     def benchmarks(self) -> pd.DataFrame:
         return self._cached(("benchmarks",), lambda: self._df("SELECT * FROM benchmarks ORDER BY benchmark_id, phase"))
