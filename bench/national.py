@@ -40,6 +40,13 @@ import numpy as np
 import pandas as pd
 
 from domain.columns import COLUMNS
+from domain.vocabularies import (
+    INDEPENDENT_SCHOOLS,
+    NASENCO_HELD,
+    NPQ_HELD,
+    QUALIFICATION_IN_PROGRESS,
+    QUALIFICATION_NOT_STARTED,
+)
 from etl import synthetic as syn
 from lake import config
 
@@ -116,7 +123,7 @@ def read_census(path: Path = CENSUS_FILE, las: set[int] | None = None) -> tuple[
         if not r[ix["URN"]].isdigit():
             continue
         phase, group = phase_from_type(r[ix["SCHOOLTYPE"]])
-        if group == "Independent schools":
+        if group == INDEPENDENT_SCHOOLS:
             continue
 
         def n(col: str, r=r) -> float:
@@ -490,8 +497,8 @@ def _qualification(s: dict, on: dt.date) -> np.ndarray:
     on64 = np.datetime64(on, "D")
     finished = ~np.isnat(s["finished"]) & (s["finished"] <= on64)
     started = ~np.isnat(s["started"]) & (s["started"] <= on64)
-    held = np.where(s["appointed"] < np.datetime64(syn.NPQ_FROM, "D"), "NASENCO held", "NPQ for SENCOs held")
-    return np.where(finished, held, np.where(started, "in progress", "not started"))
+    held = np.where(s["appointed"] < np.datetime64(syn.NPQ_FROM, "D"), NASENCO_HELD, NPQ_HELD)
+    return np.where(finished, held, np.where(started, QUALIFICATION_IN_PROGRESS, QUALIFICATION_NOT_STARTED))
 
 
 _PHASE_TYPING = {"alternative provision": ["PRU", "Alternative provision", "AP"],
@@ -573,6 +580,9 @@ def return_rows(schools: pd.DataFrame, names: np.ndarray, sim: dict, year: str) 
         "ofsted_send_progress": progress,
         **_fields_added_2026(d, s, y, year),
     })
+    for name in RETURN_HEADERS:      # a column added to the return and not simulated here: left blank
+        if name not in frame:
+            frame[name] = ""
     frame = _with_mistakes(frame, schools, sim, year, d)
     frame = frame[frame._returned.to_numpy(dtype=bool)]
     order = np.argsort(d.u("submitted", year)[frame._school.to_numpy()], kind="stable")
