@@ -235,7 +235,7 @@ def _read_csv_columns(data: bytes, file_name: str) -> _Columns | None:
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    from etl.readers import _blank, _sniff_delimiter
+    from etl.readers import _blank, sniff_delimiter
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     buf = pa.py_buffer(data)[start:]
     try:
@@ -249,7 +249,7 @@ def _read_csv_columns(data: bytes, file_name: str) -> _Columns | None:
     if b"\r" in data and pc.any(pc.match_substring_regex(lines, "\r.")).as_py():
         return None                          # a lone CR: the csv module ends a record there
     head = lines[:MAX_HEADER_SCAN].to_pylist()
-    delim = _sniff_delimiter("\n".join(head))   # the reader sniffs the first 30 lines of the text
+    delim = sniff_delimiter("\n".join(head))   # the reader sniffs the first 30 lines of the text
     d = "\\t" if delim == "\t" else "\\" + delim if delim == "|" else delim
     field = f'(?:[^"{d}\\r]*|"(?:[^"]|"")*")'
     if b'"' in data:                         # (the regex kernel finds a literal far faster than match_substring)
