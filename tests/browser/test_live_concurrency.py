@@ -234,6 +234,8 @@ def keep_rerunning(sessions: list[Session], base: str, load: Load | None, done) 
                 s.act(base, load)
         if all(not s.waiting and (s.stopped or done(s)) for s in sessions):
             return
+        # Only paces the polling of the three pages: every wait here is on a condition with its own
+        # deadline (drawn() within OBSERVE_S, the load within LOAD_S), never on this sleep.
         time.sleep(0.02)
 
 
