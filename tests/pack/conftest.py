@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages.apptest import served, use_lake
+from tests.pages.apptest import serving
 
 LINK = "http://dashboard.example/senco_time?year={year}&phase=primary&phase=secondary"
 
@@ -31,11 +31,9 @@ def make_packs(demo_lake: Path, out: Path, pdf: bool = False, browser=None) -> d
     from lake.api import LakeAPI
     from lake.store import Reader
     from pack.build import build
-    before = served()
-    use_lake(demo_lake)
     year = LakeAPI(Reader(path=demo_lake)).current_year()
     made = {}
-    try:
+    with serving(demo_lake):
         for mode, extra in (("named", ""), ("anonymised", "&anon=true")):
             link = LINK.format(year=year.replace("/", "%2F")) + extra
             steps: list[tuple[int, int, str]] = []
@@ -43,8 +41,6 @@ def make_packs(demo_lake: Path, out: Path, pdf: bool = False, browser=None) -> d
                           progress=lambda d, t, m, steps=steps: steps.append((d, t, m)), browser=browser)
             made[mode] = {"built": built, "html": built.html.read_text(encoding="utf-8"), "link": link,
                           "steps": steps, "year": year}
-    finally:
-        use_lake(*before)
     return made
 
 

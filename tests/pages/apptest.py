@@ -5,7 +5,9 @@ The app reads the DuckDB lake file ($SENCO_LAKE) or, on a replica, a Parquet exp
 """
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -46,6 +48,18 @@ def use_lake(path: Path | None, parquet: Path | None = None) -> None:
 def serve(lake: Path, kind: str) -> None:
     """Point the app at `lake`: the file itself, or for "parquet" a fresh Parquet export of it."""
     use_lake(lake, publish(lake, kind))
+
+
+@contextlib.contextmanager
+def serving(lake: Path, kind: str = "duckdb", parquet: Path | None = None) -> Iterator[Path]:
+    """Inside the block the app reads `lake` (on a "parquet" run, a fresh export of it, or the export
+    given); after it, whatever it read before. The one way tests point the app at a lake."""
+    before = served()
+    use_lake(lake, parquet if parquet is not None else publish(lake, kind))
+    try:
+        yield lake
+    finally:
+        use_lake(*before)
 
 
 def served() -> tuple[Path | None, Path | None]:

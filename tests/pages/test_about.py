@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import ROOT, page_text, serve, served, use_lake
+from tests.pages.apptest import ROOT, page_text, serving
 from tests.pages.test_data_quality import api_for, base_lake
 
 PAGE = str(ROOT / "pages" / "about.py")
@@ -26,10 +26,8 @@ def about_lake(request, tmp_path_factory, lake_kind):
     shutil.copyfile(src, path)
     with writing(path) as con:
         con.execute("INSERT OR REPLACE INTO lake_info VALUES ('demo', 'true'), ('demo_description', ?)", [HOSTILE])
-    before = served()
-    serve(path, lake_kind)
-    yield path
-    use_lake(*before)
+    with serving(path, lake_kind):
+        yield path
 
 
 def run(**params) -> AppTest:
@@ -100,12 +98,8 @@ def test_no_demo_section_for_a_real_lake(about_lake, tmp_path, lake_kind):
     shutil.copyfile(about_lake, path)
     with writing(path) as con:
         con.execute("DELETE FROM lake_info WHERE key IN ('demo', 'demo_description')")
-    before = served()
-    serve(path, lake_kind)
-    try:
+    with serving(path, lake_kind):
         at = run()
-    finally:
-        use_lake(*before)
     assert "About the demo data" not in [h.value for h in at.header]
     assert "alert" not in page_text(at)
 

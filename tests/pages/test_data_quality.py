@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import ROOT, page_text, publish, serve, served, use_lake
+from tests.pages.apptest import ROOT, page_text, publish, serve, serving
 
 PAGE = str(ROOT / "pages" / "data_quality.py")
 TABS = ["Chase list", "Rejected rows", "Load history", "Upload returns", "Template"]
@@ -105,10 +105,8 @@ def dq_lake(request, tmp_path_factory, lake_kind):
     )
     outcomes = load_returns([(BAD_FILE, bad)], path)
     assert outcomes[0].rejected == 3
-    before = served()
-    serve(path, lake_kind)
-    yield {"path": path, "year": year, "rejected_urn": urn, "rejected_name": name}
-    use_lake(*before)
+    with serving(path, lake_kind):
+        yield {"path": path, "year": year, "rejected_urn": urn, "rejected_name": name}
 
 
 @pytest.fixture()
@@ -116,10 +114,8 @@ def fresh_lake(dq_lake, tmp_path, lake_kind):
     """A throw-away copy of the private lake, for tests that load into it; the app reads it."""
     path = tmp_path / "senco.duckdb"
     shutil.copyfile(dq_lake["path"], path)
-    before = served()
-    serve(path, lake_kind)
-    yield path
-    use_lake(*before)
+    with serving(path, lake_kind):
+        yield path
 
 
 def run(**params) -> AppTest:

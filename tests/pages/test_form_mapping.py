@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.load import load_returns
-from tests.pages.apptest import ROOT, served, use_lake
+from tests.pages.apptest import ROOT, serving
 
 PAGE = str(ROOT / "pages" / "data_quality.py")
 FORMS = ROOT / "tests" / "fixtures" / "forms"
@@ -23,10 +23,8 @@ def lake(tmp_path):
     path = tmp_path / "senco.duckdb"
     good = RETURNS / "good.csv"
     load_returns([(good.name, good.read_bytes())], path)
-    before = served()
-    use_lake(path)
-    yield path
-    use_lake(*before)
+    with serving(path):
+        yield path
 
 
 def run(**params) -> AppTest:

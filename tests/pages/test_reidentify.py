@@ -16,10 +16,11 @@ import time
 import pandas as pd
 import pytest
 
-from lake.api import SIZE_BANDS, Filters, LakeAPI
+from domain.vocabularies import SIZE_BANDS
+from lake.api import Filters, LakeAPI
 from lake.store import Reader, writing
 from tests.pages import reidentify
-from tests.pages.apptest import run_page, served, use_lake
+from tests.pages.apptest import run_page, serving
 from ui.anonymise import SMALL, label_for
 
 
@@ -117,25 +118,23 @@ def test_labels_cannot_be_worked_out_without_the_key(demo_lake, lake_api, monkey
 
 
 def test_without_a_key_anonymised_mode_shows_nothing(demo_lake, tmp_path):
-    before = served()
     lake = tmp_path / "nokey.duckdb"
     shutil.copy2(demo_lake, lake)
     with writing(lake) as con:
         con.execute("DELETE FROM lake_info WHERE key = 'anon_key'")
     env = os.environ.pop("SENCO_ANON_KEY", None)
     try:
-        use_lake(lake)
-        os.environ.pop("SENCO_ANON_KEY", None)
-        for page in ("overview", "senco_time", "schools"):
-            at = run_page(page, anon="true")
-            assert any("Anonymised mode is unavailable" in e.value for e in at.error)
-            assert len(at.dataframe) == 0 and len(at.metric) == 0
-        # Named mode still works for the LA's own team.
-        assert len(run_page("senco_time").dataframe) > 0
+        with serving(lake):         # (setting the lake back also sets back the key a Parquet run had)
+            os.environ.pop("SENCO_ANON_KEY", None)
+            for page in ("overview", "senco_time", "schools"):
+                at = run_page(page, anon="true")
+                assert any("Anonymised mode is unavailable" in e.value for e in at.error)
+                assert len(at.dataframe) == 0 and len(at.metric) == 0
+            # Named mode still works for the LA's own team.
+            assert len(run_page("senco_time").dataframe) > 0
     finally:
-        if env:
+        if env and "SENCO_ANON_KEY" not in os.environ:
             os.environ["SENCO_ANON_KEY"] = env
-        use_lake(*before)
 
 
 # ------------------------------------------------------------------ the national benchmark lake
@@ -147,10 +146,8 @@ def national_lake(tmp_path_factory):
     national.build(folder, quiet=True)
     lake = folder / "senco.duckdb"
     print(f"national lake built in {time.perf_counter() - started:.1f} s")
-    before = served()
-    use_lake(lake)
-    yield lake
-    use_lake(*before)
+    with serving(lake):
+        yield lake
 
 
 @pytest.mark.slow
