@@ -195,8 +195,6 @@ TABLES: tuple[Table, ...] = (
 )
 # form_mappings is not exported: mappings serve loading, and a Parquet replica never loads.
 
-TABLE_BY_NAME = {t.name: t for t in TABLES}
-TABLE_NAMES = tuple(t.name for t in TABLES)
 # Every lake has these, whatever release wrote it (a backup without one of them is not a lake).
 FIRST_TABLES = frozenset(t.name for t in TABLES if t.since == 1)
 EXPORTED_TABLES = tuple(t.name for t in TABLES if t.exported)

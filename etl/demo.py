@@ -25,14 +25,17 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+from openpyxl.writer.excel import ExcelWriter
 
 from domain.columns import COLUMN_BY_NAME, COLUMNS
 from domain.vocabularies import INDEPENDENT_SCHOOLS, LIST_SEPARATOR
 from etl import synthetic as syn
 from etl.load import FileOutcome, load_returns
+from etl.readers import FORM_SHEET
 from etl.sources import BENCHMARKS_FILE, load_benchmarks, load_official
 from etl.sources import gias as gias_source
 from etl.sources import ofsted as ofsted_source
+from etl.template import build_workbook
 from lake import config
 from lake.store import raw_dir, writing
 
@@ -277,7 +280,6 @@ def _slug(year: str) -> str:
 
 def _xlsx_bytes(wb) -> bytes:
     """A workbook as .xlsx bytes with fixed timestamps, so rebuilding gives the same file."""
-    from openpyxl.writer.excel import ExcelWriter
     fixed = (2025, 1, 1, 0, 0, 0)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -323,8 +325,6 @@ def form_values(sy: syn.SchoolYear, r) -> dict[str, object]:
 
 def form_workbook(values: dict[str, object]) -> bytes:
     """The project's template (etl/template.py) filled in as a school would."""
-    from etl.readers import FORM_SHEET
-    from etl.template import build_workbook
     wb = build_workbook(syn.DAY_HOURS)
     ws = wb[FORM_SHEET]
     by_label = {c.label: c.name for c in COLUMNS}

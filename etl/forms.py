@@ -34,9 +34,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook
+
 from domain.columns import COLUMN_BY_NAME, COLUMNS, REQUIRED, header_key
 from domain.vocabularies import LIST_SEPARATOR
+from etl import workbook_check
+from etl.load import FileOutcome, check_returns, load_returns
+from etl.normalise import Invalid, parse_academic_year, parse_enum, parse_yesno
 from etl.readers import NotAReturn, ParsedFile, SourceRow, decode_text
+from etl.validate import RowResult
 from lake import form_mappings
 
 # ------------------------------------------------------------------ the services' fixed columns
@@ -164,9 +170,7 @@ def _grid(data: bytes, file_name: str) -> list[list[object]]:
     """The first sheet or the CSV as rows of cells; only the first row unless it is a form export's
     header (so checking an ordinary return file costs one row's reading)."""
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        from python_calamine import CalamineWorkbook
 
-        from etl import workbook_check
         try:        # never hand calamine a workbook past a return's size (the reader says why)
             if data[:4] == b"PK\x03\x04":
                 workbook_check.check_xlsx(data)
@@ -469,7 +473,6 @@ def propose_values(export: FormExport, q: Question, column: str) -> dict[str, st
 
 def needs_value(answer: str, column: str) -> bool:
     """Whether our validation would not read this answer as it is (so it needs a value map)."""
-    from etl.normalise import Invalid, parse_enum, parse_yesno
     c = COLUMN_BY_NAME[column]
     try:
         parse_yesno(answer) if c.kind == "yesno" else parse_enum(answer, c) if c.kind == "enum" else None
@@ -480,7 +483,6 @@ def needs_value(answer: str, column: str) -> bool:
 
 def guess_value(answer: str, column: str) -> str | None:
     """Our value for one of a form's answers, when it is worded differently; None when no guess."""
-    from etl.normalise import Invalid, parse_enum, parse_yesno
     c = COLUMN_BY_NAME[column]
     if c.kind == "yesno":
         try:
@@ -601,7 +603,6 @@ def _school_key(cells: dict[str, object]) -> tuple | None:
         return None
     if isinstance(urn, float) and urn.is_integer():
         urn = int(urn)
-    from etl.normalise import Invalid, parse_academic_year
     try:
         year = parse_academic_year(year)
     except Invalid:
@@ -615,8 +616,6 @@ def check_form(data: bytes, file_name: str, mapping: Mapping, today: dt.date | N
                export: FormExport | None = None):
     """A form export checked as a return file is (etl.load.check_returns), through a mapping. The
     outcome counts every response: loaded, rejected with its reasons, or superseded."""
-    from etl.load import FileOutcome, check_returns
-    from etl.validate import RowResult
     export = export or read_export(data, file_name)
     if export is None:
         return check_returns(data, file_name, today=today)
@@ -655,7 +654,6 @@ def read_mapping_file(path: Path) -> Mapping:
 def checker(mappings: dict[str, Mapping], given: Mapping | None = None) -> Callable:
     """A check for etl.load.load_returns: a form export goes through `given` or the mapping saved for
     its form; any other file is checked as a return file."""
-    from etl.load import FileOutcome, check_returns
 
     def check(data: bytes, file_name: str, today: dt.date | None = None):
         export = read_export(data, file_name)
@@ -682,7 +680,6 @@ def load_forms(files: list[tuple[str, bytes]], lake_path: Path | None = None, gi
                today: dt.date | None = None) -> list:
     """Load files, form exports among them, through etl.load.load_returns (one transaction). A form
     export uses `given` (saved in the lake first, under the form's signature) or the lake's saved mapping."""
-    from etl.load import load_returns
     saved = saved_mappings(lake_path)
     if given is not None:
         for name, data in files:

@@ -7,6 +7,7 @@ in `returns`; the earlier one stays in `returns_history`, marked as superseded.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
@@ -17,11 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from domain.columns import COLUMNS, REQUIRED, match_header
 from domain.tables import RETURN_COLUMNS, RETURN_EXTRA, SQL_TYPES
-from etl.readers import MAX_HEADER_SCAN, NotAReturn, ParsedFile, read_return_file
+from etl.readers import MAX_HEADER_SCAN, NotAReturn, ParsedFile, _blank, read_return_file, sniff_delimiter
 from etl.validate import Factorised, LazyResults, RowResult, Validated, validate_columns
 from lake import config
 from lake.store import RAW_DIR_MODE, RAW_FILE_MODE, raw_dir, returns_key_checked_at_end, writing
@@ -228,14 +233,8 @@ def _read_csv_columns(data: bytes, file_name: str) -> _Columns | None:
         return None
     if _C0_BYTES.search(data):                # control characters: the reader removes them
         return None
-    import csv
 
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
 
-    from etl.readers import _blank, sniff_delimiter
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     buf = pa.py_buffer(data)[start:]
     try:
@@ -408,8 +407,6 @@ def _good_frame(outcome: FileOutcome, load_id: int, validated: Validated | None)
 
 
 def _good_arrow(outcome: FileOutcome, load_id: int, validated: Validated):
-    import numpy as np
-    import pyarrow as pa
     types = {"urn": pa.int64(), "count": pa.int64(), "hours": pa.float64(), "yesno": pa.bool_(),
              "date": pa.date32()}
     rows = np.flatnonzero(validated.ok)
@@ -498,7 +495,6 @@ def accepted_keys(outcome: FileOutcome) -> dict[tuple, int]:
     if outcome.status != "loaded" or not outcome.accepted:
         return {}
     if isinstance(outcome.results, LazyResults):
-        import numpy as np
         v = outcome.results.validated
         urn, year = v.columns["urn"], v.columns["academic_year"]
         return {(urn.value(i), year.value(i)): int(v.row_numbers[i]) for i in np.flatnonzero(v.ok).tolist()}

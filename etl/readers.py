@@ -14,7 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook
+
 from domain.columns import COLUMN_BY_NAME, REQUIRED, match_header
+from etl import workbook_check as wc
 
 MAX_HEADER_SCAN = 30
 FORM_SHEET = "SENCO return"
@@ -46,13 +49,6 @@ class ParsedFile:
     ignored_headers: list[str] = field(default_factory=list)
     absent_columns: list[str] = field(default_factory=list)
     other_sheets: list[str] = field(default_factory=list)   # "'Notes': why it is not a return"
-
-
-def clean_text(value: object) -> object:
-    """A cell without C0 control characters (text only; other values as they are)."""
-    if type(value) is str and CONTROL.search(value):
-        return CONTROL.sub("", value)
-    return value
 
 
 def read_return_file(path: Path, data: bytes | None = None) -> ParsedFile:
@@ -170,9 +166,7 @@ def open_workbook(data: bytes, kind: str, what: str = "a return"):
     (etl.workbook_check): calamine trusts the sizes a workbook declares, and a 5 KB file can ask
     it for the whole sheet grid. NotAReturn, with one line, for anything too big or unreadable.
     The official-data reader opens workbooks through this too."""
-    from python_calamine import CalamineWorkbook
 
-    from etl import workbook_check as wc
 
     facts: dict[str, wc.SheetFacts] = {}
     if kind == "xlsx":
@@ -203,7 +197,6 @@ def open_workbook(data: bytes, kind: str, what: str = "a return"):
 
 def sheet_grid(wb, name: str, kind: str) -> list[list[object]]:
     """One sheet's cells; a legacy .xls sheet over the cell limit is refused before conversion."""
-    from etl import workbook_check as wc
     sheet = wb.get_sheet_by_name(name)
     if kind == "xls" and sheet.total_height * max(sheet.total_width, 1) > wc.MAX_CELLS:
         raise NotAReturn(f"it spans more than {wc.MAX_CELLS:,} cells")

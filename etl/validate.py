@@ -12,6 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from domain.columns import COLUMNS, Column
 from domain.vocabularies import LIST_SEPARATOR
 from etl.normalise import (
@@ -169,7 +174,6 @@ class Factorised:
     @classmethod
     def of(cls, values: list) -> Factorised:
         """Factorise Python values, keeping 1, 1.0, True and '1' apart (as the row cache does)."""
-        import numpy as np
         index: dict = {}
         uniques: list = []
         codes = np.empty(len(values), dtype=np.int64)
@@ -220,9 +224,6 @@ def _plain_many(column: Column, uniques: list):
     values holding each plain value's result; None when the values are not all strings."""
     if len(uniques) < 64 or not all(type(u) is str for u in uniques):
         return None
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
     try:
         arr = pa.array(uniques, pa.string())
     except (pa.ArrowException, UnicodeError):       # e.g. a lone surrogate: left to the parsers
@@ -302,7 +303,6 @@ class Validated:
     """A file's rows checked column by column."""
 
     def __init__(self, n: int, row_numbers, raw_of):
-        import numpy as np
         self.n = n
         self.row_numbers = np.asarray(row_numbers, dtype=np.int64)
         self.raw_of = raw_of                            # row index -> raw dict as received
@@ -331,7 +331,6 @@ class Validated:
 
     def conversion_notes(self, rows: np.ndarray) -> np.ndarray:
         """The given rows' notes joined with '; ' (None when none), as the loader stores them."""
-        import numpy as np
         out = np.full(len(rows), None, dtype=object)
         filled = np.zeros(len(rows), dtype=bool)
         for col in self.columns.values():
@@ -385,7 +384,6 @@ class LazyResults(Sequence):
 
     def bad(self) -> list[RowResult]:
         """The rejected rows only, without making the good ones."""
-        import numpy as np
         return [self[int(i)] for i in np.flatnonzero(~self.validated.ok)]
 
 
@@ -395,7 +393,6 @@ def validate_columns(columns: dict[str, Factorised], n: int, row_numbers, raw_of
 
     `columns` maps return column names to the file's cells (absent columns are blank);
     `raw_of(i)` gives row i's raw values as received."""
-    import numpy as np
     today = today or dt.date.today()
     out = Validated(n, row_numbers, raw_of)
     for column in COLUMNS:
@@ -413,7 +410,6 @@ def validate_columns(columns: dict[str, Factorised], n: int, row_numbers, raw_of
 
 
 def _objects(values: list) -> np.ndarray:
-    import numpy as np
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
     return arr
@@ -421,7 +417,6 @@ def _objects(values: list) -> np.ndarray:
 
 def _numbers(col: CheckedColumn) -> np.ndarray:
     """The column's values per row as floats (NaN for blank)."""
-    import numpy as np
     per_unique = np.array([np.nan if v is None else float(v) for v in col.values], dtype=float)
     return per_unique[col.codes]
 
@@ -436,7 +431,6 @@ _EXACT = 2.0 ** 52        # beyond this a float sum may round; such rows are che
 
 def _cross_checks_columns(out: Validated) -> None:
     """_cross_checks on arrays: the sums are tested with numpy, messages made per bad row."""
-    import numpy as np
     c = out.columns
     roll, sup, ehcp = (_numbers(c[n]) for n in ("number_on_roll", "sen_support_pupils", "ehcp_pupils"))
     hours, teaching = _numbers(c["senco_hours_per_week"]), _numbers(c["senco_teaching_hours_per_week"])
@@ -454,8 +448,6 @@ def _cross_checks_columns(out: Validated) -> None:
 
 def _duplicates_columns(out: Validated) -> None:
     """flag_duplicates on arrays: every row repeating another row's URN and academic year."""
-    import numpy as np
-    import pandas as pd
     urn, year = out.columns["urn"], out.columns["academic_year"]
     # Different raw years ('2025-26', '2025/26') are the same year: group by the clean value.
     year_ids = pd.factorize(_objects(year.values), use_na_sentinel=True)[0]

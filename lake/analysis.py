@@ -183,17 +183,6 @@ def role_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def change_by_school(now: pd.DataFrame, before: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Per-school change in a column between two years (schools with both)."""
-    if now.empty or before.empty:
-        return pd.DataFrame(columns=["urn", "school_name", "before", "now", "change"])
-    a = returned(before)[["urn", column]].rename(columns={column: "before"})
-    b = returned(now)[["urn", "school_name", column]].rename(columns={column: "now"})
-    out = b.merge(a, on="urn").dropna(subset=["before", "now"])
-    out["change"] = out["now"].astype(float) - out["before"].astype(float)
-    return out[["urn", "school_name", "before", "now", "change"]].sort_values("change").reset_index(drop=True)
-
-
 def similar_schools(frame: pd.DataFrame, urn: int, k: int = 10) -> pd.DataFrame:
     """Schools of the same phase with the nearest roll and SEND share."""
     rows = returned(frame)

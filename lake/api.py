@@ -37,8 +37,8 @@ from domain.vocabularies import (
     sql_list,
     sql_literal,
 )
-from lake import config, migrations
-from lake.measures import MEASURE_BY_ID, Measure
+from lake import config, migrations, trends
+from lake.measures import MEASURE_BY_ID, Measure, answered, compute
 from lake.store import Reader, upgrade
 
 
@@ -537,7 +537,6 @@ class LakeAPI:
         return frame[frame.has_return] if not frame.empty else frame
 
     def _measure_value(self, measure: Measure, filters: Filters) -> tuple[float | None, float | None, int]:
-        from lake.measures import answered, compute
         scope = self._measure_scope(measure, filters)
         value = compute(measure, scope)
         previous = None
@@ -568,7 +567,6 @@ class LakeAPI:
         return self._cached(key, lambda: self._comparison(measure, filters, every, cols))
 
     def _comparison(self, measure: Measure, filters: Filters, every: Filters, cols: list[str]) -> pd.DataFrame:
-        from lake.measures import answered, compute
         now_all = self.school_year(every)
         prev_f = every.previous_year()
         before_all = self.school_year(prev_f) if prev_f and prev_f.year in self.years() else None
@@ -668,7 +666,6 @@ class LakeAPI:
     # ------------------------------------------- over the years, and since a date
     def trend(self, measure_id: str, filters: Filters) -> pd.DataFrame:
         """A measure for every year in the lake (lake.trends.trend_table); the year filter is ignored."""
-        from lake import trends
         key = ("trend", measure_id, replace(filters, year=None))
         return self._cached(key, lambda: trends.trend_table(self, MEASURE_BY_ID[measure_id], filters))
 
@@ -709,7 +706,7 @@ class LakeAPI:
 
     def changes_since(self, filters: Filters, since: dt.date) -> dict[str, pd.DataFrame]:
         """What changed on or after `since` for the schools in the filter (lake.since.changes)."""
-        from lake import since as since_
+        from lake import since as since_  # noqa: PLC0415 (lake.since imports Filters from this module)
         year = filters.year or self.current_year()
         return self._cached(("changes_since", replace(filters, year=year), since),
                             lambda: since_.changes(self, replace(filters, year=year), since))

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from domain.vocabularies import REPORT_CARD_GRADES
-from lake import config
 from lake import rounding as rnd
 
 RETURN = "SENCO returns (the LA's annual collection)"
@@ -73,10 +72,6 @@ NO_CHANGE = "no change"
 
 def _m(*args, **kw) -> Measure:
     return Measure(*args, **kw)
-
-
-def recommended_text() -> str:
-    return f"{config.recommended_days():g} days ({config.recommended_hours():g} hours at {config.school_day_hours():g} h a day)"
 
 
 MEASURES: tuple[Measure, ...] = (

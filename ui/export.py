@@ -9,6 +9,8 @@ import io
 import re
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -34,8 +36,6 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "data", note: str | None = None) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
 
     safe = neutralise(frame)
     wb = Workbook()

@@ -19,6 +19,8 @@ import streamlit as st
 
 from domain.columns import COLUMN_BY_NAME, COLUMNS
 from etl import forms
+from etl.form_to_send import form_bytes
+from lake import form_mappings
 from ui import upload
 from ui.context import View
 from ui.tables import table
@@ -57,7 +59,6 @@ def _lake_path(v: View):
 
 
 def _one_export(shown_name: str, name: str, data: bytes, export: forms.FormExport, v: View) -> None:
-    from lake import form_mappings
 
     sig = export.signature
     saved_all = forms.saved_mappings(reader=v.api.reader)
@@ -185,7 +186,6 @@ def _checked(name: str, data: bytes, export: forms.FormExport, mapping: forms.Ma
 
 def form_to_send() -> None:
     """The Template tab's download of the questions for an online form."""
-    from etl.form_to_send import form_bytes
     st.subheader("Collecting the return with an online form")
     st.markdown("If schools answer a Microsoft Forms or Google Forms form instead of the workbook, build the form "
                 "from this list: the question texts, answer options and help text, in order. An export of a form "

@@ -22,6 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 from domain.columns import COLUMNS
+from etl import template
+from etl.load import accepted_keys, check_returns, load_returns, printable
+from ui import upload_worker
 
 MAX_UPLOAD_MB = 20                       # matches server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -121,13 +124,11 @@ class Preview:
 def _check(name: str, data: bytes, today: dt.date | None, isolated: bool) -> tuple[object | None, dict, str | None]:
     """(outcome, accepted keys, problem): check_returns here, or in a limited child process."""
     if isolated:
-        from ui import upload_worker
         try:
             answer = upload_worker.check_file(name, data, today)
         except upload_worker.IsolatedFailure as exc:
             return None, {}, str(exc)
         return answer["outcome"], answer["keys"], None
-    from etl.load import accepted_keys, check_returns
     outcome = check_returns(data, name, today=today)
     return outcome, accepted_keys(outcome), None
 
@@ -137,7 +138,6 @@ def preview_file(name: str, data: bytes, loaded_hashes: dict[str, int] | None = 
                  cache: dict | None = None, isolated: bool = False) -> Preview:
     """Check one file without touching the lake. `cache` (any dict) keeps validation
     results by file name and hash, so a page rerun does not validate the same file again."""
-    from etl.load import printable
 
     name = printable(Path(str(name).replace("\\", "/")).name) or "unnamed file"
     preview = Preview(name=name, data=data, sha256=sha256(data))
@@ -258,19 +258,9 @@ def upload_unavailable(reader) -> str | None:
     return READ_ONLY_MESSAGE if getattr(reader, "parquet", None) else None
 
 
-def template_file() -> bytes | None:
-    """The blank return workbook as bytes, or None while etl.template is not installed."""
-    try:
-        from etl import template
-    except ImportError:
-        return None
-    if hasattr(template, "template_bytes"):
-        return template.template_bytes()
-    import tempfile
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "senco-return-template.xlsx"
-        template.write_template(path)
-        return path.read_bytes()
+def template_file() -> bytes:
+    """The blank return workbook as bytes."""
+    return template.template_bytes()
 
 
 def load_files(files: list[tuple[str, bytes]], lake_path: Path | None = None,
@@ -280,9 +270,7 @@ def load_files(files: list[tuple[str, bytes]], lake_path: Path | None = None,
     if not files:
         return []
     if isolated:
-        from ui import upload_worker
         return upload_worker.load_files(files, lake_path, today)
-    from etl.load import load_returns
     return load_returns(files, lake_path, today=today)
 
 

@@ -12,8 +12,10 @@ import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import time
+import urllib.request
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -57,7 +59,6 @@ COOKIE_SECRET = secrets.token_urlsafe(32)
 
 
 def _answers(url: str) -> bool:
-    import urllib.request
     try:
         with urllib.request.urlopen(url, timeout=2) as r:
             return r.status == 200
@@ -278,7 +279,6 @@ with sync_playwright() as p:
 @pytest.fixture(scope="module")
 def other_computer():
     """(address of this computer as the other one sees it, run(url) -> (alerts, data elements shown))."""
-    import shutil
     if os.geteuid() != 0 or not shutil.which("ip"):
         pytest.skip("making a test host needs root and iproute2 (CI has both)")
     tag = f"{os.getpid() % 10000}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from domain.columns import COLUMNS
+from etl.load import load_returns
 from etl.validate import flag_duplicates, validate_row
 
 TODAY = dt.date(2025, 11, 1)
@@ -174,7 +175,6 @@ def test_different_schools_same_year_are_not_duplicates():
 
 
 def test_a_count_too_large_for_any_school_is_rejected_not_a_crash(tmp_path):
-    from etl.load import load_returns
     data = (b"urn,school_name,academic_year,number_on_roll\n"
             b"117725,Example Primary School,2025/26,99999999999\n")
     [outcome] = load_returns([("huge.csv", data)], tmp_path / "senco.duckdb")

@@ -15,6 +15,7 @@ import io
 import random
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from domain.columns import COLUMNS
@@ -201,7 +202,6 @@ def test_lazy_results_behave_like_a_list(fast_always):
 
 def test_the_lake_gets_the_same_rows_either_way(tmp_path, monkeypatch, fast_always):
     """The Arrow write of accepted rows stores exactly what the record-by-record write stores."""
-    import duckdb
 
     # (Counts beyond a 32-bit integer are left out: both ways, the lake refuses them with an
     # error instead of the row being rejected; a known gap in the checks, not in this path.)

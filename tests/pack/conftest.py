@@ -4,8 +4,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from lake.api import LakeAPI
+from lake.store import Reader
+from pack.build import build
 from tests.pages.apptest import serving
 
 LINK = "http://dashboard.example/senco_time?year={year}&phase=primary&phase=secondary"
@@ -13,7 +17,6 @@ LINK = "http://dashboard.example/senco_time?year={year}&phase=primary&phase=seco
 
 def identifying_text(lake: Path) -> tuple[set[str], set[str]]:
     """Every school name and URN in the lake (names long enough to be unambiguous in a page)."""
-    import duckdb
     con = duckdb.connect(str(lake), read_only=True)
     try:
         names = {r[0] for r in con.execute("SELECT DISTINCT school_name FROM schools WHERE school_name IS NOT NULL "
@@ -28,9 +31,6 @@ def identifying_text(lake: Path) -> tuple[set[str], set[str]]:
 
 def make_packs(demo_lake: Path, out: Path, pdf: bool = False, browser=None) -> dict:
     """A pack of every page in both modes, named and anonymised (HTML, and PDF if asked)."""
-    from lake.api import LakeAPI
-    from lake.store import Reader
-    from pack.build import build
     year = LakeAPI(Reader(path=demo_lake)).current_year()
     made = {}
     with serving(demo_lake):

@@ -5,12 +5,18 @@ The app reads the DuckDB lake file ($SENCO_LAKE) or, on a replica, a Parquet exp
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
+
+from lake.parquet import export
+from lake.store import Reader
+from ui.context import _api
 
 ROOT = Path(__file__).resolve().parents[2]
 LAKE_KINDS = ("duckdb", "parquet")
@@ -21,7 +27,6 @@ def publish(lake: Path, kind: str) -> Path | None:
     it, replacing an earlier export, and return the folder; for "duckdb", None."""
     if kind != "parquet":
         return None
-    from lake.parquet import export
     return export(lake, lake.parent / f"{lake.stem}-parquet")
 
 
@@ -32,10 +37,8 @@ def use_lake(path: Path | None, parquet: Path | None = None) -> None:
     A replica reading an export is given the lake's anonymisation key in SENCO_ANON_KEY, as a
     deployment does (the export leaves the key out).
     """
-    from ui.context import _api
     key = None
     if parquet is not None and path is not None and Path(path).exists():
-        from lake.store import Reader
         key = Reader(path=Path(path)).scalar("SELECT value FROM lake_info WHERE key = 'anon_key'")
     for name, value in (("SENCO_LAKE", path), ("SENCO_PARQUET_LAKE", parquet), ("SENCO_ANON_KEY", key)):
         if value is None:
@@ -70,7 +73,6 @@ def served() -> tuple[Path | None, Path | None]:
 
 def run_page(name: str, **params) -> AppTest:
     """Run pages/<name>.py with the given URL query parameters."""
-    from ui.context import _api
     _api.clear()
     at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90)
     for key, value in params.items():
@@ -106,9 +108,7 @@ def metric(at: AppTest, label: str) -> str:
 
 def plotly_values(values) -> list:
     """Values of a plotly trace array as drawn: plain lists, or plotly's base64 typed arrays."""
-    import base64
 
-    import numpy as np
     if isinstance(values, dict) and "bdata" in values:
         arr = np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
         return arr.tolist()

@@ -8,8 +8,15 @@ from urllib.parse import urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.accessibility
+from domain.columns import COLUMNS
+from lake.measures import MEASURES
+from lake.store import writing
 from tests.pages.apptest import ROOT, page_text, serving
 from tests.pages.test_data_quality import api_for, base_lake
+from ui.accessibility import ACCESSIBILITY_EXCEPTIONS
+from ui.context import _api
+from ui.styles import CSS, SCRIPT
 
 PAGE = str(ROOT / "pages" / "about.py")
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -19,7 +26,6 @@ HOSTILE = "Made by <script>alert(1)</script> <b>bold</b> [a link](https://exampl
 @pytest.fixture(scope="module")
 def about_lake(request, tmp_path_factory, lake_kind):
     """A copy of the lake marked as demo data, whose description carries HTML and Markdown."""
-    from lake.store import writing
 
     src = base_lake(request, tmp_path_factory)
     path = tmp_path_factory.mktemp("about-lake") / "senco.duckdb"
@@ -31,7 +37,6 @@ def about_lake(request, tmp_path_factory, lake_kind):
 
 
 def run(**params) -> AppTest:
-    from ui.context import _api
     _api.clear()
     at = AppTest.from_file(PAGE, default_timeout=60)
     for key, value in params.items():
@@ -49,8 +54,6 @@ def table(at: AppTest, *columns: str):
 
 
 def test_about_lists_every_measure_and_every_column(about_lake):
-    from domain.columns import COLUMNS
-    from lake.measures import MEASURES
 
     at = run()
     assert at.title[0].value == "About"
@@ -82,7 +85,6 @@ def test_demo_data_is_explained_and_lake_text_is_not_html(about_lake):
     text = page_text(at)
     assert "No public file records SENCO time" in text
     assert "synthetic" in text
-    from ui.styles import CSS, SCRIPT  # the page's own fixed stylesheet and script are the only HTML
     assert all(h.proto.body.strip() in (CSS.strip(), SCRIPT.strip()) for h in at.get("html"))
     assert not any(m.proto.allow_html for m in at.markdown)
     shown = [m.value for m in at.markdown if "alert" in m.value]
@@ -92,7 +94,6 @@ def test_demo_data_is_explained_and_lake_text_is_not_html(about_lake):
 
 
 def test_no_demo_section_for_a_real_lake(about_lake, tmp_path, lake_kind):
-    from lake.store import writing
 
     path = tmp_path / "senco.duckdb"
     shutil.copyfile(about_lake, path)
@@ -110,7 +111,6 @@ def test_accessibility_statement(about_lake, monkeypatch):
     assert "Accessibility statement" in [h.value for h in at.header]
     for phrase in ("WCAG) 2.2 at level AA", "axe-core", "keyboard", "320 CSS pixels"):
         assert phrase in text, phrase
-    import ui.accessibility
     for known in ui.accessibility.ACCESSIBILITY_EXCEPTIONS:     # the statement lists every allowed exception
         assert known["rule"] in text and known["reason"][:40] in text
     monkeypatch.setattr(ui.accessibility, "ACCESSIBILITY_EXCEPTIONS", [])
@@ -125,7 +125,6 @@ def test_accessibility_statement(about_lake, monkeypatch):
 
 
 def test_accessibility_exceptions_are_well_formed():
-    from ui.accessibility import ACCESSIBILITY_EXCEPTIONS
 
     for exc in ACCESSIBILITY_EXCEPTIONS:
         assert set(exc) == {"rule", "where", "reason", "status"}

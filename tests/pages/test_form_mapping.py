@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.load import load_returns
 from tests.pages.apptest import ROOT, serving
+from ui.context import _api
 
 PAGE = str(ROOT / "pages" / "data_quality.py")
 FORMS = ROOT / "tests" / "fixtures" / "forms"
@@ -28,7 +29,6 @@ def lake(tmp_path):
 
 
 def run(**params) -> AppTest:
-    from ui.context import _api
     _api.clear()
     at = AppTest.from_file(PAGE, default_timeout=60)
     for key, value in params.items():

@@ -16,8 +16,10 @@ import time
 import pandas as pd
 import pytest
 
+from bench import national
 from domain.vocabularies import SIZE_BANDS
 from lake.api import Filters, LakeAPI
+from lake.parquet import export
 from lake.store import Reader, writing
 from tests.pages import reidentify
 from tests.pages.apptest import run_page, serving
@@ -110,7 +112,6 @@ def test_labels_cannot_be_worked_out_without_the_key(demo_lake, lake_api, monkey
     assert len(key) >= 32
     text = "\n".join(seen.text)
     assert key not in text
-    from lake.parquet import export
     out = export(demo_lake, tmp_path / "export")
     exported = Reader(parquet=str(out)).df("SELECT * FROM lake_info")
     assert "anon_key" not in set(exported.key) and key not in exported.to_csv()
@@ -140,7 +141,6 @@ def test_without_a_key_anonymised_mode_shows_nothing(demo_lake, tmp_path):
 # ------------------------------------------------------------------ the national benchmark lake
 @pytest.fixture(scope="module")
 def national_lake(tmp_path_factory):
-    from bench import national
     folder = tmp_path_factory.mktemp("national")
     started = time.perf_counter()
     national.build(folder, quiet=True)

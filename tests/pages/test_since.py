@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from lake.since import default_since
+from lake.store import writing
 from tests.lake.history_lake import make_history_lake
 from tests.pages.apptest import metric, page_text, run_page, serving
 
@@ -101,7 +102,6 @@ def test_filters_narrow_the_changes_to_their_schools(history):
 
 
 def test_a_lake_without_returns_says_so_on_both_views(tmp_path):
-    from lake.store import writing
     lake = tmp_path / "senco.duckdb"
     with writing(lake) as con:
         con.execute("INSERT INTO schools (urn, school_name, la_code, la_name, phase, source) "
