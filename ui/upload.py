@@ -22,8 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from domain.columns import COLUMNS
-from etl import template
-from etl.load import accepted_keys, check_returns, load_returns, printable
+from etl import load, template
+from etl.load import accepted_keys, printable
 from ui import upload_worker
 
 MAX_UPLOAD_MB = 20                       # matches server.maxUploadSize in .streamlit/config.toml
@@ -129,7 +129,7 @@ def _check(name: str, data: bytes, today: dt.date | None, isolated: bool) -> tup
         except upload_worker.IsolatedFailure as exc:
             return None, {}, str(exc)
         return answer["outcome"], answer["keys"], None
-    outcome = check_returns(data, name, today=today)
+    outcome = load.check_returns(data, name, today=today)
     return outcome, accepted_keys(outcome), None
 
 
@@ -271,7 +271,7 @@ def load_files(files: list[tuple[str, bytes]], lake_path: Path | None = None,
         return []
     if isolated:
         return upload_worker.load_files(files, lake_path, today)
-    return load_returns(files, lake_path, today=today)
+    return load.load_returns(files, lake_path, today=today)
 
 
 def outcome_table(outcomes: list) -> pd.DataFrame:
