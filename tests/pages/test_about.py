@@ -12,13 +12,11 @@ import ui.accessibility
 from domain.columns import COLUMNS
 from lake.measures import MEASURES
 from lake.store import writing
-from tests.pages.apptest import ROOT, page_text, serving
+from tests.pages.apptest import page_text, run_page, serving
 from tests.pages.test_data_quality import api_for, base_lake
 from ui.accessibility import ACCESSIBILITY_EXCEPTIONS
-from ui.context import _api
 from ui.styles import CSS, SCRIPT
 
-PAGE = str(ROOT / "pages" / "about.py")
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 HOSTILE = "Made by <script>alert(1)</script> <b>bold</b> [a link](https://example.com) :red[red]"
 
@@ -37,13 +35,7 @@ def about_lake(request, tmp_path_factory, lake_kind):
 
 
 def run(**params) -> AppTest:
-    _api.clear()
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("about", **params)
 
 
 def table(at: AppTest, *columns: str):

@@ -32,13 +32,11 @@ from etl.load import load_returns
 from lake.api import Filters, LakeAPI
 from lake.store import Reader, writing
 from tests.lake import small_lake
-from tests.pages.apptest import ROOT, page_text, publish, serve, serving
+from tests.pages.apptest import ROOT, page_text, publish, run_page, serve, serving
 from ui import upload
-from ui.context import _api
 from ui.styles import CSS, SCRIPT
 from ui.upload import md_escape, template_file
 
-PAGE = str(ROOT / "pages" / "data_quality.py")
 TABS = ["Chase list", "Rejected rows", "Load history", "Upload returns", "Template"]
 BAD_FILE = "dq-test-bad-rows.csv"
 COLUMNS = ["urn", "school_name", "academic_year", "number_on_roll", "sen_support_pupils", "ehcp_pupils",
@@ -122,13 +120,7 @@ def fresh_lake(dq_lake, tmp_path, lake_kind):
 
 
 def run(**params) -> AppTest:
-    _api.clear()
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("data_quality", **params)
 
 
 def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:

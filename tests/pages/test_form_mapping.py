@@ -11,10 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.load import load_returns
-from tests.pages.apptest import ROOT, serving
-from ui.context import _api
+from tests.pages.apptest import ROOT, run_page, serving
 
-PAGE = str(ROOT / "pages" / "data_quality.py")
 FORMS = ROOT / "tests" / "fixtures" / "forms"
 RETURNS = ROOT / "tests" / "fixtures" / "returns"
 
@@ -29,13 +27,7 @@ def lake(tmp_path):
 
 
 def run(**params) -> AppTest:
-    _api.clear()
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("data_quality", **params)
 
 
 def rerun(at: AppTest) -> AppTest:
