@@ -39,27 +39,37 @@ def healthy(url: str) -> bool:
         return False
 
 
-def start_server(lake: Path, log_path: Path, timeout: float = 60, script: str = "app.py") -> tuple[subprocess.Popen, str]:
-    """Start the app (or another Streamlit `script`) on `lake`; return the process and its base URL
-    once it answers healthy."""
-    port = free_port()
+def wait_until_answering(proc: subprocess.Popen, probe, log_path: Path, what: str, timeout: float) -> None:
+    """Wait until `probe()` holds for the server `proc` started; raise with the end of its log if it
+    exits first or does not answer within `timeout` s (then it is stopped)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+        if probe():
+            return
+        time.sleep(0.25)        # paces the probe; the wait itself is on the condition, up to the deadline
+    stop_server(proc)
+    raise RuntimeError(f"{what} not answering after {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
+
+
+def start_server(lake: Path, log_path: Path, timeout: float = 60, script: str = "app.py", *,
+                 port: int | None = None, address: str = "127.0.0.1",
+                 extra_args: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+    """Start the app (or another Streamlit `script`) on `lake`, listening on `address`, on `port` or a
+    free one, with any further `streamlit run` options; return the process and its base URL (on
+    loopback) once it answers healthy."""
+    port = port or free_port()
     env = {**os.environ, "SENCO_LAKE": str(lake), "PYTHONUNBUFFERED": "1"}
     with open(log_path, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(
             [python(), "-m", "streamlit", "run", script, "--server.port", str(port), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+             "--server.address", address, "--browser.gatherUsageStats", "false", *extra_args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-        if healthy(url):
-            return proc, url
-        time.sleep(0.25)
-    stop_server(proc)
-    raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
+    wait_until_answering(proc, lambda: healthy(url), log_path, "streamlit", timeout)
+    return proc, url
 
 
 def stop_server(proc: subprocess.Popen) -> None:

@@ -39,9 +39,22 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from domain.columns import COLUMNS
+from domain.vocabularies import (
+    INDEPENDENT_SCHOOLS,
+    NASENCO_HELD,
+    NPQ_HELD,
+    QUALIFICATION_IN_PROGRESS,
+    QUALIFICATION_NOT_STARTED,
+)
 from etl import synthetic as syn
-from etl.columns import COLUMNS
+from etl.demo import _OFSTED_PHASE
+from etl.load import load_returns
+from etl.sources import la_lookup, load_benchmarks, load_official, phase_from_type
+from etl.sources.ofsted import AREAS as CARD_AREAS
+from etl.sources.ofsted import REPORT_CARD_LAYOUT_2026 as HEADER
 from lake import config
+from lake.store import raw_dir, writing
 
 SEED = "senco-bench-national-v1"
 YEARS = ("2022/23", "2023/24", "2024/25", "2025/26", "2026/27")
@@ -103,7 +116,6 @@ class Draws:
 
 def read_census(path: Path = CENSUS_FILE, las: set[int] | None = None) -> tuple[pd.DataFrame, str]:
     """(state-funded schools as a frame, the census file's text for the LAs asked for)."""
-    from etl.sources import phase_from_type
     text = path.read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
@@ -116,7 +128,7 @@ def read_census(path: Path = CENSUS_FILE, las: set[int] | None = None) -> tuple[
         if not r[ix["URN"]].isdigit():
             continue
         phase, group = phase_from_type(r[ix["SCHOOLTYPE"]])
-        if group == "Independent schools":
+        if group == INDEPENDENT_SCHOOLS:
             continue
 
         def n(col: str, r=r) -> float:
@@ -490,8 +502,8 @@ def _qualification(s: dict, on: dt.date) -> np.ndarray:
     on64 = np.datetime64(on, "D")
     finished = ~np.isnat(s["finished"]) & (s["finished"] <= on64)
     started = ~np.isnat(s["started"]) & (s["started"] <= on64)
-    held = np.where(s["appointed"] < np.datetime64(syn.NPQ_FROM, "D"), "NASENCO held", "NPQ for SENCOs held")
-    return np.where(finished, held, np.where(started, "in progress", "not started"))
+    held = np.where(s["appointed"] < np.datetime64(syn.NPQ_FROM, "D"), NASENCO_HELD, NPQ_HELD)
+    return np.where(finished, held, np.where(started, QUALIFICATION_IN_PROGRESS, QUALIFICATION_NOT_STARTED))
 
 
 _PHASE_TYPING = {"alternative provision": ["PRU", "Alternative provision", "AP"],
@@ -573,6 +585,9 @@ def return_rows(schools: pd.DataFrame, names: np.ndarray, sim: dict, year: str) 
         "ofsted_send_progress": progress,
         **_fields_added_2026(d, s, y, year),
     })
+    for name in RETURN_HEADERS:      # a column added to the return and not simulated here: left blank
+        if name not in frame:
+            frame[name] = ""
     frame = _with_mistakes(frame, schools, sim, year, d)
     frame = frame[frame._returned.to_numpy(dtype=bool)]
     order = np.argsort(d.u("submitted", year)[frame._school.to_numpy()], kind="stable")
@@ -632,10 +647,6 @@ def ofsted_rows(schools: pd.DataFrame, names: np.ndarray, sim: dict) -> list[lis
     """Latest inspections per school, in the published layout of Ofsted's management information
     from November 2025: report-card grades with their dates of grade beside the latest OEIF
     graded inspection with its own date; NULL where there is nothing."""
-    from etl.demo import _OFSTED_PHASE
-    from etl.sources import la_lookup
-    from etl.sources.ofsted import AREAS as CARD_AREAS
-    from etl.sources.ofsted import REPORT_CARD_LAYOUT_2026 as HEADER
     lookup = la_lookup()
     insp = sim["inspections"]
     rows: list[list[object]] = [list(HEADER)]
@@ -753,9 +764,6 @@ def build(out_dir: Path, lake_path: Path | None = None, las: set[int] | None = N
           quiet: bool = False) -> dict[str, object]:
     """Generate the inputs into out_dir/inputs and load them into a fresh lake through the real
     loaders; returns counts and the time each step took."""
-    from etl.load import load_returns
-    from etl.sources import load_benchmarks, load_official
-    from lake.store import raw_dir, writing
     out_dir = Path(out_dir)
     lake_path = Path(lake_path or out_dir / "senco.duckdb").resolve()
     for p in (lake_path, Path(str(lake_path) + ".wal")):

@@ -257,7 +257,7 @@ def measure_etl(out: Path, runs: int, national_lake: Path | None) -> dict:
 
 def _one_row_load(folder: Path, national_lake: Path, runs: int) -> dict:
     """A load of one return into (a copy of) the national lake: the price of copy-and-swap."""
-    from etl.columns import COLUMNS
+    from domain.columns import COLUMNS
     from etl.load import load_returns
     lake = folder / "national-copy" / "senco.duckdb"
     lake.parent.mkdir(parents=True, exist_ok=True)

@@ -146,11 +146,11 @@ def _main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "columns":
-        from etl.columns import markdown_table
+        from domain.columns import markdown_table
         print(markdown_table())
         return 0
     if args.command == "codes":
-        from etl.problems import markdown_table as codes_table
+        from domain.problems import markdown_table as codes_table
         print(codes_table())
         return 0
     if args.command == "demo":

@@ -26,13 +26,17 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+from openpyxl.writer.excel import ExcelWriter
 
+from domain.columns import COLUMN_BY_NAME, COLUMNS
+from domain.vocabularies import INDEPENDENT_SCHOOLS, LIST_SEPARATOR
 from etl import synthetic as syn
-from etl.columns import COLUMN_BY_NAME, COLUMNS
 from etl.load import FileOutcome, load_returns
+from etl.readers import FORM_SHEET
 from etl.sources import BENCHMARKS_FILE, load_benchmarks, load_official
 from etl.sources import gias as gias_source
 from etl.sources import ofsted as ofsted_source
+from etl.template import build_workbook
 from lake import config
 from lake.store import raw_dir, writing
 
@@ -165,8 +169,8 @@ def census_extract(inputs: Path) -> Path:
 _KS4_TYPES = {
     "Converter academies": ("Academy converter", "Academies"),
     "Sponsored academies": ("Academy sponsor led", "Academies"),
-    "Independent schools": ("Other independent school", "Independent schools"),
-    "Independent special schools": ("Other independent special school", "Independent schools"),
+    "Independent schools": ("Other independent school", INDEPENDENT_SCHOOLS),   # (KS4 file's own wording)
+    "Independent special schools": ("Other independent special school", INDEPENDENT_SCHOOLS),
     "University technical colleges (UTCs)": ("University technical college", "Free Schools"),
     "Community school": ("Community school", "Local authority maintained schools"),
 }
@@ -181,7 +185,7 @@ def gias_extract(inputs: Path, known: set[int]) -> Path:
             continue
         type_name, group = _KS4_TYPES.get(r["establishment_type_group"], (r["establishment_type_group"], ""))
         low, _, high = r["agerange"].partition(" to ")
-        if group == "Independent schools":
+        if group == INDEPENDENT_SCHOOLS:
             phase = "Not applicable"
         elif low.isdigit() and int(low) >= 11:
             phase = "Secondary"
@@ -249,9 +253,9 @@ def demo_schools(lake_path: Path, census_path: Path) -> list[syn.DemoSchool]:
             SELECT s.urn, s.school_name, s.phase, s.school_type, c.number_on_roll, c.sen_support, c.ehcp,
                    c.urn IS NULL AS new
             FROM lake.schools s LEFT JOIN lake.census c ON c.urn = s.urn AND c.census_year = '2018/19'
-            WHERE s.la_code = ? AND coalesce(s.type_group, '') <> 'Independent schools'
+            WHERE s.la_code = ? AND coalesce(s.type_group, '') <> ?
               AND (s.close_date IS NULL OR s.close_date > ?)
-            ORDER BY s.urn""", [LA_CODE, syn.DEMO_TODAY]).fetchall()
+            ORDER BY s.urn""", [LA_CODE, INDEPENDENT_SCHOOLS, syn.DEMO_TODAY]).fetchall()
     finally:
         con.close()
     return [syn.DemoSchool(urn=u, name=n, phase=p, school_type=t, laestab=estab.get(u), roll=roll,
@@ -316,7 +320,6 @@ def _slug(year: str) -> str:
 
 def _xlsx_bytes(wb) -> bytes:
     """A workbook as .xlsx bytes with fixed timestamps, so rebuilding gives the same file."""
-    from openpyxl.writer.excel import ExcelWriter
     fixed = (2025, 1, 1, 0, 0, 0)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -349,7 +352,7 @@ def form_values(sy: syn.SchoolYear, r) -> dict[str, object]:
         "senco_qualified_teacher": "Yes" if c.qualified_teacher else "No",
         "senco_qualification": c.qualification(syn.return_date(sy.year)),
         "senco_appointed_date": c.appointed,
-        "senco_other_roles": "; ".join(c.roles) or None,
+        "senco_other_roles": LIST_SEPARATOR.join(c.roles) or None,
         "senco_shared_schools": c.shared,
         "deputy_senco": "Yes" if sy.deputy else "No",
         "admin_support_hours_per_week": sy.admin_hours,
@@ -362,8 +365,6 @@ def form_values(sy: syn.SchoolYear, r) -> dict[str, object]:
 
 def form_workbook(values: dict[str, object]) -> bytes:
     """The project's template (etl/template.py) filled in as a school would."""
-    from etl.readers import FORM_SHEET
-    from etl.template import build_workbook
     wb = build_workbook(syn.DAY_HOURS)
     ws = wb[FORM_SHEET]
     by_label = {c.label: c.name for c in COLUMNS}

@@ -1,13 +1,14 @@
 """The form to send: the return's questions, ready to paste into Microsoft Forms or Google Forms.
 
 The blank workbook's companion for LAs that collect the return with an online form. Each
-question is a column of the return (etl.columns): its label is the question's text, so the
+question is a column of the return (domain.columns): its label is the question's text, so the
 form's export maps itself (etl.forms.propose matches every question at once, and no answer
 needs a value map); the description is the help text; fixed choices are the answer options.
 """
 from __future__ import annotations
 
-from etl.columns import COLUMNS, OTHER_ROLE_EXAMPLES, Column
+from domain.columns import COLUMNS, Column
+from domain.vocabularies import OTHER_ROLE_EXAMPLES
 
 # The question type to choose, in each service's own words.
 _TYPES = {

@@ -34,8 +34,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.columns import COLUMN_BY_NAME, COLUMNS, REQUIRED, header_key
+from python_calamine import CalamineWorkbook
+
+from domain.columns import COLUMN_BY_NAME, COLUMNS, REQUIRED, header_key
+from domain.vocabularies import LIST_SEPARATOR
+from etl import workbook_check
+from etl.load import FileOutcome, check_returns, load_returns
+from etl.normalise import Invalid, parse_academic_year, parse_enum, parse_yesno
 from etl.readers import NotAReturn, ParsedFile, SourceRow, decode_text
+from etl.validate import RowResult
+from lake import form_mappings
 
 # ------------------------------------------------------------------ the services' fixed columns
 
@@ -162,9 +170,7 @@ def _grid(data: bytes, file_name: str) -> list[list[object]]:
     """The first sheet or the CSV as rows of cells; only the first row unless it is a form export's
     header (so checking an ordinary return file costs one row's reading)."""
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        from python_calamine import CalamineWorkbook
 
-        from etl import workbook_check
         try:        # never hand calamine a workbook past a return's size (the reader says why)
             if data[:4] == b"PK\x03\x04":
                 workbook_check.check_xlsx(data)
@@ -467,7 +473,6 @@ def propose_values(export: FormExport, q: Question, column: str) -> dict[str, st
 
 def needs_value(answer: str, column: str) -> bool:
     """Whether our validation would not read this answer as it is (so it needs a value map)."""
-    from etl.normalise import Invalid, parse_enum, parse_yesno
     c = COLUMN_BY_NAME[column]
     try:
         parse_yesno(answer) if c.kind == "yesno" else parse_enum(answer, c) if c.kind == "enum" else None
@@ -478,7 +483,6 @@ def needs_value(answer: str, column: str) -> bool:
 
 def guess_value(answer: str, column: str) -> str | None:
     """Our value for one of a form's answers, when it is worded differently; None when no guess."""
-    from etl.normalise import Invalid, parse_enum, parse_yesno
     c = COLUMN_BY_NAME[column]
     if c.kind == "yesno":
         try:
@@ -534,9 +538,9 @@ def _value(export: FormExport, q: Question, f: FieldMap, answer: object) -> obje
             answer = f"{y + 2000 if y < 100 else y:04d}-{m:02d}-{d:02d}"
     if column.kind == "list":
         items = [mapped(i) for i in export.items(q, answer)]
-        return "; ".join(i for i in items if i) or None
+        return LIST_SEPARATOR.join(i for i in items if i) or None
     if isinstance(answer, list):
-        return "; ".join(mapped(a) for a in answer) or None
+        return LIST_SEPARATOR.join(mapped(a) for a in answer) or None
     if isinstance(answer, str) and answer.strip():
         return mapped(answer.strip())
     return answer
@@ -599,7 +603,6 @@ def _school_key(cells: dict[str, object]) -> tuple | None:
         return None
     if isinstance(urn, float) and urn.is_integer():
         urn = int(urn)
-    from etl.normalise import Invalid, parse_academic_year
     try:
         year = parse_academic_year(year)
     except Invalid:
@@ -613,8 +616,6 @@ def check_form(data: bytes, file_name: str, mapping: Mapping, today: dt.date | N
                export: FormExport | None = None):
     """A form export checked as a return file is (etl.load.check_returns), through a mapping. The
     outcome counts every response: loaded, rejected with its reasons, or superseded."""
-    from etl.load import FileOutcome, check_returns
-    from etl.validate import RowResult
     export = export or read_export(data, file_name)
     if export is None:
         return check_returns(data, file_name, today=today)
@@ -653,7 +654,6 @@ def read_mapping_file(path: Path) -> Mapping:
 def checker(mappings: dict[str, Mapping], given: Mapping | None = None) -> Callable:
     """A check for etl.load.load_returns: a form export goes through `given` or the mapping saved for
     its form; any other file is checked as a return file."""
-    from etl.load import FileOutcome, check_returns
 
     def check(data: bytes, file_name: str, today: dt.date | None = None):
         export = read_export(data, file_name)
@@ -671,13 +671,16 @@ def checker(mappings: dict[str, Mapping], given: Mapping | None = None) -> Calla
     return check
 
 
+def saved_mappings(lake_path: Path | None = None, reader=None) -> dict[str, Mapping]:
+    """signature -> the Mapping in use, for every form the lake has a mapping for."""
+    return {sig: Mapping.from_json(text) for sig, text in form_mappings.current(lake_path, reader).items()}
+
+
 def load_forms(files: list[tuple[str, bytes]], lake_path: Path | None = None, given: Mapping | None = None,
                today: dt.date | None = None) -> list:
     """Load files, form exports among them, through etl.load.load_returns (one transaction). A form
     export uses `given` (saved in the lake first, under the form's signature) or the lake's saved mapping."""
-    from etl.load import load_returns
-    from lake import form_mappings
-    saved = form_mappings.current(lake_path)
+    saved = saved_mappings(lake_path)
     if given is not None:
         for name, data in files:
             export = read_export(data, name)

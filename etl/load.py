@@ -7,6 +7,7 @@ in `returns`; the earlier one stays in `returns_history`, marked as superseded.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
@@ -17,14 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
-from etl.columns import COLUMNS, REQUIRED, match_header
-from etl.problems import codes_text, problems_json
-from etl.readers import MAX_HEADER_SCAN, NotAReturn, ParsedFile, read_return_file
+from domain.columns import COLUMNS, REQUIRED, match_header
+from domain.problems import codes_text, problems_json
+from domain.tables import RETURN_COLUMNS, RETURN_EXTRA, SQL_TYPES
+from etl.normalise import Invalid, parse_academic_year, parse_urn, shown
+from etl.readers import MAX_HEADER_SCAN, NotAReturn, ParsedFile, _blank, read_return_file, sniff_delimiter
 from etl.validate import Factorised, LazyResults, RowResult, Validated, validate_columns
 from lake import config
-from lake.store import RETURN_COLUMNS, RETURN_EXTRA, raw_dir, returns_key_checked_at_end, writing
+from lake.store import RAW_DIR_MODE, RAW_FILE_MODE, raw_dir, returns_key_checked_at_end, writing
 
 RETURN_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"}
 
@@ -89,8 +96,6 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-RAW_FILE_MODE = 0o640        # raw returns name schools and staff: never world-readable
-RAW_DIR_MODE = 0o750
 _MAX_NAME_BYTES = 200        # file systems allow 255 bytes; room for '.part' and a suffix
 
 
@@ -230,14 +235,8 @@ def _read_csv_columns(data: bytes, file_name: str) -> _Columns | None:
         return None
     if _C0_BYTES.search(data):                # control characters: the reader removes them
         return None
-    import csv
 
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
 
-    from etl.readers import _blank, _sniff_delimiter
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     buf = pa.py_buffer(data)[start:]
     try:
@@ -251,7 +250,7 @@ def _read_csv_columns(data: bytes, file_name: str) -> _Columns | None:
     if b"\r" in data and pc.any(pc.match_substring_regex(lines, "\r.")).as_py():
         return None                          # a lone CR: the csv module ends a record there
     head = lines[:MAX_HEADER_SCAN].to_pylist()
-    delim = _sniff_delimiter("\n".join(head))   # the reader sniffs the first 30 lines of the text
+    delim = sniff_delimiter("\n".join(head))   # the reader sniffs the first 30 lines of the text
     d = "\\t" if delim == "\t" else "\\" + delim if delim == "|" else delim
     field = f'(?:[^"{d}\\r]*|"(?:[^"]|"")*")'
     if b'"' in data:                         # (the regex kernel finds a literal far faster than match_substring)
@@ -395,7 +394,6 @@ def _reject_key(record: dict) -> dict[str, str | None]:
     """A rejected row's URN and academic year as the lake keeps them (so a later return resolves it).
     A validated row holds them clean (None when unreadable); an online form's superseded response
     holds them as typed, so they are read here the same way, and kept as typed when they cannot be."""
-    from etl.normalise import Invalid, parse_academic_year, parse_urn
     urn, year = record.get("urn"), record.get("academic_year")
     if urn is not None and not isinstance(urn, int):
         try:
@@ -417,7 +415,6 @@ def resolve_rejects(con: duckdb.DuckDBPyConnection, load_id: int, name: str, acc
     """Mark resolved the open rejected rows of every school and year this load accepted a return for:
     rows of earlier return loads, and of this one (an online form's earlier responses). Rows rejected
     from official data files, and rows with no readable URN or year, are never resolved this way."""
-    import pyarrow as pa
     if isinstance(accepted, pa.Table):
         keys = accepted.select(["urn", "academic_year"])
     else:
@@ -454,8 +451,6 @@ def _good_frame(outcome: FileOutcome, load_id: int, validated: Validated | None)
 
 
 def _good_arrow(outcome: FileOutcome, load_id: int, validated: Validated):
-    import numpy as np
-    import pyarrow as pa
     types = {"urn": pa.int64(), "count": pa.int64(), "hours": pa.float64(), "yesno": pa.bool_(),
              "date": pa.date32()}
     rows = np.flatnonzero(validated.ok)
@@ -482,7 +477,6 @@ def _good_arrow(outcome: FileOutcome, load_id: int, validated: Validated):
 
 
 def _typed_columns() -> list[tuple[str, str]]:
-    from lake.store import SQL_TYPES
     return [(c.name, SQL_TYPES[c.kind]) for c in COLUMNS] + list(RETURN_EXTRA.items())
 
 
@@ -546,9 +540,7 @@ def preview_tables(outcome: FileOutcome, limit: int = PREVIEW_ROWS) -> tuple[pd.
     accepted rows as the lake will hold them (labelled columns, values as the dashboard shows them;
     columns blank in every row left out), and every conversion those rows' values go through: each
     distinct value as written, what it loads as, and on how many rows ('2.5 days' -> '16.25 h')."""
-    import numpy as np
 
-    from etl.normalise import shown
     conversion_columns = ["Column", "As written", "Loads as", "Rows", "Row numbers"]
     if not isinstance(outcome.results, LazyResults) or not outcome.accepted:
         good = [r for r in (outcome.results or []) if r.ok][:limit]
@@ -593,7 +585,6 @@ def accepted_keys(outcome: FileOutcome) -> dict[tuple, int]:
     if outcome.status != "loaded" or not outcome.accepted:
         return {}
     if isinstance(outcome.results, LazyResults):
-        import numpy as np
         v = outcome.results.validated
         urn, year = v.columns["urn"], v.columns["academic_year"]
         return {(urn.value(i), year.value(i)): int(v.row_numbers[i]) for i in np.flatnonzero(v.ok).tolist()}

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from etl.columns import Column
+from domain.columns import Column
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 NULL_TOKENS = {"", "na", "n/a", "n.a.", "n.a", "not applicable", "-", "--", "—", "–", "null",
@@ -23,7 +23,7 @@ ZERO_TOKENS = {"none", "nil", "no", "zero", "nothing"}
 
 class Invalid(ValueError):
     """A value that cannot be trusted; the message tells the school what to fix, the code
-    (one of etl.problems.CODES) names the kind of problem."""
+    (one of domain.problems.CODES) names the kind of problem."""
 
     def __init__(self, message: str, code: str = "unknown"):
         super().__init__(message)

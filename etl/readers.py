@@ -10,10 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.columns import COLUMN_BY_NAME, REQUIRED, match_header
+from python_calamine import CalamineWorkbook
+
+from domain.columns import COLUMN_BY_NAME, REQUIRED, match_header
+from etl import workbook_check as wc
 
 MAX_HEADER_SCAN = 30
 FORM_SHEET = "SENCO return"
@@ -45,13 +49,6 @@ class ParsedFile:
     ignored_headers: list[str] = field(default_factory=list)
     absent_columns: list[str] = field(default_factory=list)
     other_sheets: list[str] = field(default_factory=list)   # "'Notes': why it is not a return"
-
-
-def clean_text(value: object) -> object:
-    """A cell without C0 control characters (text only; other values as they are)."""
-    if type(value) is str and CONTROL.search(value):
-        return CONTROL.sub("", value)
-    return value
 
 
 def read_return_file(path: Path, data: bytes | None = None) -> ParsedFile:
@@ -96,17 +93,24 @@ def _utf16(data: bytes, codec: str) -> str:
                          "again as 'CSV UTF-8'") from None
 
 
-def _sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:MAX_HEADER_SCAN])
+def _return_header_score(row: list[str]) -> int:
+    return sum(1 for c in row if match_header(c))
+
+
+def sniff_delimiter(text: str, score: Callable[[list[str]], int] = _return_header_score,
+                    lines: int = MAX_HEADER_SCAN) -> str:
+    """The delimiter (comma, semicolon, tab or bar) under which some row of the first `lines` lines
+    scores best: by default, names the most columns of the return. Official files pass their own score."""
+    sample = "\n".join(text.splitlines()[:lines])
     best, best_score = ",", -1
     for delim in (",", ";", "\t", "|"):
         try:
             rows = list(csv.reader(io.StringIO(sample), delimiter=delim))
         except csv.Error:                  # e.g. a cell past the csv module's limit: the reader says so
             continue
-        score = max((sum(1 for c in row if match_header(c)) for row in rows), default=0)
-        if score > best_score:
-            best, best_score = delim, score
+        got = max((score(row) for row in rows), default=0)
+        if got > best_score:
+            best, best_score = delim, got
     return best
 
 
@@ -115,7 +119,7 @@ def _read_text(data: bytes) -> ParsedFile:
     if "\x00" in text:
         raise NotAReturn("this is not a text or spreadsheet file (it looks binary); export the return as CSV or XLSX")
     text = CONTROL.sub("", text)
-    return _from_grid(numbered_csv(text, _sniff_delimiter(text)))
+    return _from_grid(numbered_csv(text, sniff_delimiter(text)))
 
 
 def numbered_csv(text: str, delim: str) -> list[tuple[int, list[object]]]:
@@ -162,9 +166,7 @@ def open_workbook(data: bytes, kind: str, what: str = "a return"):
     (etl.workbook_check): calamine trusts the sizes a workbook declares, and a 5 KB file can ask
     it for the whole sheet grid. NotAReturn, with one line, for anything too big or unreadable.
     The official-data reader opens workbooks through this too."""
-    from python_calamine import CalamineWorkbook
 
-    from etl import workbook_check as wc
 
     facts: dict[str, wc.SheetFacts] = {}
     if kind == "xlsx":
@@ -195,7 +197,6 @@ def open_workbook(data: bytes, kind: str, what: str = "a return"):
 
 def sheet_grid(wb, name: str, kind: str) -> list[list[object]]:
     """One sheet's cells; a legacy .xls sheet over the cell limit is refused before conversion."""
-    from etl import workbook_check as wc
     sheet = wb.get_sheet_by_name(name)
     if kind == "xls" and sheet.total_height * max(sheet.total_width, 1) > wc.MAX_CELLS:
         raise NotAReturn(f"it spans more than {wc.MAX_CELLS:,} cells")

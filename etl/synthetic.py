@@ -19,6 +19,18 @@ import math
 import random
 from dataclasses import dataclass, field, replace
 
+from domain.columns import COLUMNS
+from domain.vocabularies import (
+    EXPECTED_OR_ABOVE,
+    NASENCO,
+    NASENCO_HELD,
+    NPQ,
+    NPQ_HELD,
+    QUALIFICATION_IN_PROGRESS,
+    QUALIFICATION_NOT_STARTED,
+    REPORT_CARD_GRADES,
+)
+
 SEED = "senco-demo-north-lincolnshire-813"
 YEARS = ("2024/25", "2025/26", "2026/27")
 CURRENT_YEAR = YEARS[-1]
@@ -28,8 +40,7 @@ NPQ_FROM = dt.date(2024, 9, 1)                # courses started from here must b
 DAY_HOURS = 6.5
 CURRENT_RETURN_RATE = 0.85                    # share of schools that have returned 2026/27
 
-REPORT_GRADES = ("exceptional", "strong standard", "expected standard", "needs attention",
-                 "urgent improvement")
+REPORT_GRADES = REPORT_CARD_GRADES
 
 
 def rng_for(*parts: object) -> random.Random:
@@ -80,14 +91,14 @@ class Senco:
         """The course taken: the course start decides (reg. 49(7)), not the appointment."""
         if self.started is None:
             return None
-        return "NASENCO" if self.started < NPQ_FROM else "NPQ for SENCOs"
+        return NASENCO if self.started < NPQ_FROM else NPQ
 
     def qualification(self, on: dt.date) -> str:
         if self.finished and self.finished <= on:
-            return "NASENCO held" if self.course == "NASENCO" else "NPQ for SENCOs held"
+            return NASENCO_HELD if self.course == NASENCO else NPQ_HELD
         if self.started and self.started <= on:
-            return "in progress"
-        return "not started"
+            return QUALIFICATION_IN_PROGRESS
+        return QUALIFICATION_NOT_STARTED
 
 
 @dataclass
@@ -501,7 +512,7 @@ def send_progress(insp: Inspection | None, r: random.Random) -> str:
     if r.random() < 0.08:
         return r.choice(["not judged", "Not judged", ""])
     if insp.report_card:
-        good = insp.grades.get("inclusion") in ("exceptional", "strong standard", "expected standard")
+        good = insp.grades.get("inclusion") in EXPECTED_OR_ABOVE
     else:
         good = insp.oeif is not None and (insp.oeif <= 2 if r.random() > 0.1 else insp.oeif <= 1)
     return r.choice(["good or better", "Good or better", "good"] if good else
@@ -517,7 +528,7 @@ def return_row(sy: SchoolYear, r: random.Random, *, name: str | None = None) -> 
     admin = (f"{sy.admin_hours:g}" + r.choice(["", "", " hrs"]) if sy.admin_hours
              else r.choice(["0", "0", "0", "none", "nil", "0"]))
     insp = sy.inspection
-    return {
+    typed = {
         "urn": str(s.urn),
         "school_name": name or s.name,
         "academic_year": year_text,
@@ -541,6 +552,8 @@ def return_row(sy: SchoolYear, r: random.Random, *, name: str | None = None) -> 
         "ofsted_send_progress": send_progress(insp, r),
         **extra_fields(sy, on),
     }
+    # A column added to the return that is not simulated here is left blank, as on an older template.
+    return {c.name: typed.get(c.name, "") for c in COLUMNS}
 
 
 EXTRA_FIELDS = ("senco_time_enough", "senco_works_at_school", "senco_qualification_course",

@@ -1,6 +1,6 @@
 """The blank SENCO return workbook a school fills in (one workbook = one school's return).
 
-Everything comes from etl.columns.COLUMNS: the form sheet lists one field per row
+Everything comes from domain.columns.COLUMNS: the form sheet lists one field per row
 (label in column A, the school's answer in column B, guidance in column C), with
 dropdowns for choice and yes/no fields, whole-number checks for counts and an input
 message on every answer cell. etl.readers reads the filled-in form back by its labels,
@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from etl.columns import COLUMNS, Column
+from domain.columns import COLUMNS, Column
 from etl.readers import FORM_SHEET
 from lake import config
 

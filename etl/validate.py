@@ -2,7 +2,7 @@
 `validate_columns` does the same for a whole file column by column, much faster.
 
 `validate_row` turns a row of raw cells (keyed by column name) into a clean record or a
-list of problems (`etl.problems.Problem`: a stable code, the column, and a message written
+list of problems (`domain.problems.Problem`: a stable code, the column, and a message written
 for the school that sent the row). Checks across fields are declared once, in CROSS_RULES,
 and both paths run every rule in that list.
 """
@@ -14,7 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from etl.columns import COLUMNS, Column
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from domain.columns import COLUMNS, Column
+from domain.problems import Problem, problem_for_message
+from domain.vocabularies import LIST_SEPARATOR
 from etl.normalise import (
     NULL_TOKENS,
     Invalid,
@@ -31,7 +38,6 @@ from etl.normalise import (
     parse_urn,
     parse_yesno,
 )
-from etl.problems import Problem, problem_for_message
 
 if TYPE_CHECKING:                 # numpy is imported where arrays are made, to keep row checks light
     import numpy as np
@@ -42,7 +48,7 @@ class RowResult:
 
     `reasons` are the problems' messages, as printed and stored. Code that only has a message
     (an official-data reader, a form's superseded response) may pass `reasons=`: each is given
-    the code its message is recognised by (etl.problems)."""
+    the code its message is recognised by (domain.problems)."""
 
     def __init__(self, row_number: int, raw: dict[str, object], record: dict[str, object] | None = None,
                  problems: list | None = None, notes: list[str] | None = None, *, reasons: list | None = None):
@@ -94,7 +100,7 @@ def _parse(column: Column, raw: object, day_hours: float, today: dt.date) -> obj
     if kind == "date":
         return parse_date(raw, today)
     if kind == "list":
-        return "; ".join(parse_list(raw)) or None
+        return LIST_SEPARATOR.join(parse_list(raw)) or None
     raise AssertionError(kind)
 
 
@@ -164,7 +170,7 @@ def _invalid(column: Column, exc: Invalid) -> Problem:
 
 @dataclass(frozen=True)
 class CrossRule:
-    code: str                                      # a key of etl.problems.CODES
+    code: str                                      # a key of domain.problems.CODES
     column: str                                    # the column the problem is reported against
     reads: tuple[str, ...]                         # the clean values `check` is given, in order
     check: Callable[..., str | None]               # those values (None when blank) -> message, or None
@@ -189,7 +195,6 @@ def _send_above_roll(roll, sup, ehcp) -> str | None:
 
 
 def _send_may_fail(roll, sup, ehcp):
-    import numpy as np
     with np.errstate(invalid="ignore"):
         return (sup + ehcp > roll) | (sup > roll) | (ehcp > roll) | (np.fmax(np.fmax(roll, sup), ehcp) >= _EXACT)
 
@@ -202,7 +207,6 @@ def _time_over_week(hours, teaching) -> str | None:
 
 
 def _time_may_fail(hours, teaching):
-    import numpy as np
     with np.errstate(invalid="ignore"):
         return hours + teaching > 65
 
@@ -255,7 +259,6 @@ class Factorised:
     @classmethod
     def of(cls, values: list) -> Factorised:
         """Factorise Python values, keeping 1, 1.0, True and '1' apart (as the row cache does)."""
-        import numpy as np
         index: dict = {}
         uniques: list = []
         codes = np.empty(len(values), dtype=np.int64)
@@ -306,9 +309,6 @@ def _plain_many(column: Column, uniques: list):
     values holding each plain value's result; None when the values are not all strings."""
     if len(uniques) < 64 or not all(type(u) is str for u in uniques):
         return None
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
     try:
         arr = pa.array(uniques, pa.string())
     except (pa.ArrowException, UnicodeError):       # e.g. a lone surrogate: left to the parsers
@@ -394,7 +394,6 @@ class Validated:
     """A file's rows checked column by column."""
 
     def __init__(self, n: int, row_numbers, raw_of):
-        import numpy as np
         self.n = n
         self.row_numbers = np.asarray(row_numbers, dtype=np.int64)
         self.raw_of = raw_of                            # row index -> raw dict as received
@@ -423,7 +422,6 @@ class Validated:
 
     def conversion_notes(self, rows: np.ndarray) -> np.ndarray:
         """The given rows' notes joined with '; ' (None when none), as the loader stores them."""
-        import numpy as np
         out = np.full(len(rows), None, dtype=object)
         filled = np.zeros(len(rows), dtype=bool)
         for col in self.columns.values():
@@ -477,7 +475,6 @@ class LazyResults(Sequence):
 
     def bad(self) -> list[RowResult]:
         """The rejected rows only, without making the good ones."""
-        import numpy as np
         return [self[int(i)] for i in np.flatnonzero(~self.validated.ok)]
 
 
@@ -487,7 +484,6 @@ def validate_columns(columns: dict[str, Factorised], n: int, row_numbers, raw_of
 
     `columns` maps return column names to the file's cells (absent columns are blank);
     `raw_of(i)` gives row i's raw values as received."""
-    import numpy as np
     today = today or dt.date.today()
     out = Validated(n, row_numbers, raw_of)
     for column in COLUMNS:
@@ -506,7 +502,6 @@ def validate_columns(columns: dict[str, Factorised], n: int, row_numbers, raw_of
 
 
 def _objects(values: list) -> np.ndarray:
-    import numpy as np
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
     return arr
@@ -514,7 +509,6 @@ def _objects(values: list) -> np.ndarray:
 
 def _numbers(col: CheckedColumn) -> np.ndarray:
     """The column's values per row as floats (NaN for blank)."""
-    import numpy as np
     per_unique = np.array([np.nan if v is None else float(v) for v in col.values], dtype=float)
     return per_unique[col.codes]
 
@@ -527,7 +521,6 @@ def _add_problem(out: Validated, i: int, problem: Problem) -> None:
 def _cross_rules_columns(out: Validated) -> None:
     """Every CROSS_RULES check on whole columns: the rows a rule's `may_fail` picks (every row
     when it has none), its `check` run once per distinct combination of the values it reads."""
-    import numpy as np
     if not out.n:
         return
     for rule in CROSS_RULES:
@@ -547,8 +540,6 @@ def _cross_rules_columns(out: Validated) -> None:
 
 def _duplicates_columns(out: Validated) -> None:
     """flag_duplicates on arrays: every row repeating another row's URN and academic year."""
-    import numpy as np
-    import pandas as pd
     urn, year = out.columns["urn"], out.columns["academic_year"]
     # Different raw years ('2025-26', '2025/26') are the same year: group by the clean value.
     year_ids = pd.factorize(_objects(year.values), use_na_sentinel=True)[0]

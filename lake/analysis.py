@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from domain.vocabularies import LIST_SEPARATOR, OEIF_GRADES
 from lake import measures, rounding
 
 
@@ -176,7 +177,7 @@ def role_counts(frame: pd.DataFrame) -> pd.DataFrame:
     total = len(rows)
     if not total:
         return pd.DataFrame(columns=["Other role", "SENCOs", "Share"])
-    roles = rows["senco_other_roles"].dropna().str.split("; ").explode()
+    roles = rows["senco_other_roles"].dropna().str.split(LIST_SEPARATOR).explode()
     roles = roles[roles.astype(str).str.len() > 0]
     out = roles.value_counts().rename_axis("Other role").rename("SENCOs").reset_index()
     none = int((rows["senco_other_roles"].fillna("") == "").sum())
@@ -277,7 +278,7 @@ def _because(peer, me) -> str:
 
 # ------------------------------------------------- Leadership, Ofsted & outcomes, Schools pages
 
-OVERALL_EFFECTIVENESS = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
+OVERALL_EFFECTIVENESS = OEIF_GRADES
 ADMIN_PROFILES = ("Admin support", "No admin support")
 SOURCE_INCLUSION = "Official: 2025 report card inclusion grade"
 SOURCE_OVERALL = "Official: overall effectiveness (pre-2025)"

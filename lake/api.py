@@ -15,14 +15,17 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from lake import config, measures, migrations
+from domain.vocabularies import (
+    INDEPENDENT_SCHOOLS,
+    ROLE_PROFILES,
+    SIZE_BANDS,
+    SLT_PROFILES,
+    TIME_BANDS,
+    sql_literal,
+)
+from lake import config, measures, migrations, trends
 from lake.measures import MEASURE_BY_ID, Measure, answered, compute, scoped
 from lake.store import Reader, upgrade
-
-SIZE_BANDS = ("Under 100", "100–249", "250–499", "500–999", "1,000 or more")
-TIME_BANDS = ("Under 1 day", "1 to under 1.5 days", "1.5 to under 2.5 days", "2.5 days or more")
-ROLE_PROFILES = ("SENCO only", "Combined role")
-SLT_PROFILES = ("On SLT", "Not on SLT")
 
 
 @dataclass(frozen=True)
@@ -135,9 +138,10 @@ helpers AS (
 SELECT *,
   {size_band_sql('coalesce(number_on_roll, census_roll)')} AS size_band,
   {time_band_sql('senco_hours_per_week', day)} AS time_band,
-  CASE WHEN senco_on_slt THEN 'On SLT' WHEN NOT senco_on_slt THEN 'Not on SLT' END AS slt_profile,
-  CASE WHEN NOT has_return THEN NULL WHEN coalesce(senco_other_roles, '') = '' THEN 'SENCO only'
-       ELSE 'Combined role' END AS role_profile,
+  CASE WHEN senco_on_slt THEN {sql_literal(SLT_PROFILES[0])} WHEN NOT senco_on_slt THEN {sql_literal(SLT_PROFILES[1])}
+  END AS slt_profile,
+  CASE WHEN NOT has_return THEN NULL WHEN coalesce(senco_other_roles, '') = '' THEN {sql_literal(ROLE_PROFILES[0])}
+       ELSE {sql_literal(ROLE_PROFILES[1])} END AS role_profile,
   {measures.derived_select()}
 FROM helpers
 """
@@ -297,7 +301,7 @@ class LakeAPI:
     def las(self) -> pd.DataFrame:
         return self._cached(("las",), lambda: self._df(
             "SELECT la_code, any_value(la_name) AS la_name, count(*) AS schools FROM schools "
-            "WHERE la_code IS NOT NULL AND coalesce(type_group, '') <> 'Independent schools' "
+            f"WHERE la_code IS NOT NULL AND coalesce(type_group, '') <> {sql_literal(INDEPENDENT_SCHOOLS)} "
             "GROUP BY la_code ORDER BY la_name NULLS LAST, la_code"))
 
     def options(self, column: str) -> list[str]:
@@ -306,9 +310,10 @@ class LakeAPI:
         if column not in allowed:
             raise ValueError(column)
         expr = allowed[column]
+        independent = sql_literal(INDEPENDENT_SCHOOLS)
         return self._cached(("options", column), lambda: self._df(
             f"SELECT DISTINCT {expr} AS v FROM schools s FULL OUTER JOIN returns r ON r.urn = s.urn "
-            "WHERE coalesce(s.type_group, '') <> 'Independent schools' AND v IS NOT NULL ORDER BY 1")["v"].tolist())
+            f"WHERE coalesce(s.type_group, '') <> {independent} AND v IS NOT NULL ORDER BY 1")["v"].tolist())
 
     def benchmarks(self) -> pd.DataFrame:
         return self._cached(("benchmarks",), lambda: self._df("SELECT * FROM benchmarks ORDER BY benchmark_id, phase"))
@@ -572,7 +577,6 @@ class LakeAPI:
     # ------------------------------------------- over the years, and since a date
     def trend(self, measure_id: str, filters: Filters) -> pd.DataFrame:
         """A measure for every year in the lake (lake.trends.trend_table); the year filter is ignored."""
-        from lake import trends
         key = ("trend", measure_id, replace(filters, year=None))
         return self._cached(key, lambda: trends.trend_table(self, MEASURE_BY_ID[measure_id], filters))
 
@@ -613,7 +617,7 @@ class LakeAPI:
 
     def changes_since(self, filters: Filters, since: dt.date) -> dict[str, pd.DataFrame]:
         """What changed on or after `since` for the schools in the filter (lake.since.changes)."""
-        from lake import since as since_
+        from lake import since as since_  # noqa: PLC0415 (lake.since imports Filters from this module)
         year = filters.year or self.current_year()
         return self._cached(("changes_since", replace(filters, year=year), since),
                             lambda: since_.changes(self, replace(filters, year=year), since))

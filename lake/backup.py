@@ -18,10 +18,9 @@ from pathlib import Path
 
 import duckdb
 
+from domain.tables import FIRST_TABLES
 from lake import config
-from lake.store import raw_dir
-
-REQUIRED_TABLES = {"loads", "returns", "returns_history", "rejects", "schools", "census", "ofsted", "benchmarks"}
+from lake.store import NEW_LAKE_MODE, RAW_DIR_MODE, RAW_FILE_MODE, raw_dir
 
 
 class BackupError(RuntimeError):
@@ -95,8 +94,6 @@ def restore(archive: Path, lake_path: Path | None = None) -> dict:
                 raise BackupError(f"raw file {entry['path']} is damaged (hash mismatch)")
             raws[entry["path"]] = data
     _check_lake(lake_bytes)
-    from etl.load import RAW_DIR_MODE, RAW_FILE_MODE
-    from lake.store import NEW_LAKE_MODE
     lake_path.parent.mkdir(parents=True, exist_ok=True)
     with open(str(lake_path) + ".lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -149,6 +146,6 @@ def _check_lake(data: bytes) -> None:
             con.close()
         except duckdb.Error as exc:
             raise BackupError(f"the backup's lake file cannot be opened ({exc})") from None
-    missing = REQUIRED_TABLES - tables
+    missing = FIRST_TABLES - tables
     if missing:
         raise BackupError("the backup's lake lacks tables: " + ", ".join(sorted(missing)))

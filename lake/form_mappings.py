@@ -15,7 +15,7 @@ import duckdb
 
 from lake.store import LakeMissing, Reader, writing
 
-# The table is defined with the others in lake.store.SCHEMA (and added to older lakes by
+# The table is defined with the others in domain.tables.TABLES (and added to older lakes by
 # the version 3 step in lake.migrations).
 
 def save(mapping, lake_path: Path | None = None) -> int:
@@ -47,11 +47,11 @@ def _rows(sql: str, params: list, lake_path: Path | None = None, reader: Reader 
         return []
 
 
-def current(lake_path: Path | None = None, reader: Reader | None = None) -> dict:
-    """signature -> the etl.forms.Mapping in use, for every form mapped so far."""
-    from etl.forms import Mapping
+def current(lake_path: Path | None = None, reader: Reader | None = None) -> dict[str, str]:
+    """signature -> the mapping in use (its JSON text), for every form mapped so far
+    (`etl.forms.saved_mappings` reads them as mappings)."""
     rows = _rows("SELECT signature, mapping FROM form_mappings WHERE replaced_at IS NULL", [], lake_path, reader)
-    return {sig: Mapping.from_json(text) for sig, text in rows}
+    return dict(rows)
 
 
 def history(signature: str, lake_path: Path | None = None, reader: Reader | None = None) -> list[dict]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from domain.vocabularies import REPORT_CARD_GRADES
 from lake import config
 from lake import rounding as rnd
 
@@ -155,10 +156,6 @@ NO_CHANGE = "no change"
 
 def _m(*args, **kw) -> Measure:
     return Measure(*args, **kw)
-
-
-def recommended_text() -> str:
-    return f"{config.recommended_days():g} days ({config.recommended_hours():g} hours at {config.school_day_hours():g} h a day)"
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -337,7 +334,7 @@ MEASURES: tuple[Measure, ...] = (
 )
 
 MEASURE_BY_ID = {m.id: m for m in MEASURES}
-INCLUSION_GRADES = ("exceptional", "strong standard", "expected standard", "needs attention", "urgent improvement")
+INCLUSION_GRADES = REPORT_CARD_GRADES
 
 
 def flags(*kinds: str) -> tuple[Measure, ...]:

@@ -10,8 +10,8 @@ the lake is migrated completely or not at all, and readers keep the old file unt
 The app upgrades a lake it finds out of date when it opens it (`lake.store.upgrade`).
 
 To change the schema:
-1. change the definition (the tables in `lake/store.py`, the return's columns in
-   `etl/columns.py`);
+1. change the definition (the tables in `domain/tables.py`, the return's columns in
+   `domain/columns.py`);
 2. append a `Step` to STEPS below that turns a lake of the previous version into one of the
    new version, keeping every row (`add_columns` covers the common case);
 3. the test in `tests/lake/test_migrations.py` checks that the committed old lakes
@@ -26,6 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
+
+from domain.columns import COLUMN_BY_NAME
+from domain.problems import codes_text, problem_for_message, problems_json, split_reasons
+from domain.tables import SQL_TYPES
 
 
 @dataclass(frozen=True)
@@ -107,24 +112,20 @@ def _lawful_flag_fields(con: duckdb.DuckDBPyConnection) -> None:
     """The return fields the statutory flags and the like-for-like time benchmark need (SEND Regulations
     2014 reg. 49 and 51; the SENCO's own view of their time). Returns already loaded keep every value
     and leave the new fields blank: their flags that depend on them show as not known, not as alarms."""
-    from etl.columns import COLUMN_BY_NAME
-    from lake.store import SQL_TYPES
     new = {name: SQL_TYPES[COLUMN_BY_NAME[name].kind] for name in LAWFUL_FLAG_FIELDS}
     for table in ("returns", "returns_history"):
         add_columns(con, table, new)
 
 
 def _reject_codes(con: duckdb.DuckDBPyConnection) -> None:
-    """Rejected rows keep each problem's code and column (etl.problems) beside its message, and are
+    """Rejected rows keep each problem's code and column (domain.problems) beside its message, and are
     marked resolved (`resolved_by_load`) once a return for the same school and year has loaded.
 
     Rows stored before codes keep their reasons word for word; each reason is given the code its
     message is recognised by, or `unknown`. A rejected return row is resolved by the first return
     for its school and year loaded by the same load or a later one (returns_history keeps them all);
     nothing is deleted."""
-    import pandas as pd
 
-    from etl.problems import codes_text, problem_for_message, problems_json, split_reasons
     add_columns(con, "rejects", {"codes": "VARCHAR", "problems": "VARCHAR", "resolved_by_load": "INTEGER"})
     texts = [r[0] for r in con.execute("SELECT DISTINCT reasons FROM rejects WHERE codes IS NULL").fetchall()]
     if texts:

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import duckdb
 
+from domain.tables import EXPORTED_TABLES
+from lake.errors import LakeMissing
+
 # table -> (partition expressions added for export, columns to drop again on read)
 PARTITIONED = {
     "returns": "SELECT r.*, CAST(substr(r.academic_year, 1, 4) AS INTEGER) AS part_year, "
@@ -27,7 +30,7 @@ PARTITIONED = {
               "coalesce(c.la_code, s.la_code, 0) AS part_la FROM census c LEFT JOIN schools s ON s.urn = c.urn",
     "schools": "SELECT *, coalesce(la_code, 0) AS part_la FROM schools",
 }
-PLAIN = ("loads", "rejects", "ofsted", "school_links", "benchmarks", "lake_info")
+PLAIN = tuple(t for t in EXPORTED_TABLES if t not in PARTITIONED)
 # What each plain table exports: all of it, except that the anonymisation key stays in the lake file.
 # Anyone holding an export could otherwise turn every anonymised label back into a URN; a replica
 # gets the key from SENCO_ANON_KEY instead (docs/deployment.md).
@@ -83,7 +86,6 @@ def version(root: str) -> str:
     try:
         return (Path(root) / "_version").read_text().strip()
     except FileNotFoundError:
-        from lake.store import LakeMissing
         raise LakeMissing(f"No Parquet lake at {root} (export one with 'python -m etl export-parquet {root}')") from None
 
 

@@ -1,4 +1,4 @@
-"""The DuckDB lake file: its tables, atomic writes, and readers that notice new data.
+"""The DuckDB lake file: atomic writes and readers that notice new data (the tables are in domain.tables).
 
 DuckDB allows one read-write process or many read-only ones per file. So a load never
 writes to the live file: it copies the lake to a private build file, loads there inside
@@ -24,194 +24,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.columns import COLUMNS
-from lake import config, migrations
-
-SQL_TYPES = {"urn": "INTEGER", "text": "VARCHAR", "year": "VARCHAR", "enum": "VARCHAR",
-             "count": "INTEGER", "hours": "DOUBLE", "yesno": "BOOLEAN", "date": "DATE",
-             "list": "VARCHAR"}
-RETURN_COLUMNS = [c.name for c in COLUMNS]
-RETURN_EXTRA = {"load_id": "INTEGER", "source_file": "VARCHAR", "source_row": "INTEGER",
-                "conversion_notes": "VARCHAR"}
-
-
-RETURNS_KEY = "urn, academic_year"
-
-
-def _return_columns_ddl() -> str:
-    cols = [f"{c.name} {SQL_TYPES[c.kind]}" for c in COLUMNS]
-    cols += [f"{k} {v}" for k, v in RETURN_EXTRA.items()]
-    return ",\n  ".join(cols)
-
-
-def _returns_ddl(key: bool = True) -> str:
-    """The `returns` table, with its primary key unless `key` is false."""
-    return (f"CREATE TABLE IF NOT EXISTS returns (\n  {_return_columns_ddl()}"
-            + (f",\n  PRIMARY KEY ({RETURNS_KEY})" if key else "") + "\n);")
-
-
-SCHEMA = f"""
-CREATE SEQUENCE IF NOT EXISTS load_ids START 1;
-CREATE TABLE IF NOT EXISTS loads (
-  load_id INTEGER PRIMARY KEY,
-  kind VARCHAR NOT NULL,            -- returns | gias | census | ofsted | benchmarks
-  file_name VARCHAR NOT NULL,
-  sha256 VARCHAR NOT NULL,
-  loaded_at TIMESTAMP NOT NULL,
-  rows_read INTEGER NOT NULL,
-  accepted INTEGER NOT NULL,
-  rejected INTEGER NOT NULL,
-  status VARCHAR NOT NULL,          -- loaded | failed
-  message VARCHAR,
-  raw_path VARCHAR,
-  CHECK (rows_read = accepted + rejected)
-);
-{_returns_ddl()}
-CREATE TABLE IF NOT EXISTS returns_history (
-  {_return_columns_ddl()},
-  superseded_by_load INTEGER
-);
-CREATE TABLE IF NOT EXISTS rejects (
-  load_id INTEGER NOT NULL,
-  source_file VARCHAR NOT NULL,
-  row_number INTEGER NOT NULL,
-  urn VARCHAR,
-  school_name VARCHAR,
-  academic_year VARCHAR,
-  raw_values VARCHAR NOT NULL,      -- JSON object of the row as received
-  reasons VARCHAR NOT NULL,
-  codes VARCHAR,                    -- the problems' codes (etl.problems.CODES), distinct, space-separated
-  problems VARCHAR,                 -- JSON list of each problem's code, column and message
-  resolved_by_load INTEGER          -- the load of a later return for the same school and year
-);
-CREATE TABLE IF NOT EXISTS schools (
-  urn INTEGER PRIMARY KEY,
-  school_name VARCHAR,
-  la_code INTEGER,
-  la_name VARCHAR,
-  region VARCHAR,
-  phase VARCHAR,
-  school_type VARCHAR,
-  type_group VARCHAR,
-  status VARCHAR,
-  statutory_low_age INTEGER,
-  statutory_high_age INTEGER,
-  number_on_roll INTEGER,
-  town VARCHAR,
-  postcode VARCHAR,
-  open_date DATE,
-  close_date DATE,
-  source VARCHAR,
-  load_id INTEGER,
-  head_title VARCHAR,               -- the register's contact details (GIAS HeadTitle (name), HeadFirstName,
-  head_first_name VARCHAR,          -- HeadLastName, HeadPreferredJobTitle, TelephoneNum, SchoolWebsite)
-  head_last_name VARCHAR,
-  head_job_title VARCHAR,
-  telephone VARCHAR,
-  website VARCHAR
-);
-CREATE TABLE IF NOT EXISTS census (
-  urn INTEGER NOT NULL,
-  census_year VARCHAR NOT NULL,     -- academic year of the January census, e.g. 2018/19
-  la_code INTEGER,
-  number_on_roll INTEGER,
-  sen_support INTEGER,
-  ehcp INTEGER,                     -- EHC plans (statements or EHC plans before 2019/20)
-  source VARCHAR,
-  load_id INTEGER,
-  sen_unit INTEGER,                 -- SEN in England: SEN_Unit, RP_Unit as published
-  rp_unit INTEGER,
-  primary_need VARCHAR,             -- JSON: EHC_/SUP_Primary_need_<need> counts as published
-  PRIMARY KEY (urn, census_year)
-);
-CREATE TABLE IF NOT EXISTS ofsted (
-  urn INTEGER PRIMARY KEY,
-  inspection_date DATE,             -- latest full inspection's start date, as the file gives it
-  overall_effectiveness INTEGER,    -- latest OEIF graded inspection: 1-4; empty when 'Not judged'
-  inclusion VARCHAR,                -- report-card grades (from November 2025), each with its date
-  achievement VARCHAR,
-  attendance_behaviour VARCHAR,
-  personal_development VARCHAR,     -- report card 'Personal development and wellbeing', never OEIF's
-  leadership_governance VARCHAR,
-  curriculum_teaching VARCHAR,
-  safeguarding VARCHAR,             -- report card 'Safeguarding standards': met / not met
-  source VARCHAR,
-  load_id INTEGER,
-  as_at DATE,                       -- the file's "as at" date
-  publication_date DATE,
-  safeguarding_date DATE,
-  inclusion_date DATE,
-  curriculum_teaching_date DATE,
-  achievement_date DATE,
-  attendance_behaviour_date DATE,
-  personal_development_date DATE,
-  early_years VARCHAR,
-  early_years_date DATE,
-  post_16 VARCHAR,
-  post_16_date DATE,
-  leadership_governance_date DATE,
-  oeif_inspection_date DATE,        -- the OEIF graded inspection its judgements belong to
-  oeif_publication_date DATE,
-  overall_effectiveness_published VARCHAR,  -- '1'-'4' or 'Not judged', as published
-  quality_of_education INTEGER,
-  behaviour_attitudes INTEGER,
-  oeif_personal_development INTEGER,
-  leadership_management INTEGER,
-  early_years_provision INTEGER,
-  sixth_form_provision INTEGER,
-  safeguarding_effective VARCHAR,   -- OEIF 'Safeguarding is effective?': yes / no
-  ungraded_inspection_date DATE,
-  ungraded_outcome VARCHAR,
-  category_of_concern VARCHAR
-);
-CREATE TABLE IF NOT EXISTS school_links (
-  urn INTEGER NOT NULL,
-  link_urn INTEGER NOT NULL,
-  link_name VARCHAR,
-  link_type VARCHAR NOT NULL,       -- as GIAS publishes it: 'Successor', 'Predecessor', ...
-  link_established_date DATE,
-  source VARCHAR,
-  load_id INTEGER,
-  PRIMARY KEY (urn, link_urn, link_type)
-);
-CREATE TABLE IF NOT EXISTS benchmarks (
-  benchmark_id VARCHAR NOT NULL,
-  phase VARCHAR NOT NULL,           -- 'all' or a phase
-  value DOUBLE NOT NULL,
-  unit VARCHAR,
-  source VARCHAR NOT NULL,
-  year VARCHAR NOT NULL,
-  note VARCHAR
-);
-CREATE TABLE IF NOT EXISTS lake_info (
-  key VARCHAR PRIMARY KEY,
-  value VARCHAR
-);
-CREATE TABLE IF NOT EXISTS form_mappings (
-  signature VARCHAR NOT NULL,       -- the form's questions (etl.forms.FormExport.signature)
-  version INTEGER NOT NULL,         -- 1, 2, ... for each change of this form's mapping
-  form_kind VARCHAR NOT NULL,       -- Microsoft Forms | Google Forms | SurveyMonkey
-  mapping VARCHAR NOT NULL,         -- JSON, as etl.forms.Mapping.to_json writes it
-  saved_at TIMESTAMP NOT NULL,
-  replaced_at TIMESTAMP,            -- NULL for the mapping in use; history is kept (lake.form_mappings)
-  PRIMARY KEY (signature, version)
-);
-CREATE TABLE IF NOT EXISTS chase_notes (
-  urn INTEGER NOT NULL,
-  academic_year VARCHAR NOT NULL,   -- the collection the school was chased for
-  chased_on DATE NOT NULL,          -- when the officer chased it
-  note VARCHAR NOT NULL,            -- what the officer typed (plain text; never rendered as HTML)
-  entered_at TIMESTAMP NOT NULL     -- when it was entered; every note is kept, the newest shows
-);
-"""
-
-
-class LakeMissing(RuntimeError):
-    """There is no lake at the configured path yet."""
-
-
-class LakeDamaged(RuntimeError):
-    """The lake file is there but cannot be read as a lake (damaged, emptied, not DuckDB)."""
+from domain.tables import RETURNS_KEY, SCHEMA, returns_ddl
+from lake import config, migrations, parquet
+from lake.errors import LakeDamaged, LakeMissing
 
 
 def damaged_message(path: Path, why: object = "") -> str:
@@ -224,6 +39,8 @@ def damaged_message(path: Path, why: object = "") -> str:
 # A new lake holds schools' and staff's details: readable by its owner and group, never by
 # everyone. An existing lake keeps whatever mode its owner gave it, load after load.
 NEW_LAKE_MODE = 0o640
+RAW_FILE_MODE = 0o640        # raw returns name schools and staff: never world-readable
+RAW_DIR_MODE = 0o750
 
 
 def raw_dir(lake: Path | None = None) -> Path:
@@ -365,7 +182,7 @@ def returns_key_checked_at_end(con: duckdb.DuckDBPyConnection) -> Iterator[None]
     empty = con.execute("SELECT count(*) FROM returns").fetchall()[0][0] == 0
     if empty:
         con.execute("DROP TABLE returns")
-        con.execute(_returns_ddl(key=False))
+        con.execute(returns_ddl(key=False))
     yield
     if empty:
         con.execute(f"ALTER TABLE returns ADD PRIMARY KEY ({RETURNS_KEY})")
@@ -388,7 +205,6 @@ class Reader:
     def version(self) -> tuple:
         """Changes whenever a load swaps in a new lake file."""
         if self.parquet:
-            from lake import parquet
             return ("parquet", self.parquet, parquet.version(self.parquet))
         try:
             st = os.stat(self.path)
@@ -401,7 +217,6 @@ class Reader:
     def _open(self, version: tuple) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(":memory:")
         if self.parquet:
-            from lake import parquet
             parquet.attach(con, self.parquet)
         else:
             try:

@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from lake.api import LakeAPI
+from lake.measures import measures_table
 from pack import render
 from pack.collect import PageContent, collect
 from pack.link import Link, parse
+from pack.pdf import print_pdf
+from pack.summary import NoSchool, profile_only
 from ui.navigation import PAGES, TITLES
 
 Progress = Callable[[int, int, str], None]
@@ -52,7 +56,6 @@ def choose_pages(names: list[str] | None, link: Link) -> list[str]:
 
 
 def _api():
-    from lake.api import LakeAPI
     return LakeAPI()
 
 
@@ -85,7 +88,6 @@ def as_at(api) -> tuple[str, pd.DataFrame]:
 
 
 def definitions() -> pd.DataFrame:
-    from lake.measures import measures_table
     return measures_table()[["Measure", "Definition", "Source"]]
 
 
@@ -124,7 +126,6 @@ def build(share_link: str, out: Path, *, pages: list[str] | None = None, pdf: Pa
     charts = sum(_charts(p.blocks) for p, _ in collected)
     built = Built(html=out, pdf=None, pages=chosen, charts=charts)
     if pdf:
-        from pack.pdf import print_pdf
         say(len(chosen) + 1, steps, "Printing the PDF")
         built.pdf_pages = print_pdf(out, Path(pdf), footer=f"SENCO dashboard · {year} · {mode} · data as at {when}",
                                      browser=browser)
@@ -140,8 +141,6 @@ def _charts(blocks) -> int:
 def build_summary(share_link: str, pdf: Path, *, html: Path | None = None, progress: Progress | None = None,
                   browser=None) -> Built:
     """The one-page PDF summary of the school a Schools-page link has open (and its HTML beside it)."""
-    from pack.pdf import print_pdf
-    from pack.summary import NoSchool, profile_only
     link = parse(share_link)
     if link.page != "schools" or not link.params.get("school"):
         raise NoSchool("This link does not choose a school: open a school's profile on the Schools page and copy "

@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from streamlit import logger
+from streamlit.testing.v1 import AppTest
+
+from ui.details import open_every_detail
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_EXPANDERS = ("Link to this view",)
-NOTICE_KINDS = {"info": "info", "warning": "warning", "success": "success", "error": "error"}
 
 
 class PageFailed(RuntimeError):
@@ -42,7 +45,6 @@ class PageContent:
 
 
 def _quiet() -> None:
-    from streamlit import logger
     logger.set_log_level("error")
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
@@ -174,9 +176,6 @@ def _walk(node, out: list[Block]) -> None:
 
 def collect(stem: str, params: dict[str, list[str]], title: str, timeout: float = 300) -> PageContent:
     """Run pages/<stem>.py with `params` as its URL query and return what it shows."""
-    from streamlit.testing.v1 import AppTest
-
-    from ui.details import open_every_detail
     _quiet()
     at = AppTest.from_file(str(ROOT / "pages" / f"{stem}.py"), default_timeout=timeout)
     for key, values in params.items():

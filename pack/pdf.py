@@ -5,8 +5,13 @@ the charts are drawn to fit the paper, and printed once every chart reports it i
 """
 from __future__ import annotations
 
+import html
 import os
+import re
 from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("SENCO_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -20,7 +25,6 @@ class PrintFailed(RuntimeError):
 
 
 def _page_count(pdf: bytes) -> int:
-    import re
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
@@ -28,8 +32,6 @@ def print_pdf(html_path: Path, pdf_path: Path, *, one_page: bool = False, footer
     """Print `html_path` to `pdf_path`; returns the number of pages. With one_page, the print is
     scaled down (to no less than half size) until it fits a single A4 page. `browser`: a Playwright
     Chromium already running in this thread (else one is started and stopped here)."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
     if browser is not None:
         pdf = _print(browser, Path(html_path), one_page, footer)
     else:
@@ -75,5 +77,4 @@ def _print(browser, html_path: Path, one_page: bool, footer: str) -> bytes:
 
 
 def _esc(text: str) -> str:
-    import html
     return html.escape(text)

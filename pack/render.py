@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 import pandas as pd
+from plotly.offline import get_plotlyjs
 
 from pack.collect import Block, PageContent
 
@@ -111,7 +112,6 @@ SCRIPT = """
 @lru_cache(maxsize=1)
 def plotly_js() -> str:
     """plotly.js as shipped inside the plotly package: no CDN, so charts draw offline."""
-    from plotly.offline import get_plotlyjs
     return get_plotlyjs()
 
 

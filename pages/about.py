@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from etl.columns import dictionary_rows
+from domain.columns import dictionary_rows
 from lake import config
 from lake.measures import flags_table, measures_table
 from ui import guide

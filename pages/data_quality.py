@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from etl.columns import dictionary_rows
+from domain.columns import dictionary_rows
 from ui import charts, chase, mapping, upload
 from ui.context import view
 from ui.layout import page_header

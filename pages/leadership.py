@@ -2,9 +2,8 @@
 cut by phase or size band against national figures, and the schools raising a statutory flag."""
 import streamlit as st
 
-from etl.columns import PHASES, QUALIFICATIONS
+from domain.vocabularies import PHASES, QUALIFICATIONS, SIZE_BANDS
 from lake import analysis, measures
-from lake.api import SIZE_BANDS
 from lake.measures import CHECK, GUIDANCE, MEASURE_BY_ID, STATUTORY
 from ui import charts
 from ui.anonymise import SMALL

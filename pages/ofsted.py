@@ -3,9 +3,8 @@ and how both line up with the SENCO's profile (time, leadership, role, admin sup
 import pandas as pd
 import streamlit as st
 
-from etl.columns import OFSTED_SEND_PROGRESS
+from domain.vocabularies import OFSTED_SEND_PROGRESS, ROLE_PROFILES, SLT_PROFILES, TIME_BANDS
 from lake import analysis, measures, ofsted_view
-from lake.api import ROLE_PROFILES, SLT_PROFILES, TIME_BANDS
 from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
 from ui import charts
 from ui.anonymise import SMALL

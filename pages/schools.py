@@ -5,6 +5,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from domain.columns import COLUMNS
 from lake import analysis, measures, ofsted_view
 from lake.api import Filters
 from lake.measures import CHECK, GUIDANCE, STATUTORY
@@ -37,8 +38,13 @@ RETURN_FIELDS = {
     "sen_information_report_published": "SEN information report published",
     "sen_information_report_updated": "SEN information report last updated", "sen_governor": "SEN governor",
     "ofsted_inspection_date": "Ofsted inspection (as reported)",
-    "ofsted_send_progress": "SEND progress (school's own view)", "conversion_notes": "Conversions made on loading",
+    "ofsted_send_progress": "SEND progress (school's own view)",
 }
+# Every other column of the return is shown too, by its template label, so a column added to the
+# return (domain.columns) shows here without a change to this page.
+RETURN_FIELDS |= {c.name: c.label for c in COLUMNS if c.name not in RETURN_FIELDS}
+RETURN_FIELDS["conversion_notes"] = "Conversions made on loading"
+YES_NO += [c.name for c in COLUMNS if c.kind == "yesno" and c.name not in YES_NO]
 COMPARE_FIELDS = {
     "school_name": "School", "urn": "URN", "phase": "Phase", "school_type": "School type", "size_band": "Size band",
     "has_return": "Return received", **{k: lbl for k, lbl in RETURN_FIELDS.items()

@@ -1,8 +1,8 @@
 """SENCO time: how much designated time SENCOs have, and whether it tracks the SEND cohort."""
 import streamlit as st
 
+from domain.vocabularies import SIZE_BANDS
 from lake import analysis, config, measures
-from lake.api import SIZE_BANDS
 from lake.measures import MEASURE_BY_ID
 from ui import charts
 from ui.anonymise import SMALL

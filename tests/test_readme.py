@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from etl.columns import markdown_table
+from domain.columns import markdown_table
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,12 +13,16 @@
 """
 from __future__ import annotations
 
+import time
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import streamlit as st
+import streamlit.components.v1 as components
+from streamlit import config
 
 from ui import meeting as meeting_links
 
@@ -104,7 +108,6 @@ def secrets_file_problem(paths) -> str | None:
 
 
 def current_access() -> Access:
-    from streamlit import config
     paths = config.get_option("secrets.files") or []
     problem = secrets_file_problem(paths)
     try:
@@ -180,7 +183,6 @@ def new_meeting_link(access: Access, params: Mapping) -> tuple[dict, int] | None
     The expiry is fixed once per session and filters, so the link does not change on every rerun."""
     if not access.meeting_secret:
         return None
-    import time
     made = st.session_state.get("_meeting_made")
     fixed = meeting_links._canonical(params)
     if not made or made[0] != fixed or made[1] - time.time() < access.meeting_hours * 3600 / 2:
@@ -193,7 +195,6 @@ def new_meeting_link(access: Access, params: Mapping) -> tuple[dict, int] | None
 # ---------------------------------------------------------------- deep links across sign-in
 def _remember_deep_link() -> None:
     """Sign-in returns to the app's root; remember the shared link the user opened, for 10 minutes."""
-    import streamlit.components.v1 as components
     components.html(
         "<script>try{const l=window.parent.location;"
         f"document.cookie='{RETURN_COOKIE}='+encodeURIComponent(l.pathname+l.search)+';path=/;max-age=600;SameSite=Lax';"
@@ -201,13 +202,11 @@ def _remember_deep_link() -> None:
 
 
 def _forget_deep_link() -> None:
-    import streamlit.components.v1 as components
     components.html(f"<script>document.cookie='{RETURN_COOKIE}=;path=/;max-age=0';</script>", height=0)
 
 
 def return_target(cookie_value: str | None) -> tuple[str, dict[str, list[str]]] | None:
     """The page path and query of a remembered deep link, if it is one of ours (never another site)."""
-    from urllib.parse import parse_qs, unquote, urlsplit
     if not isinstance(cookie_value, str) or not cookie_value:
         return None
     parts = urlsplit(unquote(cookie_value))

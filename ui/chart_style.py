@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from etl.columns import OFSTED_SEND_PROGRESS, PHASES, QUALIFICATION_COURSES, QUALIFICATIONS
+from domain.vocabularies import OFSTED_SEND_PROGRESS, PHASES, QUALIFICATION_COURSES, QUALIFICATIONS
 from lake.analysis import ADMIN_PROFILES, OVERALL_EFFECTIVENESS, SHOWN_SOURCES
 from lake.api import ROLE_PROFILES, SIZE_BANDS, SLT_PROFILES, TIME_BANDS
 from lake.measures import INCLUSION_GRADES

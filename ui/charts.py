@@ -79,12 +79,6 @@ def vline_shape(x: float, label: str) -> tuple[dict, dict]:
              "yanchor": "bottom", "showarrow": False, "font": {"color": TEXT}})
 
 
-def base_layout(fig: go.Figure, title: str, x_title: str | None = None, y_title: str | None = None) -> go.Figure:
-    """Apply the project's layout to a figure built elsewhere (slower than `layout`: use it only for one-offs)."""
-    fig.update_layout(layout(title, x_title, y_title))
-    return fig
-
-
 def as_text(values: pd.Series) -> np.ndarray:
     """School-entered text for a chart label or hover: Plotly reads a few HTML tags in labels,
     so any '<', '>' or '&' is escaped and the name is shown as typed, never as markup."""

@@ -5,20 +5,18 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
+from domain.vocabularies import ROLE_PROFILES, SIZE_BANDS, SLT_PROFILES, TIME_BANDS
 from lake import config
-from lake.api import (
-    ROLE_PROFILES,
-    SIZE_BANDS,
-    SLT_PROFILES,
-    TIME_BANDS,
-    Filters,
-    LakeAPI,
-)
+from lake.api import Filters, LakeAPI
 from lake.config import SettingError
 from lake.migrations import LakeTooNew
 from lake.store import LakeDamaged, LakeMissing
 from ui import styles
+from ui.anonymise import NO_KEY, key_for
+from ui.auth import meeting_session
+from ui.upload import md_escape
 
 # URL parameter names (also the widget keys) of the shared filters.
 PARAMS = ("year", "la", "phase", "type", "size", "time", "slt", "role", "anon")
@@ -47,7 +45,6 @@ class View:
 
 def anon_key(api: LakeAPI) -> str | None:
     """The lake's label key (SENCO_ANON_KEY on a replica); None means anonymised mode is unavailable."""
-    from ui.anonymise import key_for
     return key_for(api.info())
 
 
@@ -59,7 +56,6 @@ def _note_invalid(key: str, allowed: list[str]) -> None:
         return
     bad = [v for v in given if v not in allowed]
     if bad:
-        from ui.upload import md_escape
         st.session_state.setdefault("_link_notices", []).append(
             md_escape(f"'{key}': {', '.join(repr(b[:40]) for b in bad[:3])} not recognised"))
 
@@ -73,7 +69,6 @@ def _through_app() -> None:
     without app.py, and stays on for every later session: a navigation of file names, and no
     sign-in. So a page that finds itself run that way switches the mode off and reruns, which
     runs app.py with the same address and query."""
-    from streamlit.runtime.pages_manager import PagesManager
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
@@ -98,7 +93,6 @@ def view(show_filters: bool = True) -> View:
         st.error(f"This dashboard's settings need fixing: {exc}", icon=":material/settings_alert:")
         st.stop()
     st.session_state["_link_notices"] = []
-    from ui.auth import meeting_session
     held = meeting_session()
     if held is not None:
         return _meeting_view(a, held)
@@ -141,7 +135,6 @@ def view(show_filters: bool = True) -> View:
                       size_band=tuple(size), time_band=tuple(time), slt=tuple(slt), role=tuple(role))
     v = View(api=a, filters=filters, anonymised=bool(anonymised), anon_key=anon_key(a))
     if v.anonymised and not v.anon_key:
-        from ui.anonymise import NO_KEY
         st.error(NO_KEY, icon=":material/visibility_off:")     # never fall back to names or a guessable key
         st.stop()
     st.session_state["_view_params"] = share_params(v)
@@ -187,7 +180,6 @@ def _meeting_view(a: LakeAPI, held) -> View:
                       time_band=tuple(fixed["time"]), slt=tuple(fixed["slt"]), role=tuple(fixed["role"]))
     v = View(api=a, filters=filters, anonymised=True, anon_key=anon_key(a))
     if not v.anon_key:
-        from ui.anonymise import NO_KEY
         st.error(NO_KEY, icon=":material/visibility_off:")     # a meeting link is always anonymised
         st.stop()
     try:

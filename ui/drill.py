@@ -16,6 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui.anonymise import label_for
+
 SCHOOLS_PAGE = "pages/schools.py"
 SELECT = {"on_select": "rerun", "selection_mode": "points"}
 
@@ -73,11 +75,10 @@ def clicked_school(fig: go.Figure, event) -> object | None:
 
 def open_school(v, urn) -> None:
     """Open the school's profile with this view's filters (stops this page's run)."""
-    from ui.anonymise import label_for
     if urn is None or _meeting():
         return
     if v.anonymised:
-        from ui.tables import unlisted
+        from ui.tables import unlisted  # noqa: PLC0415 (ui.tables imports this module)
         if not v.anon_key or int(urn) in unlisted(v):
             st.caption("That school is not listed in anonymised mode: its phase, type and size band would name it.")
             return
@@ -111,7 +112,6 @@ def row_schools(frame: pd.DataFrame, shown: pd.DataFrame, v) -> list | None:
     urns = pd.to_numeric(frame["urn"], errors="coerce")
     if not v.anonymised:
         return urns.tolist() if len(shown) == len(frame) else None
-    from ui.anonymise import label_for
     if not v.anon_key or "School" not in shown.columns:
         return None
     by_label = {label_for(u, v.anon_key): u for u in urns.dropna()}

@@ -20,6 +20,8 @@ import io
 import re
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -72,8 +74,6 @@ NOTES_SHEET = "Notes"
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "data", note: str | None = None,
                notes: list[tuple[str, str]] | None = None) -> bytes:
     """The table on the first sheet from row 1; `note` and `notes` (item, detail) on a "Notes" sheet."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
 
     safe = neutralise(yes_no(frame))
     wb = Workbook()
@@ -178,7 +178,7 @@ LABELLED = {"URN": "urn", "School": "school_name", "Phase": "phase", "School typ
 def column_source(name: object, anonymised: bool = False) -> str:
     """Where a column's values come from, for a download's notes (`name`: the lake's column name,
     or a label the pages give a common column)."""
-    from etl.columns import COLUMN_BY_NAME
+    from domain.columns import COLUMN_BY_NAME  # noqa: PLC0415
     name = str(name)
     if name == "School" and anonymised:
         return SOURCE_LABEL

@@ -3,8 +3,10 @@ row is rejected, and a short guide for the officers who use the dashboard."""
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from ui.anonymise import SMALL
+from ui.tables import downloads
 from ui.upload import md_escape
 
 REJECT_REASONS = """\
@@ -39,9 +41,7 @@ def definitions(frame: pd.DataFrame, key: str | None, title: str, download_key: 
                 group: str | None = None) -> None:
     """Each row of a definitions table in its own fold, every field in full; the table stays
     downloadable as CSV and XLSX. `key` names the row's title column (default: the first)."""
-    import streamlit as st
 
-    from ui.tables import downloads
     key = key or frame.columns[0]
     st.markdown(f"**{title}**")
     groups = frame.groupby(group, sort=False) if group else [(None, frame)]
@@ -60,7 +60,6 @@ def definitions(frame: pd.DataFrame, key: str | None, title: str, download_key: 
 
 def officers_guide() -> None:
     """A short guide for officers: sharing, anonymised mode, chasing, open collections."""
-    import streamlit as st
     st.header("A guide for officers")
     with st.expander("Sharing a view", icon=":material/link:", expanded=True):
         st.markdown(

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import streamlit as st
 
 from lake import collection, config
 from lake.api import Filters
+from ui.upload import md_escape
 
 KIND_LABELS = {"returns": "SENCO returns", "gias": "Register of schools (GIAS)", "census": "School census counts",
                "ofsted": "Ofsted outcomes", "benchmarks": "National benchmarks", "demo": "Demo data"}
@@ -110,9 +112,7 @@ def contact_text() -> str | None:
 def page_context(v) -> None:
     """Draw the page's "data as at" line, the open-collection notice for the year in view and the
     team's contact in the sidebar. Text from settings and files is escaped, never HTML."""
-    import streamlit as st
 
-    from ui.upload import md_escape
     st.caption(md_escape(as_at_line(v.api)))
     c = collection.open_for(v.api, v.filters.year)
     if c is not None:

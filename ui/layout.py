@@ -1,6 +1,8 @@
 """Page furniture: title, notices, the share link, headline figures, empty states."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from lake import collection
@@ -8,6 +10,7 @@ from lake.api import Filters
 from lake.measures import MEASURE_BY_ID, NO_CHANGE
 from ui import meeting
 from ui.anonymise import SMALL
+from ui.auth import current_access, new_meeting_link
 from ui.context import View, page_address, share_link
 from ui.details import details
 from ui.help import page_context
@@ -62,9 +65,7 @@ def update_share_link(extra_params: dict | None = None) -> None:
     """Redraw the share links once the page's own widgets exist, so they carry their values: the
     team link (what this user sees, for colleagues who may see it too) and the meeting link
     (anonymised, for anyone, until it expires). Each says which kind it is."""
-    from urllib.parse import urlencode
 
-    from ui.auth import current_access, new_meeting_link
     slot, page_path = st.session_state["_share_slot"]
     show_link_notices(page_path)
     if slot is None:                                   # the box is closed: nothing to draw

@@ -17,8 +17,10 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from domain.columns import COLUMN_BY_NAME, COLUMNS
 from etl import forms
-from etl.columns import COLUMN_BY_NAME, COLUMNS
+from etl.form_to_send import form_bytes
+from lake import form_mappings
 from ui import upload
 from ui.context import View
 from ui.tables import table
@@ -57,10 +59,9 @@ def _lake_path(v: View):
 
 
 def _one_export(shown_name: str, name: str, data: bytes, export: forms.FormExport, v: View) -> None:
-    from lake import form_mappings
 
     sig = export.signature
-    saved_all = form_mappings.current(reader=v.api.reader)
+    saved_all = forms.saved_mappings(reader=v.api.reader)
     saved = saved_all.get(sig)
     st.subheader(f"{shown_name}: a {export.kind} export")
     st.markdown(f"{upload.plural(len(export.responses), 'response')} to {upload.plural(len(export.questions), 'question')}. "
@@ -185,7 +186,6 @@ def _checked(name: str, data: bytes, export: forms.FormExport, mapping: forms.Ma
 
 def form_to_send() -> None:
     """The Template tab's download of the questions for an online form."""
-    from etl.form_to_send import form_bytes
     st.subheader("Collecting the return with an online form")
     st.markdown("If schools answer a Microsoft Forms or Google Forms form instead of the workbook, build the form "
                 "from this list: the question texts, answer options and help text, in order. An export of a form "

@@ -66,7 +66,7 @@ def _redraw_suffix() -> str:
     """A page may draw its header twice in one run (Schools redraws it into the same slot so its link
     carries the widgets' values); the second draw replaces the first, so it needs keys of its own."""
     try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: PLC0415 (inside the guard: no run)
         ctx = get_script_run_ctx()
         used = getattr(getattr(ctx, "shared", ctx), "widget_user_keys_this_run", None) or set()
     except Exception:     # noqa: BLE001 (no script run: a bare import)

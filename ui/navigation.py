@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ui.meeting import PAGES as MEETING_PAGES
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -40,6 +42,5 @@ ADDRESSES = {p.stem: p.address for p in PAGES}
 def pages_for(meeting: bool = False) -> tuple[PageSpec, ...]:
     """The pages a session may open: all of them, or for a meeting link's holder (ui/meeting.py)
     only the summaries, never the Schools page or Returns & data quality (names, uploads)."""
-    from ui.meeting import PAGES as MEETING_PAGES
     return tuple(p for p in PAGES if not meeting or p.stem in MEETING_PAGES)
 TITLES = {p.stem: p.title for p in PAGES}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import streamlit as st
 
 from ui.anonymise import label_for
 from ui.upload import md_escape
@@ -64,7 +65,6 @@ class SchoolPicker:
 
 def from_link(picker: SchoolPicker, key: str, multi: bool, limit: int) -> None:
     """Accept the schools a link names under `key` before its widget is drawn; note unknown ones."""
-    import streamlit as st
     try:
         given = st.query_params.get_all(key)
     except Exception:

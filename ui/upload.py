@@ -7,7 +7,7 @@ files to `etl.load.load_returns`, the same loader the command line uses. With
 `isolated=True` (as the page calls them) both run in a child process with memory and time
 limits (ui.upload_worker): the worst a file can do is fail its own preview.
 
-Also here: counting rejected rows by the codes the lake keeps with them (etl.problems), open
+Also here: counting rejected rows by the codes the lake keeps with them (domain.problems), open
 and resolved; and escaping file names and other text people typed before it goes into Markdown.
 """
 from __future__ import annotations
@@ -21,8 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.problems import CODES, UNKNOWN, Problem, problem_for_message, split_reasons
-from etl.problems import codes_table as problems_codes_table
+from domain.problems import CODES, UNKNOWN, Problem, problem_for_message, split_reasons
+from domain.problems import codes_table as problems_codes_table
+from etl import load, template
+from etl.load import accepted_keys, printable
+from ui import upload_worker
 
 MAX_UPLOAD_MB = 20                       # matches server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -125,14 +128,12 @@ def _check(name: str, data: bytes, today: dt.date | None, isolated: bool) -> dic
     """{'outcome', 'keys' (accepted (URN, year) -> row), 'accepted', 'conversions'} or {'problem'}:
     check_returns here, or in a limited child process."""
     if isolated:
-        from ui import upload_worker
         try:
             return upload_worker.check_file(name, data, today)
         except upload_worker.IsolatedFailure as exc:
             return {"problem": str(exc)}
-    from etl.load import accepted_keys, check_returns, preview_tables
-    outcome = check_returns(data, name, today=today)
-    accepted, conversions = preview_tables(outcome)
+    outcome = load.check_returns(data, name, today=today)
+    accepted, conversions = load.preview_tables(outcome)
     return {"outcome": outcome, "keys": accepted_keys(outcome), "accepted": accepted, "conversions": conversions}
 
 
@@ -141,7 +142,6 @@ def preview_file(name: str, data: bytes, loaded_hashes: dict[str, int] | None = 
                  cache: dict | None = None, isolated: bool = False) -> Preview:
     """Check one file without touching the lake. `cache` (any dict) keeps validation
     results by file name and hash, so a page rerun does not validate the same file again."""
-    from etl.load import printable
 
     name = printable(Path(str(name).replace("\\", "/")).name) or "unnamed file"
     preview = Preview(name=name, data=data, sha256=sha256(data))
@@ -252,7 +252,7 @@ def _as_typed(r, name: str) -> str:
     digit missing is shown, not left blank)."""
     value = r.record.get(name)
     if value is None and isinstance(r.raw, dict):
-        from etl.columns import match_header
+        from domain.columns import match_header  # noqa: PLC0415
         value = next((v for k, v in r.raw.items() if match_header(k) == name and v not in (None, "")), None)
     return "" if value is None else str(value)
 
@@ -283,19 +283,9 @@ def upload_unavailable(reader) -> str | None:
     return READ_ONLY_MESSAGE if getattr(reader, "parquet", None) else None
 
 
-def template_file() -> bytes | None:
-    """The blank return workbook as bytes, or None while etl.template is not installed."""
-    try:
-        from etl import template
-    except ImportError:
-        return None
-    if hasattr(template, "template_bytes"):
-        return template.template_bytes()
-    import tempfile
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "senco-return-template.xlsx"
-        template.write_template(path)
-        return path.read_bytes()
+def template_file() -> bytes:
+    """The blank return workbook as bytes."""
+    return template.template_bytes()
 
 
 def load_files(files: list[tuple[str, bytes]], lake_path: Path | None = None,
@@ -305,10 +295,8 @@ def load_files(files: list[tuple[str, bytes]], lake_path: Path | None = None,
     if not files:
         return []
     if isolated:
-        from ui import upload_worker
         return upload_worker.load_files(files, lake_path, today)
-    from etl.load import load_returns
-    return load_returns(files, lake_path, today=today)
+    return load.load_returns(files, lake_path, today=today)
 
 
 def outcome_table(outcomes: list) -> pd.DataFrame:

@@ -25,9 +25,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.columns import header_key
+from domain.columns import header_key
+from domain.problems import codes_text, problems_json
 from etl.load import FileOutcome, keep_raw, new_load_id, record_load, sha256
-from etl.problems import codes_text, problems_json
 from etl.readers import NotAReturn, decode_text
 from etl.sources import census_pt, gias, gias_links, ofsted, sen_england
 from etl.sources.census_pt import phase_from_type

@@ -5,6 +5,7 @@ phase. The file carries no year: it comes from the file's name or is given (--ce
 """
 from __future__ import annotations
 
+from domain.vocabularies import INDEPENDENT_SCHOOLS
 from etl.normalise import Invalid, parse_urn
 from etl.sources.census_year import census_year
 from etl.sources.reader import (
@@ -48,11 +49,11 @@ def phase_from_type(school_type: object) -> tuple[str | None, str | None]:
     if not t:
         return None, None
     if "independent" in t and "special" not in t:
-        return None, "Independent schools"
+        return None, INDEPENDENT_SCHOOLS
     if "nonmaintained" in t:
         return "special", "Special schools"
     if "special" in t:
-        return "special", ("Independent schools" if "independent" in t else "Special schools")
+        return "special", (INDEPENDENT_SCHOOLS if "independent" in t else "Special schools")
     if "pupilreferral" in t or "alternativeprovision" in t or t.endswith("apschool") or t == "ap":
         return "alternative provision", None
     for word, phase in (("nursery", "nursery"), ("allthrough", "all-through"), ("middle", "middle"),

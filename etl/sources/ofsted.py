@@ -25,6 +25,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from domain.vocabularies import REPORT_CARD_GRADES
 from etl.normalise import Invalid
 from etl.sources.reader import (
     Column,
@@ -45,7 +46,7 @@ from etl.sources.reader import (
 
 SOURCE = "Ofsted state-funded schools inspections and outcomes (management information)"
 
-REPORT_GRADES = ("exceptional", "strong standard", "expected standard", "needs attention", "urgent improvement")
+REPORT_GRADES = REPORT_CARD_GRADES
 _REPORT = {fold(g): g for g in REPORT_GRADES} | {"strong": "strong standard", "expected": "expected standard"}
 _SAFEGUARDING = {"met": "met", "notmet": "not met", "standardsmet": "met", "standardsnotmet": "not met"}
 _YES_NO = {"yes": "yes", "no": "no", "y": "yes", "n": "no"}

@@ -9,16 +9,15 @@ official statistics ('NA', 'z', 'x', 'c', 'NULL', ...) mean "not available" and 
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from etl.columns import header_key
+from domain.columns import header_key
 from etl.normalise import EXCEL_EPOCH, Invalid, parse_urn
-from etl.readers import NotAReturn, decode_text, numbered_csv, open_workbook, sheet_grid
+from etl.readers import NotAReturn, decode_text, numbered_csv, open_workbook, sheet_grid, sniff_delimiter
 from etl.validate import RowResult
 
 # Markers official statistics use for "not available / not applicable / suppressed".
@@ -307,15 +306,10 @@ def read_table(data: bytes) -> Table:
         decoded = decode_text(data)
     except NotAReturn:
         raise FileProblem("the file is not a CSV text file or a spreadsheet (it looks binary)") from None
-    sample = decoded.splitlines()[:30]
-    best, best_score = ",", -1
-    for delim in (",", "\t", ";", "|"):
-        score = max((len(r) for r in csv.reader(sample, delimiter=delim)
-                     if any(header_key(c) in HEADER_KEYS for c in r)), default=0)
-        if score > best_score:
-            best, best_score = delim, score
+    # The return reader's sniffing, scored by the widest row that names a URN column.
+    delim = sniff_delimiter(decoded, lambda r: len(r) if any(header_key(c) in HEADER_KEYS for c in r) else 0, 30)
     try:
-        numbered = numbered_csv(decoded, best)       # the return reader's own: the same limits
+        numbered = numbered_csv(decoded, delim)       # the return reader's own: the same limits
     except NotAReturn as exc:
         raise FileProblem(str(exc)) from None
     return _table_from_grid(numbered)

@@ -23,6 +23,7 @@ from etl.sources.census_pt import phase_from_type, send_checks
 from etl.sources.census_year import census_year
 from etl.sources.reader import (
     Column,
+    FileProblem,
     Parsed,
     Spec,
     Table,
@@ -126,6 +127,5 @@ def parse(table: Table, file_name: str, given_year: str | None) -> Parsed:
 
 
 def raise_missing() -> None:
-    from etl.sources.reader import FileProblem
     raise FileProblem("not a SEN in England school-level file: required column(s) missing: SEN support "
                       "(or, before 2014/15, No_Statement or School_Action)")

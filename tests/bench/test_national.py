@@ -11,8 +11,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from bench import national
+from lake.api import Filters, LakeAPI
+from lake.store import Reader
+from ui.context import _api
 
 LAS = {813, 812}          # North Lincolnshire, North East Lincolnshire (same region)
 
@@ -90,9 +94,7 @@ def test_every_row_is_loaded_or_rejected(built):
 
 
 def test_the_la_selector_filters_by_code_and_writes_codes_to_the_link(built, monkeypatch):
-    from streamlit.testing.v1 import AppTest
 
-    from ui.context import _api
     monkeypatch.setenv("SENCO_LAKE", str(built["lake"]))
     _api.clear()
     root = Path(__file__).resolve().parents[2]
@@ -115,8 +117,6 @@ def test_the_la_selector_filters_by_code_and_writes_codes_to_the_link(built, mon
 
 
 def test_comparison_by_area_sets_an_la_beside_its_region_and_the_lake(built):
-    from lake.api import Filters, LakeAPI
-    from lake.store import Reader
     api = LakeAPI(Reader(path=built["lake"]))
     cmp = api.comparison_by_area("median_senco_hours", Filters(la=(813,)))
     assert list(cmp.level) == ["LA", "Region", "England"]
@@ -135,11 +135,7 @@ def test_comparison_by_area_sets_an_la_beside_its_region_and_the_lake(built):
 
 
 def test_overview_sets_the_chosen_la_beside_its_region_and_the_lake(built, monkeypatch):
-    from streamlit.testing.v1 import AppTest
 
-    from lake.api import Filters, LakeAPI
-    from lake.store import Reader
-    from ui.context import _api
     monkeypatch.setenv("SENCO_LAKE", str(built["lake"]))
     _api.clear()
     root = Path(__file__).resolve().parents[2]

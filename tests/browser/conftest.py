@@ -11,11 +11,17 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from bench import app_server
 from bench.app_server import CHROMIUM, LAUNCH_ARGS, stop_server
+from domain.vocabularies import SIZE_BANDS
+from lake.api import Filters, LakeAPI
+from lake.store import Reader
+from ui.anonymise import label_for, unlisted_urns
 from ui.navigation import ADDRESSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,9 +132,6 @@ def app_url(app_lake, browser) -> str:
 @pytest.fixture(scope="session")
 def lake_facts(app_lake) -> dict:
     """What the tests need to know about the demo lake, read straight from it (before any upload)."""
-    from lake.api import Filters, LakeAPI
-    from lake.store import Reader
-    from ui.anonymise import label_for, unlisted_urns
 
     api = LakeAPI(Reader(path=app_lake))
     years = api.years()
@@ -156,9 +159,7 @@ def lake_facts(app_lake) -> dict:
 @pytest.fixture(scope="session")
 def empty_query(lake_facts) -> str:
     """Filters under which no school is in scope this year (phase x size band with no schools)."""
-    from urllib.parse import urlencode
 
-    from lake.api import SIZE_BANDS
     frame = lake_facts["frame"]
     phases = ["special"] + [p for p in lake_facts["phases"] if p != "special"]
     for size in reversed(SIZE_BANDS):
@@ -171,7 +172,6 @@ def empty_query(lake_facts) -> str:
 # ------------------------------------------------------------------ browser
 @pytest.fixture(scope="session")
 def playwright_instance():
-    from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         yield p
 

@@ -11,8 +11,10 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import AXE_STATS, MAIN, PAGES, open_expanders, open_page, wait_charts
+from ui.accessibility import ACCESSIBILITY_EXCEPTIONS
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
@@ -27,10 +29,6 @@ CASES = [(name, state) for name in PAGES for state in STATES] + EXTRA
 
 
 def exceptions() -> list[dict]:
-    try:
-        from ui.accessibility import ACCESSIBILITY_EXCEPTIONS
-    except ImportError:
-        return []
     return list(ACCESSIBILITY_EXCEPTIONS)
 
 
@@ -130,7 +128,6 @@ def chart_text_contrast(page, label: str) -> list[str]:
 
 def check(page, label: str) -> list[str]:
     """Run axe-core's WCAG 2.2 AA rules on the page as it is now; return the violations not excepted."""
-    from axe_playwright_python.sync_playwright import Axe
 
     wait_charts(page)
     results = Axe().run(page, options=AXE_OPTIONS).response

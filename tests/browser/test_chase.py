@@ -9,6 +9,8 @@ import io
 import pandas as pd
 from openpyxl import load_workbook
 
+from lake.api import Filters, LakeAPI
+from lake.store import Reader
 from tests.browser.conftest import WAIT_MS, no_exception, open_page, wait_ready
 
 
@@ -26,8 +28,6 @@ def download(page, key: str) -> tuple[str, bytes]:
 
 def expected_from_lake(lake, year: str, phase: str) -> dict[int, dict]:
     """What each listed school's row should say, read from the lake's own tables."""
-    from lake.api import Filters, LakeAPI
-    from lake.store import Reader
 
     api = LakeAPI(Reader(path=lake))
     missing = api.missing_returns(Filters(year=year, phase=(phase,)))

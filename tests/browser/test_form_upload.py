@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.app_server import stop_server
 from tests.browser.conftest import (
     ARTIFACTS,
     MAIN,
@@ -32,7 +33,6 @@ FORMS = Path(__file__).resolve().parents[1] / "fixtures" / "forms"
 
 @pytest.fixture(scope="module")
 def form_app(demo_lake, tmp_path_factory):
-    from bench.app_server import stop_server
     folder = tmp_path_factory.mktemp("form-upload-lake")
     lake = folder / demo_lake.name
     shutil.copy2(demo_lake, lake)

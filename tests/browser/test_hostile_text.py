@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
+from lake.api import Filters, LakeAPI
+from lake.store import Reader
 from tests.browser.conftest import (
     ARTIFACTS,
     MAIN,
@@ -57,8 +59,6 @@ def hostile_app(demo_lake, tmp_path_factory, browser):
 
 
 def urn_of(lake, name: str) -> int:
-    from lake.api import Filters, LakeAPI
-    from lake.store import Reader
     frame = LakeAPI(Reader(path=lake)).school_year(Filters(year=YEAR))
     return int(frame.loc[frame.school_name == name, "urn"].iloc[0])
 

@@ -15,7 +15,10 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import pytest
 from openpyxl import load_workbook
 
+from etl.load import check_returns
+from lake import analysis
 from tests.browser.conftest import (
+    FIRST_VISIT,
     MAIN,
     WAIT_MS,
     grid_text,
@@ -87,7 +90,6 @@ def visible_names(text: str, names: list[str]) -> list[str]:
 # ---------------------------------------------------------------------------- shared links
 def test_first_visitor_after_start_opens_a_shared_link_cleanly(app_url):
     """The first person to open a link after the app (re)starts sees the page, with no error dialog."""
-    from tests.browser.conftest import FIRST_VISIT
     assert FIRST_VISIT["title"] == "SENCO time"
     assert FIRST_VISIT["dialogs"] == [], (
         f"opening {FIRST_VISIT['path']} as the first session after the server started showed "
@@ -171,7 +173,6 @@ def test_invalid_link_opens_with_defaults_and_a_notice(app_url, page, lake_facts
 
 # ---------------------------------------------------------------------------- downloads
 def expected_ranked(lake_facts):
-    from lake import analysis
     return analysis.ranked(analysis.returned(lake_facts["frame"]), "hours_per_10_send")
 
 
@@ -262,7 +263,6 @@ def upload_target(lake_facts):
 
 
 def test_upload_a_return_and_see_it_across_the_app(app_url, page, lake_facts, tmp_path):
-    from etl.load import check_returns
 
     urn, name, year = upload_target(lake_facts)
     other = lake_facts["frame"][lake_facts["frame"].urn != urn].iloc[-1]

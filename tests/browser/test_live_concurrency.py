@@ -26,6 +26,10 @@ import pandas as pd
 import pytest
 
 from bench.app_server import python as _python
+from domain.columns import COLUMNS
+from lake.api import Filters, LakeAPI
+from lake.measures import MEASURES
+from lake.store import Reader
 from tests.browser.conftest import ROOT, WAIT_MS, new_context, pick_option, start_server, stop_server, widget
 
 SCOPE = re.compile(r"(\d{4}/\d{2}) · (\d+) schools in scope · (\d+) returns received")
@@ -62,19 +66,15 @@ SNAPSHOT = """() => {
 
 # ------------------------------------------------------------------ what the lake says
 def read_api(lake: Path):
-    from lake.api import LakeAPI
-    from lake.store import Reader
     return LakeAPI(Reader(path=lake))
 
 
 def filters_for(state: dict, current_year: str):
-    from lake.api import Filters
     return Filters(year=state.get("year", current_year), phase=tuple(filter(None, [state.get("phase")])))
 
 
 def expected_view(api, state: dict, current_year: str) -> dict:
     """The scope line and every headline figure a page shows under these filters."""
-    from lake.measures import MEASURES
     filters = filters_for(state, current_year)
     frame = api.school_year(filters)
     return {"scope": (filters.year, len(frame), int(frame.has_return.sum())),
@@ -84,8 +84,6 @@ def expected_view(api, state: dict, current_year: str) -> dict:
 def late_returns(api, year: str) -> tuple[bytes, int]:
     """Returns for this year from the schools in scope that have not sent one, as a CSV the way
     the online form exports it: each school sends last year's answers again."""
-    from etl.columns import COLUMNS
-    from lake.api import Filters
 
     frame = api.school_year(Filters(year=year))
     missing = frame[~frame.has_return.astype(bool) & frame.on_register.astype(bool)].urn.astype(int).tolist()
@@ -234,6 +232,8 @@ def keep_rerunning(sessions: list[Session], base: str, load: Load | None, done) 
                 s.act(base, load)
         if all(not s.waiting and (s.stopped or done(s)) for s in sessions):
             return
+        # Only paces the polling of the three pages: every wait here is on a condition with its own
+        # deadline (drawn() within OBSERVE_S, the load within LOAD_S), never on this sleep.
         time.sleep(0.02)
 
 

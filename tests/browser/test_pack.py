@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from lake.api import Filters, LakeAPI
+from lake.store import Reader
+from pack.build import build, build_summary
 from tests.browser.conftest import (
     MAIN,
     PAGES,
@@ -20,7 +26,10 @@ from tests.browser.conftest import (
     wait_charts,
 )
 from tests.browser.test_accessibility import check
+from tests.browser.test_hostile_text import HOSTILE_FILE, INJECTED, SCRIPT_NAME, YEAR
 from tests.pack.conftest import identifying_text, make_packs
+from tests.pages.apptest import ROOT, serving
+from ui.anonymise import label_for, unlisted_urns
 
 A4_PRINT_WIDTH_PX = 718
 PDFTOTEXT = "/usr/bin/pdftotext"
@@ -159,13 +168,7 @@ def test_meeting_pack_button_offers_the_pack(app_url, page, demo_lake):
 
 @pytest.mark.parametrize("anonymised", [False, True], ids=["named", "anonymised"])
 def test_school_summary_is_one_page_with_the_profile(browser, demo_lake, tmp_path, anonymised):
-    import duckdb
 
-    from lake.api import Filters, LakeAPI
-    from lake.store import Reader
-    from pack.build import build_summary
-    from tests.pages.apptest import served, use_lake
-    from ui.anonymise import label_for, unlisted_urns
     con = duckdb.connect(str(demo_lake), read_only=True)
     try:
         year, key = con.execute("SELECT max(academic_year), (SELECT value FROM lake_info WHERE key = 'anon_key') "
@@ -178,13 +181,9 @@ def test_school_summary_is_one_page_with_the_profile(browser, demo_lake, tmp_pat
         con.close()
     # An anonymised link names the school by its label (a URN there would let anyone learn labels).
     chosen = label_for(urn, key) if anonymised else urn
-    before = served()
-    use_lake(demo_lake)
-    try:
+    with serving(demo_lake):
         made = build_summary(f"/schools?school={chosen}" + ("&anon=true" if anonymised else ""), tmp_path / "s.pdf",
                              browser=browser)
-    finally:
-        use_lake(*before)
     assert made.pdf_pages == 1
     text = pdf_text(made.pdf)
     assert "Key figures" in text and "Statutory flags" in text and "SENCO hours a week" in text
@@ -194,28 +193,14 @@ def test_school_summary_is_one_page_with_the_profile(browser, demo_lake, tmp_pat
 def test_school_typed_markup_stays_text_in_the_pack(browser, demo_lake, tmp_path):
     """A return whose school names carry HTML and script tags, loaded by the real loader: in the
     pack those names are shown as typed, and nothing typed runs or becomes markup."""
-    import shutil
-    import sys
 
-    from pack.build import build
-    from tests.browser.test_hostile_text import (
-        HOSTILE_FILE,
-        INJECTED,
-        SCRIPT_NAME,
-        YEAR,
-    )
-    from tests.pages.apptest import ROOT, served, use_lake
     lake = tmp_path / demo_lake.name
     shutil.copy2(demo_lake, lake)
     load = subprocess.run([sys.executable, "-m", "etl", "--lake", str(lake), "load", str(HOSTILE_FILE)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120, check=False)
     assert load.returncode == 0, load.stdout + load.stderr
-    before = served()
-    use_lake(lake)
-    try:
+    with serving(lake):
         made = build(f"/senco_time?year={YEAR.replace('/', '%2F')}", tmp_path / "pack.html", pages=["senco_time", "schools"])
-    finally:
-        use_lake(*before)
     doc = made.html.read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(" in doc                    # the name is in the pack, as text
     ctx = new_context(browser)

@@ -12,14 +12,23 @@ import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import time
-from pathlib import Path
+import urllib.request
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from bench.app_server import CHROMIUM, LAUNCH_ARGS, free_port, healthy, python, stop_server
+from bench.app_server import (
+    CHROMIUM,
+    LAUNCH_ARGS,
+    free_port,
+    python,
+    start_server,
+    stop_server,
+    wait_until_answering,
+)
 from tests.browser.conftest import (
     ARTIFACTS,
     MAIN,
@@ -49,20 +58,7 @@ UNKNOWN = f"newcomer@{DOMAIN}"
 COOKIE_SECRET = secrets.token_urlsafe(32)
 
 
-def _wait_healthy(proc: subprocess.Popen, probe, log: Path, what: str) -> None:
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        if probe():
-            return
-        time.sleep(0.25)
-    stop_server(proc)
-    raise RuntimeError(f"{what} not answering after {SERVER_START_S} s:\n{log.read_text()[-3000:]}")
-
-
 def _answers(url: str) -> bool:
-    import urllib.request
     try:
         with urllib.request.urlopen(url, timeout=2) as r:
             return r.status == 200
@@ -84,7 +80,8 @@ def provider() -> str:
                                 start_new_session=True, env={**os.environ, "NO_COLOR": "1"})
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(proc, lambda: _answers(f"{url}/.well-known/openid-configuration"), log, "the OIDC provider")
+        wait_until_answering(proc, lambda: _answers(f"{url}/.well-known/openid-configuration"), log,
+                             "the OIDC provider", SERVER_START_S)
         yield url
     finally:
         stop_server(proc)
@@ -106,18 +103,9 @@ def signin_url(provider, app_lake, tmp_path_factory) -> str:
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
         "[access]\n"
         f'allowed_domains = ["{DOMAIN}"]\n', encoding="utf-8")
-    log = ARTIFACTS / "streamlit-signin-server.log"
-    env = {**os.environ, "SENCO_LAKE": str(app_lake), "PYTHONUNBUFFERED": "1"}
-    with open(log, "w", encoding="utf-8") as out:
-        proc = subprocess.Popen(
-            [python(), "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--secrets.files", str(secrets_file)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(app_lake, ARTIFACTS / "streamlit-signin-server.log", SERVER_START_S, port=port,
+                             extra_args=("--secrets.files", str(secrets_file)))
     try:
-        _wait_healthy(proc, lambda: healthy(url), log, "streamlit")
         yield url
     finally:
         stop_server(proc)
@@ -291,7 +279,6 @@ with sync_playwright() as p:
 @pytest.fixture(scope="module")
 def other_computer():
     """(address of this computer as the other one sees it, run(url) -> (alerts, data elements shown))."""
-    import shutil
     if os.geteuid() != 0 or not shutil.which("ip"):
         pytest.skip("making a test host needs root and iproute2 (CI has both)")
     tag = f"{os.getpid() % 10000}"
@@ -323,21 +310,11 @@ def other_computer():
 def open_server(app_lake, tmp_path_factory):
     """An app server with no sign-in, listening on every interface (as someone might start it by
     hand), whose secrets file the tests write: (base URL, secrets file)."""
-    port = free_port()
     secrets_file = tmp_path_factory.mktemp("open-secrets") / "secrets.toml"     # absent to begin with
     ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "streamlit-open-server.log"
-    env = {**os.environ, "SENCO_LAKE": str(app_lake), "PYTHONUNBUFFERED": "1"}
-    with open(log, "w", encoding="utf-8") as out:
-        proc = subprocess.Popen(
-            [python(), "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-             "--server.address", "0.0.0.0", "--browser.gatherUsageStats", "false",
-             "--secrets.files", str(secrets_file)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(app_lake, ARTIFACTS / "streamlit-open-server.log", SERVER_START_S, address="0.0.0.0",
+                             extra_args=("--secrets.files", str(secrets_file)))
     try:
-        _wait_healthy(proc, lambda: healthy(url), log, "streamlit")
         yield url, secrets_file
     finally:
         stop_server(proc)

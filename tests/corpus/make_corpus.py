@@ -42,13 +42,16 @@ import sys
 import zipfile
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 FILES = HERE / "files"
 EXPECTED = HERE / "expected.json"
 sys.path.insert(0, str(ROOT))
 
-from etl.columns import COLUMNS  # noqa: E402  (only the column names and labels)
+from domain.columns import COLUMNS  # noqa: E402  (only the column names and labels)
 
 NAMES = [c.name for c in COLUMNS]
 LABELS = [c.label for c in COLUMNS]
@@ -120,7 +123,6 @@ def table(rows: list[dict], columns: list[str] = NAMES) -> list[list[object]]:
 
 def fixed_xlsx(wb) -> bytes:
     """An openpyxl workbook as repeatable .xlsx bytes, zip entries ordered as Excel writes them."""
-    from openpyxl.writer.excel import ExcelWriter
 
     wb.properties.creator = "SENCO, North Lincolnshire school"
     wb.properties.created = FIXED_TIME
@@ -281,7 +283,6 @@ def build() -> None:  # noqa: C901  (one long list of files, read top to bottom)
         values=[{"row": 6, "urn": int(s[24][0])}, {"row": 9, "urn": int(s[27][0])}])
 
     # 07 ------------------------------------------------------------- merged header cells
-    from openpyxl import Workbook
     wb = Workbook()
     ws = wb.active
     ws.title = "SENCO return 2025-26"
@@ -804,7 +805,6 @@ def hostile(s) -> None:  # noqa: C901
     """Files from an adversarial pass over the readers (issue: no file can take the server down,
     and no row vanishes). Files too big to commit (a zip bomb, a 131,072-character cell, a
     100,000-column header, a 251-byte name, an unreadable file) are made by test_hostile.py."""
-    from openpyxl import Workbook
 
     # 41 ------------------------------------------------------------- one cell at XFD1048576
     wb = Workbook()
@@ -974,7 +974,7 @@ def hostile(s) -> None:  # noqa: C901
 
 def make_xls(rows: list[dict]) -> bytes | None:
     try:
-        import xlwt
+        import xlwt  # noqa: PLC0415 (optional: only to regenerate the .xls fixture)
     except ImportError:
         return None
     book = xlwt.Workbook(encoding="utf-8")
@@ -1002,10 +1002,9 @@ def make_xls(rows: list[dict]) -> bytes | None:
 
 def make_encrypted(rows: list[dict]) -> bytes | None:
     try:
-        from msoffcrypto.format.ooxml import OOXMLFile
+        from msoffcrypto.format.ooxml import OOXMLFile  # noqa: PLC0415 (optional: only to regenerate)
     except ImportError:
         return None
-    from openpyxl import Workbook
     wb = Workbook()
     ws = wb.active
     for j, lab in enumerate(LABELS, start=1):

@@ -19,6 +19,7 @@ import pytest
 
 from etl.load import check_returns, load_returns
 from etl.readers import read_return_file
+from etl.workbook_check import MAX_XLS_BYTES
 from lake.store import Reader, raw_dir
 
 HERE = Path(__file__).resolve().parent
@@ -216,7 +217,6 @@ def test_streaming_zip_bytes_compress(bomb):
 
 
 def test_a_legacy_xls_past_the_size_limit_is_refused_unparsed():
-    from etl.workbook_check import MAX_XLS_BYTES
     data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(MAX_XLS_BYTES)
     outcome = check_returns(data, "huge.xls")
     assert outcome.status == "failed" and "save it as .xlsx or CSV" in outcome.message

@@ -11,9 +11,12 @@ import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
+from domain.columns import COLUMNS
 from etl import forms
 from etl.__main__ import main as cli
+from etl.form_to_send import form_text, questions
 from etl.load import check_returns
 from lake import form_mappings
 
@@ -203,7 +206,6 @@ def test_answers_are_read_as_the_form_wrote_them(tmp_path):
 
 
 def test_a_microsoft_forms_excel_download_loads_as_its_csv_does(tmp_path):
-    from openpyxl import Workbook
     rows = list(csv.reader(io.StringIO(MS_2025.read_bytes().decode("utf-8-sig"), newline="")))
     wb = Workbook()
     ws = wb.active
@@ -244,7 +246,7 @@ def test_a_saved_mapping_keeps_its_history_and_is_used_for_next_years_export(tmp
     assert [h["version"] for h in history] == [2, 1]
     assert history[0]["replaced_at"] is None and history[1]["replaced_at"] is not None
     assert json.loads(history[1]["mapping"]) == json.loads(first.to_json())
-    saved = form_mappings.current(lake)[first.signature]
+    saved = forms.saved_mappings(lake)[first.signature]
     assert saved.column_of("whendidyoursencostartintherole") == "senco_appointed_date"
     [outcome] = forms.load_forms([(MS_2026.name, MS_2026.read_bytes())], lake, today=TODAY)
     assert (outcome.rows_read, outcome.accepted, outcome.rejected) == (3, 3, 0)   # 'Currently studying' mapped
@@ -285,8 +287,6 @@ def test_ordinary_return_files_load_exactly_as_before(tmp_path):
 # ------------------------------------------------------------------ the form to send
 
 def test_a_form_built_from_the_form_to_send_maps_itself_and_loads():
-    from etl.columns import COLUMNS
-    from etl.form_to_send import form_text, questions
     text = form_text()
     for c in COLUMNS:
         assert c.label in text
@@ -374,7 +374,6 @@ def test_when_the_latest_response_is_rejected_the_earlier_one_is_not_loaded_inst
 
 
 def test_a_surveymonkey_xlsx_with_the_question_merged_over_its_options_loads_as_its_csv_does():
-    from openpyxl import Workbook
     rows = list(csv.reader(io.StringIO(SURVEYMONKEY.read_bytes().decode("utf-8-sig"), newline="")))
     wb = Workbook()
     ws = wb.active

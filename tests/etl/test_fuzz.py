@@ -13,11 +13,14 @@ import csv
 import datetime as dt
 import io
 import re
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
-from etl.columns import COLUMNS
+from domain.columns import COLUMNS
+from etl import workbook_check as wc
 from etl.load import check_returns
 from etl.normalise import (
     Invalid,
@@ -116,7 +119,6 @@ FORMATS = st.sampled_from(["General", "0%", "0.00%", '"£"#,##0.00', "[$€-x-eu
 
 @st.composite
 def xlsx_files(draw) -> bytes:
-    from openpyxl import Workbook
     wb = Workbook()
     for k in range(draw(st.integers(1, 3))):
         ws = wb.active if k == 0 else wb.create_sheet(f"Sheet {k} ")
@@ -175,9 +177,7 @@ def test_normalisers_only_ever_refuse_with_invalid(raw):
 @given(xlsx_files())
 def test_the_workbook_check_reads_the_same_fast_or_cell_by_cell(data):
     """The chunk-at-a-time scan (etl.workbook_check._scan_fast) finds what the cell-by-cell scan finds."""
-    from unittest import mock
 
-    from etl import workbook_check as wc
 
     def facts():
         try:

@@ -5,6 +5,9 @@ the demo never deletes returns it did not make; a failed file reloaded changes n
 a batch holding one school twice says which row wins."""
 from __future__ import annotations
 
+import datetime as dt
+import errno
+import hashlib
 import io
 import json
 import os
@@ -16,7 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from etl import __main__ as cli
+from etl import load
 from etl.load import check_returns, load_returns
+from lake.backup import backup
 from lake.store import LakeDamaged, Reader, raw_dir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +88,6 @@ def test_an_unwritable_lake_folder_is_one_line(tmp_path):
 
 def test_an_unreadable_file_fails_alone(tmp_path, monkeypatch, capsys):
     """A file that cannot be opened (permissions; root reads everything, so the failure is made)."""
-    from etl import __main__ as cli
     folder = tmp_path / "returns"
     folder.mkdir()
     (folder / "a_good.csv").write_bytes(GOOD)
@@ -102,10 +107,7 @@ def test_an_unreadable_file_fails_alone(tmp_path, monkeypatch, capsys):
 
 
 def test_a_full_disk_is_one_line_and_the_lake_unchanged(tmp_path, monkeypatch, capsys):
-    import errno
 
-    from etl import __main__ as cli
-    from etl import load
     lake = tmp_path / "senco.duckdb"
     load_returns([("a.csv", GOOD)], lake)
     before = lake.read_bytes()
@@ -131,7 +133,6 @@ def test_loads_keep_the_lake_mode_and_raw_files_private(tmp_path):
     assert stat.S_IMODE(lake.stat().st_mode) == 0o600
     for p in raw_dir(lake).rglob("*"):
         assert stat.S_IMODE(p.stat().st_mode) & 0o007 == 0, p
-    from lake.backup import backup
     backup(tmp_path / "lake.tar.gz", lake)
     assert stat.S_IMODE((tmp_path / "lake.tar.gz").stat().st_mode) == 0o600
 
@@ -141,13 +142,11 @@ def test_loads_keep_the_lake_mode_and_raw_files_private(tmp_path):
 def _tampered_backup(tmp_path: Path, bad_path: str) -> Path:
     lake = tmp_path / "src" / "senco.duckdb"
     load_returns([("a.csv", GOOD)], lake)
-    from lake.backup import backup
     archive = tmp_path / "lake.tar.gz"
     manifest = backup(archive, lake)
     with tarfile.open(archive, "r:gz") as tar:
         members = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
     payload = b"planted"
-    import hashlib
     manifest["raw"].append({"path": bad_path, "sha256": hashlib.sha256(payload).hexdigest()})
     members["raw/" + bad_path] = payload
     members["manifest.json"] = json.dumps(manifest).encode()
@@ -197,7 +196,6 @@ def test_a_batch_with_one_school_twice_says_which_row_wins(tmp_path):
 # ------------------------------------------------------------------ refusing nonsense
 
 def test_years_ahead_are_judged_against_today():
-    import datetime as dt
     data = b"urn,school_name,academic_year\r\n117725,A School,2027/28\r\n117726,B School,2028/29\r\n"
     before_september = check_returns(data, "y.csv", today=dt.date(2026, 8, 31))     # current year 2025/26
     assert [r.row_number for r in before_september.rejects] == [2, 3]

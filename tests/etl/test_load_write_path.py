@@ -19,9 +19,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from domain.columns import COLUMN_BY_NAME
+from domain.tables import SCHEMA
 from etl import load, validate
-from etl.columns import COLUMN_BY_NAME
-from lake.store import BUILD_ROW_GROUP_SIZE, SCHEMA, Reader, returns_key_checked_at_end, writing
+from lake.store import BUILD_ROW_GROUP_SIZE, Reader, returns_key_checked_at_end, writing
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2025, 11, 1)

@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 
-from etl.columns import COLUMN_BY_NAME
+from domain.columns import COLUMN_BY_NAME
 from etl.normalise import (
+    ENUM_SYNONYMS,
     Invalid,
     Noted,
     is_blank,
@@ -277,3 +278,10 @@ def test_blank_and_not_applicable_mean_no_answer(raw):
 @pytest.mark.parametrize("raw", ["0", 0, "no", "none", "x"])
 def test_real_answers_are_not_blank(raw):
     assert not is_blank(raw)
+
+
+def test_every_typed_synonym_lands_on_one_of_the_columns_values():
+    """The synonym tables map what people type onto the vocabulary (domain.vocabularies): a value
+    renamed there and not here would load words no chart or flag counts."""
+    for name, synonyms in ENUM_SYNONYMS.items():
+        assert set(synonyms.values()) <= set(COLUMN_BY_NAME[name].choices), name

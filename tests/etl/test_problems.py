@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from domain.problems import CODES, UNKNOWN, markdown_table, problem_for_message, split_reasons
 from etl.load import check_returns, preview_tables
-from etl.problems import CODES, UNKNOWN, markdown_table, problem_for_message, split_reasons
 from etl.validate import flag_duplicates, validate_row
 from tests.etl.test_validate import DAY, GOOD, TODAY
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from etl.columns import COLUMNS, Column
+from domain.columns import COLUMNS, Column
 from etl.load import check_returns
 from etl.normalise import parse_yesno
 from etl.readers import FORM_SHEET

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from etl.demo import build_demo
+from etl.sources import load_official
 
 
 def query(lake: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -151,7 +152,6 @@ def test_rebuilding_in_place_gives_identical_tables(demo, tmp_path):
 
 
 def test_demo_never_replaces_a_real_lake(tmp_path, capsys):
-    from etl.sources import load_official
     lake = tmp_path / "senco.duckdb"
     fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "official"
     name = "Management_information_-_state-funded_schools_-_latest_inspections_as_at_31_Jan_2026.csv"

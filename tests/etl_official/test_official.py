@@ -7,14 +7,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
 from etl.sources import census_year_from_name, load_benchmarks, load_official
+from lake.store import writing
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "official"
@@ -222,7 +225,6 @@ def test_sen_in_england_keeps_primary_need_and_resourced_provision(lake):
                                              "primary_need FROM census")}
     assert rows[118146][:3] == (180, None, 176)                        # 'x' suppressed, not an error
     assert rows[150867][3:5] == (0, 1)                                  # RP_Unit as published
-    import json
     needs = json.loads(rows[117725][5])
     assert needs == {"EHC_asd": 1, "EHC_slcn": 1, "SUP_asd": 2, "SUP_slcn": 3, "SUP_semh": 4}
     assert "EHC_asd" not in json.loads(rows[118146][5])                 # 'c' suppressed
@@ -365,7 +367,6 @@ def test_raw_file_is_kept_as_received(lake):
 # ------------------------------------------------------------ benchmarks
 
 def test_benchmarks_file_replaces_same_id_and_phase(lake, tmp_path):
-    from lake.store import writing
     with writing(lake) as con:
         first = load_benchmarks(ROOT / "data" / "benchmarks.csv", con, lake)
     assert first.status == "loaded" and first.accepted == first.rows_read > 0
@@ -386,7 +387,6 @@ def test_benchmarks_file_replaces_same_id_and_phase(lake, tmp_path):
 
 
 def test_ofsted_workbook_with_a_title_row(lake, tmp_path):
-    import openpyxl
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Ofsted state-funded schools inspections and outcomes, management information"])

@@ -18,7 +18,7 @@ import pytest
 from etl.load import load_returns
 from etl.sources import load_official
 from tests.lake.small_lake import HEADER
-from tests.pages.apptest import LAKE_KINDS, page_text, run_page, serve, served, use_lake
+from tests.pages.apptest import LAKE_KINDS, page_text, run_page, serving
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "official"
 FILES = [("gias", "edubasealldata20260110.csv"), ("gias", "links_edubasealldata20260110.csv"),
@@ -46,10 +46,8 @@ def lake(request, tmp_path_factory):
         assert out.status == "loaded", out.message
     [out] = load_returns([("returns.csv", RETURNS.encode())], path, today=dt.date(2026, 1, 20))
     assert (out.accepted, out.rejected) == (4, 0), out.report_lines()
-    before = served()
-    serve(path, request.param)
-    yield path
-    use_lake(*before)
+    with serving(path, request.param):
+        yield path
 
 
 def table_with(at, *columns):

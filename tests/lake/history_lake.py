@@ -18,6 +18,10 @@ from pathlib import Path
 
 import duckdb
 
+from etl.load import load_returns
+from lake.api import Filters, LakeAPI
+from lake.store import Reader
+
 MAIN_DAYS_AGO = 60            # the newest year's main collection was loaded this long ago
 CORRECTIONS_AFTER = 21        # and its corrections this many days after it
 
@@ -40,9 +44,6 @@ def _when(file_name: str) -> tuple[str, bool] | None:
 
 
 def make_history_lake(demo_lake: Path, folder: Path) -> History:
-    from etl.load import load_returns
-    from lake.api import Filters, LakeAPI
-    from lake.store import Reader
 
     folder.mkdir(parents=True, exist_ok=True)
     lake = folder / demo_lake.name

@@ -2,9 +2,10 @@
 import pandas as pd
 import pytest
 
+from lake import analysis
 from lake.api import Filters, LakeAPI
 from lake.measures import MEASURE_BY_ID
-from lake.store import Reader
+from lake.store import Reader, writing
 from tests.lake.small_lake import build
 
 
@@ -74,8 +75,6 @@ def test_chase_list_and_history(api):
 
 
 def test_derived_cuts_are_cached_until_the_lake_changes(tmp_path):
-    from lake import analysis
-    from lake.store import writing
     path = build(tmp_path / "senco.duckdb")
     api = LakeAPI(Reader(path=path))
     calls = []

@@ -6,14 +6,17 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from etl.load import load_returns
 from etl.sources import load_official
+from etl.sources.gias import as_telephone
 from lake import chase
 from lake.api import Filters, LakeAPI
 from lake.store import Reader, writing
 from tests.lake import small_lake
+from tests.lake.test_migrations import OLD_LAKES, copy_lake
 
 ROOT = Path(__file__).resolve().parents[2]
 GIAS = ROOT / "tests" / "fixtures" / "official" / "edubasealldata20260110.csv"
@@ -62,7 +65,6 @@ def test_the_list_is_the_in_scope_schools_without_a_return(lake):
 
 
 def pd_missing(value) -> bool:
-    import pandas as pd
     return value is None or pd.isna(value)
 
 
@@ -119,7 +121,6 @@ def test_register_contacts_load_from_the_published_gias_file(tmp_path):
 
 
 def test_a_register_saved_through_excel_gets_its_leading_zero_back():
-    from etl.sources.gias import as_telephone
     assert as_telephone(1632960101.0) == "01632960101"
     assert as_telephone("01632 960101") == "01632 960101"
     assert as_telephone("Not applicable") is None
@@ -181,7 +182,6 @@ def test_mail_merge_gives_each_school_its_own_row_and_reasons(lake):
 
 
 def test_an_old_lake_migrates_to_keep_contacts_and_notes(tmp_path):
-    from tests.lake.test_migrations import OLD_LAKES, copy_lake
     lake = copy_lake(OLD_LAKES[0], tmp_path)
     assert api(lake).upgrade_if_needed() is True
     load_official("gias", GIAS.name, GIAS.read_bytes(), lake)

@@ -4,7 +4,7 @@ import sys
 import threading
 
 from lake.api import Filters, LakeAPI
-from lake.store import Reader
+from lake.store import Reader, writing
 from tests.lake.small_lake import HEADER, build
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
@@ -59,7 +59,6 @@ def test_sessions_querying_during_a_load_see_old_or_new_never_half(tmp_path):
 def test_a_page_draw_answers_every_question_from_the_lake_it_started_on(tmp_path):
     """A page asks many questions while it draws; a load landing half-way must not give the
     first half of the page the old lake and the rest the new one."""
-    from lake.store import writing
     lake = build(tmp_path / "senco.duckdb")
     shared = LakeAPI(Reader(path=lake))
     f = Filters(year="2025/26")
@@ -80,7 +79,6 @@ def test_a_page_draw_answers_every_question_from_the_lake_it_started_on(tmp_path
 
 
 def test_an_old_draw_never_pushes_the_newest_answers_out_of_the_cache(tmp_path):
-    from lake.store import writing
     lake = build(tmp_path / "senco.duckdb")
     shared = LakeAPI(Reader(path=lake))
     f = Filters(year="2025/26")

@@ -7,7 +7,7 @@ import io
 import pandas as pd
 import pytest
 
-from etl.columns import COLUMNS
+from domain.columns import COLUMNS
 from etl.load import load_returns
 from lake import api as api_module
 from lake.api import Filters, LakeAPI

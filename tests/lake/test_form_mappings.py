@@ -32,4 +32,5 @@ def test_an_old_lake_gains_form_mappings_and_keeps_its_rows(old, tmp_path):
         con.close()
     assert row_counts(lake, ["returns", "rejects", "loads"]) == before
     saved = form_mappings.current(reader=Reader(path=lake))[export.signature]
-    assert saved.to_json() == mapping.to_json()
+    assert saved == mapping.to_json()
+    assert forms.saved_mappings(reader=Reader(path=lake))[export.signature].to_json() == mapping.to_json()

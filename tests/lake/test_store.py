@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from bench import national
+from lake.api import Filters, LakeAPI
 from lake.store import LakeMissing, Reader, writing
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -100,7 +102,6 @@ def national_returns(path: Path, years: tuple[str, ...] = ("2023/24", "2024/25",
     """Three years of SENCO returns from every state-funded school in England, typed the way people
     type them with the usual few mistakes (the national benchmark's seeded generator), as one CSV.
     Returns the number of data rows written."""
-    from bench import national
     schools, _ = national.read_census()
     names = national.school_names(schools)
     sim = national.simulate(schools, years)
@@ -116,7 +117,6 @@ def file_sha256(path) -> str:
 def lake_answers(api) -> dict:
     """What the dashboard would show from this lake: every table, the current year's schools
     and the headline figures the Overview opens with."""
-    from lake.api import Filters
     tables = api._df("SELECT table_name FROM information_schema.tables WHERE table_catalog = 'lake' "
                      "ORDER BY 1").table_name.tolist()
     assert {"loads", "returns", "returns_history", "rejects", "schools"} <= set(tables)
@@ -182,7 +182,6 @@ def loader_wait(loader: subprocess.Popen) -> None:
 
 @pytest.mark.slow
 def test_loader_killed_during_a_large_load_leaves_the_lake_as_it_was(demo_lake, tmp_path):
-    from lake.api import LakeAPI
 
     lake = tmp_path / demo_lake.name
     returns = tmp_path / "senco_returns_england_SYNTHETIC.csv"

@@ -4,16 +4,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from tests.pages.apptest import served, use_lake
+from lake.api import LakeAPI
+from lake.store import Reader
+from pack.build import build
+from tests.pages.apptest import serving
 
 LINK = "http://dashboard.example/senco_time?year={year}&phase=primary&phase=secondary"
 
 
 def identifying_text(lake: Path) -> tuple[set[str], set[str]]:
     """Every school name and URN in the lake (names long enough to be unambiguous in a page)."""
-    import duckdb
     con = duckdb.connect(str(lake), read_only=True)
     try:
         names = {r[0] for r in con.execute("SELECT DISTINCT school_name FROM schools WHERE school_name IS NOT NULL "
@@ -28,14 +31,9 @@ def identifying_text(lake: Path) -> tuple[set[str], set[str]]:
 
 def make_packs(demo_lake: Path, out: Path, pdf: bool = False, browser=None) -> dict:
     """A pack of every page in both modes, named and anonymised (HTML, and PDF if asked)."""
-    from lake.api import LakeAPI
-    from lake.store import Reader
-    from pack.build import build
-    before = served()
-    use_lake(demo_lake)
     year = LakeAPI(Reader(path=demo_lake)).current_year()
     made = {}
-    try:
+    with serving(demo_lake):
         for mode, extra in (("named", ""), ("anonymised", "&anon=true")):
             link = LINK.format(year=year.replace("/", "%2F")) + extra
             steps: list[tuple[int, int, str]] = []
@@ -43,8 +41,6 @@ def make_packs(demo_lake: Path, out: Path, pdf: bool = False, browser=None) -> d
                           progress=lambda d, t, m, steps=steps: steps.append((d, t, m)), browser=browser)
             made[mode] = {"built": built, "html": built.html.read_text(encoding="utf-8"), "link": link,
                           "steps": steps, "year": year}
-    finally:
-        use_lake(*before)
     return made
 
 

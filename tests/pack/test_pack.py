@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
+from lake.api import Filters
 from pack.link import BadLink, parse
 from pack.render import inline, table_html
 from tests.pack.conftest import identifying_text
@@ -36,7 +39,6 @@ def test_a_link_that_is_not_a_web_address_is_refused_clearly(bad):
 def test_text_from_schools_is_never_markup():
     assert inline("<script>alert('x')</script> & **bold**") == \
         "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; <strong>bold</strong>"
-    import pandas as pd
     out = table_html(pd.DataFrame({"School": ["<img src=x onerror=alert(1)>"], "Share": [0.125]}), "t")
     assert "<img" not in out and "&lt;img" in out and ">13%<" in out         # DfE rounding: half up
 
@@ -69,7 +71,6 @@ def test_the_pack_says_its_view_its_date_and_links_back(packs, lake_api):
 
 
 def test_headline_figures_in_the_pack_match_the_lake(packs, lake_api):
-    from lake.api import Filters
     year = packs["named"]["year"]
     scope = lake_api.school_year(Filters(year=year, phase=("primary", "secondary")))
     card = re.search(r'<p class="card-title">Schools in scope</p><p class="card-value">([^<]+)</p>',
@@ -95,7 +96,6 @@ def test_an_anonymised_pack_names_no_school(packs, demo_lake):
 
 
 def _cli(*args, env=None):
-    import os
     return subprocess.run([sys.executable, "-m", "pack", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=600, check=False, env={**os.environ, **(env or {})})
 

@@ -5,10 +5,19 @@ The app reads the DuckDB lake file ($SENCO_LAKE) or, on a replica, a Parquet exp
 """
 from __future__ import annotations
 
+import base64
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
+
+from lake.parquet import export
+from lake.store import Reader
+from ui.context import _api
+from ui.details import open_every_detail
 
 ROOT = Path(__file__).resolve().parents[2]
 LAKE_KINDS = ("duckdb", "parquet")
@@ -19,7 +28,6 @@ def publish(lake: Path, kind: str) -> Path | None:
     it, replacing an earlier export, and return the folder; for "duckdb", None."""
     if kind != "parquet":
         return None
-    from lake.parquet import export
     return export(lake, lake.parent / f"{lake.stem}-parquet")
 
 
@@ -30,10 +38,8 @@ def use_lake(path: Path | None, parquet: Path | None = None) -> None:
     A replica reading an export is given the lake's anonymisation key in SENCO_ANON_KEY, as a
     deployment does (the export leaves the key out).
     """
-    from ui.context import _api
     key = None
     if parquet is not None and path is not None and Path(path).exists():
-        from lake.store import Reader
         key = Reader(path=Path(path)).scalar("SELECT value FROM lake_info WHERE key = 'anon_key'")
     for name, value in (("SENCO_LAKE", path), ("SENCO_PARQUET_LAKE", parquet), ("SENCO_ANON_KEY", key)):
         if value is None:
@@ -48,6 +54,18 @@ def serve(lake: Path, kind: str) -> None:
     use_lake(lake, publish(lake, kind))
 
 
+@contextlib.contextmanager
+def serving(lake: Path, kind: str = "duckdb", parquet: Path | None = None) -> Iterator[Path]:
+    """Inside the block the app reads `lake` (on a "parquet" run, a fresh export of it, or the export
+    given); after it, whatever it read before. The one way tests point the app at a lake."""
+    before = served()
+    use_lake(lake, parquet if parquet is not None else publish(lake, kind))
+    try:
+        yield lake
+    finally:
+        use_lake(*before)
+
+
 def served() -> tuple[Path | None, Path | None]:
     """The lake file and Parquet export the app reads now, for use_lake to restore later."""
     lake, parquet = os.environ.get("SENCO_LAKE"), os.environ.get("SENCO_PARQUET_LAKE")
@@ -57,8 +75,6 @@ def served() -> tuple[Path | None, Path | None]:
 def run_page(name: str, closed: bool = False, **params) -> AppTest:
     """Run pages/<name>.py with the given URL query parameters, then (unless `closed`) again with every
     table alternative and the share-link box open, as a reader who opened each would see it."""
-    from ui.context import _api
-    from ui.details import open_every_detail
     _api.clear()
     at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90)
     for key, value in params.items():
@@ -97,9 +113,7 @@ def metric(at: AppTest, label: str) -> str:
 
 def plotly_values(values) -> list:
     """Values of a plotly trace array as drawn: plain lists, or plotly's base64 typed arrays."""
-    import base64
 
-    import numpy as np
     if isinstance(values, dict) and "bdata" in values:
         arr = np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
         return arr.tolist()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages.apptest import LAKE_KINDS, publish, served, use_lake
+from tests.pages.apptest import LAKE_KINDS, publish, serving
 
 
 @pytest.fixture(scope="session", params=LAKE_KINDS)
@@ -36,7 +36,5 @@ def demo_lake(demo_lake, lake_kind, exports):
         if demo_lake not in exports:
             exports[demo_lake] = publish(demo_lake, lake_kind)
         parquet = exports[demo_lake]
-    before = served()
-    use_lake(demo_lake, parquet)
-    yield demo_lake
-    use_lake(*before)
+    with serving(demo_lake, parquet=parquet):
+        yield demo_lake

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import re
 from collections import defaultdict
@@ -21,7 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.pages.apptest import run_page
+import ui.tables
+from lake.analysis import OVERALL_EFFECTIVENESS
+from tests.pages.apptest import page_text, run_page
+from ui.export import csv_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 CENSUS = ROOT / "data" / "open" / "census_2019_england.csv"
@@ -99,7 +103,6 @@ class Seen:
 
 
 def observe(seen: Seen, at, profile: str | None, downloads: list[bytes]) -> None:
-    from tests.pages.apptest import page_text
     seen.runs += 1
     for df in at.dataframe:
         seen.tables += 1
@@ -108,7 +111,6 @@ def observe(seen: Seen, at, profile: str | None, downloads: list[bytes]) -> None
         seen.downloads += 1
         seen.frame(pd.read_csv(io.BytesIO(data), encoding="utf-8-sig"), profile)
     for chart in at.get("plotly_chart"):                   # labels on chart bars or points, with their values
-        import json
         spec = json.loads(chart.proto.spec)
         for trace in spec.get("data", []):
             ys, xs = trace.get("y"), trace.get("x")
@@ -123,8 +125,6 @@ def observe(seen: Seen, at, profile: str | None, downloads: list[bytes]) -> None
 
 def run(seen: Seen, monkeypatch, page: str, profile: str | None = None, **params):
     """Run a page anonymised, catching the CSV of every download it offers."""
-    import ui.tables
-    from ui.export import csv_bytes
     caught: list[bytes] = []
     monkeypatch.setattr(ui.tables, "downloads", lambda shown, *a, **k: caught.append(csv_bytes(shown)))
     at = run_page(page, anon="true", **params)
@@ -190,7 +190,6 @@ def public_knowledge(frame: pd.DataFrame, api) -> dict[int, dict[str, set[str]]]
     ofsted = {int(r.urn): r for r in ofsted.itertuples()}
     register = api._df("SELECT * FROM schools")
     register = {int(r["urn"]): r for r in register.to_dict("records")}
-    from lake.analysis import OVERALL_EFFECTIVENESS
     out: dict[int, dict[str, set[str]]] = {}
     for r in frame.to_dict("records"):
         urn = int(r["urn"])

@@ -8,11 +8,17 @@ from urllib.parse import urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import ROOT, page_text, run_page, serve, served, use_lake
+import ui.accessibility
+from domain.columns import COLUMNS
+from lake import config
+from lake.measures import MEASURES
+from lake.store import writing
+from tests.pages.apptest import page_text, run_page, serving
 from tests.pages.test_data_quality import api_for, base_lake
+from ui.accessibility import ACCESSIBILITY_EXCEPTIONS
+from ui.styles import CSS, SCRIPT
 from ui.upload import md_escape
 
-PAGE = str(ROOT / "pages" / "about.py")
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 HOSTILE = "Made by <script>alert(1)</script> <b>bold</b> [a link](https://example.com) :red[red]"
 
@@ -20,17 +26,14 @@ HOSTILE = "Made by <script>alert(1)</script> <b>bold</b> [a link](https://exampl
 @pytest.fixture(scope="module")
 def about_lake(request, tmp_path_factory, lake_kind):
     """A copy of the lake marked as demo data, whose description carries HTML and Markdown."""
-    from lake.store import writing
 
     src = base_lake(request, tmp_path_factory)
     path = tmp_path_factory.mktemp("about-lake") / "senco.duckdb"
     shutil.copyfile(src, path)
     with writing(path) as con:
         con.execute("INSERT OR REPLACE INTO lake_info VALUES ('demo', 'true'), ('demo_description', ?)", [HOSTILE])
-    before = served()
-    serve(path, lake_kind)
-    yield path
-    use_lake(*before)
+    with serving(path, lake_kind):
+        yield path
 
 
 def run(**params) -> AppTest:
@@ -50,8 +53,6 @@ def folds(at: AppTest) -> dict[str, str]:
 
 
 def test_about_lists_every_measure_and_every_column_in_full(about_lake):
-    from etl.columns import COLUMNS
-    from lake.measures import MEASURES
 
     at = run()
     assert at.title[0].value == "About"
@@ -91,7 +92,6 @@ def test_demo_data_is_explained_and_lake_text_is_not_html(about_lake):
     text = page_text(at)
     assert "No public file records SENCO time" in text
     assert "synthetic" in text
-    from ui.styles import CSS, SCRIPT  # the page's own fixed stylesheet and script are the only HTML
     assert all(h.proto.body.strip() in (CSS.strip(), SCRIPT.strip()) for h in at.get("html"))
     assert not any(m.proto.allow_html for m in at.markdown)
     shown = [m.value for m in at.markdown if "alert" in m.value]
@@ -101,18 +101,13 @@ def test_demo_data_is_explained_and_lake_text_is_not_html(about_lake):
 
 
 def test_no_demo_section_for_a_real_lake(about_lake, tmp_path, lake_kind):
-    from lake.store import writing
 
     path = tmp_path / "senco.duckdb"
     shutil.copyfile(about_lake, path)
     with writing(path) as con:
         con.execute("DELETE FROM lake_info WHERE key IN ('demo', 'demo_description')")
-    before = served()
-    serve(path, lake_kind)
-    try:
+    with serving(path, lake_kind):
         at = run()
-    finally:
-        use_lake(*before)
     assert "About the demo data" not in [h.value for h in at.header]
     assert "alert" not in page_text(at)
 
@@ -123,7 +118,6 @@ def test_accessibility_statement(about_lake, monkeypatch):
     assert "Accessibility statement" in [h.value for h in at.header]
     for phrase in ("WCAG) 2.2 at level AA", "axe-core", "keyboard", "320 CSS pixels"):
         assert phrase in text, phrase
-    import ui.accessibility
     for known in ui.accessibility.ACCESSIBILITY_EXCEPTIONS:     # the statement lists every allowed exception
         assert known["rule"] in text and known["reason"][:40] in text
     monkeypatch.setattr(ui.accessibility, "ACCESSIBILITY_EXCEPTIONS", [])
@@ -138,7 +132,6 @@ def test_accessibility_statement(about_lake, monkeypatch):
 
 
 def test_accessibility_exceptions_are_well_formed():
-    from ui.accessibility import ACCESSIBILITY_EXCEPTIONS
 
     for exc in ACCESSIBILITY_EXCEPTIONS:
         assert set(exc) == {"rule", "where", "reason", "status"}
@@ -180,7 +173,6 @@ def test_the_team_contact_is_plain_text_on_about_and_in_the_sidebar(about_lake, 
 
 
 def test_a_contact_that_is_not_one_line_of_text_is_refused(monkeypatch):
-    from lake import config
     monkeypatch.setenv("SENCO_TEAM_CONTACT", "line one\nline two")
     with pytest.raises(config.SettingError, match="SENCO_TEAM_CONTACT"):
         config.check()

@@ -12,7 +12,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from etl.load import load_returns
+from lake import chase
+from lake.api import LakeAPI
+from lake.store import Reader, writing
+from tests.lake import small_lake
 from tests.pages.apptest import ROOT, page_text, publish, served, use_lake
+from ui.context import _api
 
 PAGE = str(ROOT / "pages" / "data_quality.py")
 YEAR = "2025/26"
@@ -21,9 +27,6 @@ ROW = ("{urn},{name},2025/26,primary,100,90,20,6,10,yes,yes,not started,01/09/20
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
-    from etl.load import load_returns
-    from lake.store import writing
-    from tests.lake import small_lake
 
     path = small_lake.build(tmp_path_factory.mktemp("chase-page") / "senco.duckdb")
     with writing(path) as con:
@@ -52,7 +55,6 @@ def lake(base, tmp_path, monkeypatch):
 
 
 def run(**params) -> AppTest:
-    from ui.context import _api
     _api.clear()
     at = AppTest.from_file(PAGE, default_timeout=60)
     for key, value in params.items():
@@ -102,9 +104,6 @@ def test_the_deadline_and_days_left_for_the_latest_collection(lake, monkeypatch)
 
 
 def test_a_last_chased_note_is_kept_in_the_lake_and_shown_as_text(lake):
-    from lake import chase
-    from lake.api import LakeAPI
-    from lake.store import Reader
 
     at = run()
     at.selectbox(key="chase-note-school").set_value(100005)

@@ -23,12 +23,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from etl.problems import CODES
-from tests.pages.apptest import ROOT, page_text, publish, run_page, serve, served, use_lake
+from domain.columns import COLUMNS as RETURN_COLUMNS
+from domain.problems import CODES
+from etl import load
+from etl.load import load_returns
+from lake.api import Filters, LakeAPI
+from lake.store import Reader, writing
+from tests.lake import small_lake
+from tests.pages.apptest import ROOT, page_text, publish, run_page, serve, serving
+from ui import upload
+from ui.styles import CSS, SCRIPT
+from ui.upload import md_escape, template_file
 
-PAGE = str(ROOT / "pages" / "data_quality.py")
 TABS = ["Chase list", "Rejected rows", "Load history", "Upload returns", "Template"]
 BAD_FILE = "dq-test-bad-rows.csv"
 COLUMNS = ["urn", "school_name", "academic_year", "number_on_roll", "sen_support_pupils", "ehcp_pupils",
@@ -45,8 +54,7 @@ def return_csv(*rows: tuple) -> bytes:
 
 
 def dictionary_examples() -> set[str]:
-    """Example values in the data dictionary (etl.columns): not lake data, even when one is a real name."""
-    from etl.columns import COLUMNS as RETURN_COLUMNS
+    """Example values in the data dictionary (domain.columns): not lake data, even when one is a real name."""
     return {c.example for c in RETURN_COLUMNS if c.example}
 
 
@@ -55,21 +63,16 @@ def base_lake(request, tmp_path_factory) -> Path:
     """The session's demo lake, or (until etl/demo.py exists) a small hand-made one."""
     if importlib.util.find_spec("etl.demo") is not None:
         return request.getfixturevalue("demo_lake")
-    from tests.lake import small_lake
     path = tmp_path_factory.mktemp("dq-small-lake") / "senco.duckdb"
     return small_lake.build(path)
 
 
 def api_for(path: Path):
-    from lake.api import LakeAPI
-    from lake.store import Reader
     return LakeAPI(Reader(path=path))
 
 
 def published_api(path: Path, kind: str):
     """The read API a user of the app sees `path` through: the file, or a fresh Parquet export of it."""
-    from lake.api import LakeAPI
-    from lake.store import Reader
     parquet = publish(path, kind)
     return LakeAPI(Reader(parquet=str(parquet))) if parquet else api_for(path)
 
@@ -88,8 +91,6 @@ def assert_upload_unavailable(at: AppTest) -> None:
 def dq_lake(request, tmp_path_factory, lake_kind):
     """A private copy of the lake with rejected rows for the current year; the app reads it (or,
     on the "parquet" run, its export)."""
-    from etl.load import load_returns
-    from lake.api import Filters
 
     src = base_lake(request, tmp_path_factory)
     path = tmp_path_factory.mktemp("dq-lake") / "senco.duckdb"
@@ -106,10 +107,8 @@ def dq_lake(request, tmp_path_factory, lake_kind):
     )
     outcomes = load_returns([(BAD_FILE, bad)], path)
     assert outcomes[0].rejected == 3
-    before = served()
-    serve(path, lake_kind)
-    yield {"path": path, "year": year, "rejected_urn": urn, "rejected_name": name}
-    use_lake(*before)
+    with serving(path, lake_kind):
+        yield {"path": path, "year": year, "rejected_urn": urn, "rejected_name": name}
 
 
 @pytest.fixture()
@@ -117,10 +116,8 @@ def fresh_lake(dq_lake, tmp_path, lake_kind):
     """A throw-away copy of the private lake, for tests that load into it; the app reads it."""
     path = tmp_path / "senco.duckdb"
     shutil.copyfile(dq_lake["path"], path)
-    before = served()
-    serve(path, lake_kind)
-    yield path
-    use_lake(*before)
+    with serving(path, lake_kind):
+        yield path
 
 
 def run(**params) -> AppTest:
@@ -161,7 +158,6 @@ def test_every_tab_renders(dq_lake, tab):
 
 
 def test_chase_list_names_schools_without_a_return(dq_lake):
-    from lake.api import Filters
 
     api = api_for(dq_lake["path"])
     year = dq_lake["year"]
@@ -181,7 +177,6 @@ def test_chase_list_names_schools_without_a_return(dq_lake):
 
 
 def test_chase_list_follows_the_url_filters(dq_lake):
-    from lake.api import Filters
 
     api = api_for(dq_lake["path"])
     phase = api.options("phase")[0]
@@ -193,7 +188,6 @@ def test_chase_list_follows_the_url_filters(dq_lake):
 
 def test_chase_list_ignores_the_senco_profile_filters(dq_lake):
     """A school that has not returned has no SENCO profile, so those filters would hide every school."""
-    from lake.api import Filters
 
     expected = api_for(dq_lake["path"]).missing_returns(Filters(year=dq_lake["year"]))
     at = run(time="Under 1 day", slt="On SLT")
@@ -203,7 +197,6 @@ def test_chase_list_ignores_the_senco_profile_filters(dq_lake):
 
 def test_rejected_rows_are_the_returns_only(dq_lake, fresh_lake, lake_kind):
     """Rows rejected from official data files (no academic year) are not listed as a school's rejects."""
-    from lake.store import writing
 
     with writing(fresh_lake) as con:
         con.execute("INSERT INTO loads VALUES (9999, 'census', 'census-file.csv', 'abc', now()::TIMESTAMP, 1, 0, 1, "
@@ -242,7 +235,6 @@ def _extra_codes(rows: pd.DataFrame) -> int:
 
 
 def test_a_later_return_marks_the_schools_rejects_resolved_and_keeps_them(dq_lake, fresh_lake, lake_kind):
-    from etl.load import load_returns
 
     before = run(tab="Rejected rows")
     still_open, resolved = metric(before, "Still open"), metric(before, "Resolved by a later return")
@@ -275,7 +267,6 @@ def test_raw_values_of_the_selected_row_are_text_not_html(dq_lake):
     at.selectbox(key="row").set_value(f"{nameless.load_id}-{nameless.row_number}").run()
     assert not at.exception
     assert "Nameless <b>School</b>" in at.code[-1].value             # shown verbatim as text
-    from ui.styles import CSS, SCRIPT  # the page's own fixed stylesheet and script are the only HTML
     assert all(h.proto.body.strip() in (CSS.strip(), SCRIPT.strip()) for h in at.get("html"))
     assert not any(m.proto.allow_html for m in at.markdown)
 
@@ -299,13 +290,11 @@ def test_load_history_balances(dq_lake):
 
 
 def test_template_tab_offers_the_workbook_and_the_dictionary(dq_lake):
-    from etl.columns import COLUMNS
-
     at = run(tab="Template")
     labels = [b.label for b in at.get("download_button")]
     assert "Download the blank SENCO return (XLSX)" in labels
     dictionary = frame_with(at, "Column (CSV header)", "Template label")
-    assert list(dictionary["Column (CSV header)"]) == [c.name for c in COLUMNS]
+    assert list(dictionary["Column (CSV header)"]) == [c.name for c in RETURN_COLUMNS]
 
 
 # ------------------------------------------------------------------ anonymised mode
@@ -320,7 +309,6 @@ def test_anonymised_names_no_school_and_no_file(dq_lake, tab):
 
 
 def test_anonymised_chase_list_shows_only_the_count(dq_lake):
-    from lake.api import Filters
 
     expected = api_for(dq_lake["path"]).missing_returns(Filters(year=dq_lake["year"]))
     at = run(anon="true")
@@ -349,7 +337,6 @@ def test_anonymised_upload_is_switched_off(dq_lake, lake_kind):
 
 # ------------------------------------------------------------------ upload, in the page
 def test_upload_previews_then_loads_and_the_return_shows_everywhere(dq_lake, fresh_lake, lake_kind):
-    from lake.api import Filters
 
     if lake_kind == "parquet":                   # a replica has no lake file to load into
         assert_upload_unavailable(run(tab="Upload returns"))
@@ -419,7 +406,6 @@ def test_uploading_the_same_file_again_changes_nothing(dq_lake, fresh_lake, lake
 
 # ------------------------------------------------------------------ ui.upload, pure
 def test_size_and_type_limits():
-    from ui import upload
 
     assert upload.file_problem("return.csv", 1000) is None
     assert upload.file_problem("RETURN.XLSX", 1000) is None
@@ -435,7 +421,6 @@ def test_size_and_type_limits():
 
 
 def test_preview_counts_without_touching_the_lake(tmp_path):
-    from ui import upload
 
     good = (ROOT / "tests" / "fixtures" / "returns" / "good.csv").read_bytes()
     mixed = (ROOT / "tests" / "fixtures" / "returns" / "mixed.csv").read_bytes()
@@ -462,8 +447,6 @@ def test_preview_counts_without_touching_the_lake(tmp_path):
 
 
 def test_preview_cache_validates_a_file_once(monkeypatch):
-    from etl import load
-    from ui import upload
 
     calls = []
     real = load.check_returns
@@ -477,8 +460,6 @@ def test_preview_cache_validates_a_file_once(monkeypatch):
 
 def test_load_makes_the_return_appear_through_the_read_api(dq_lake, fresh_lake, lake_kind):
     """A load on the loader machine shows through the read API: of the file, or of the export published after it."""
-    from lake.api import Filters
-    from ui import upload
 
     api = api_for(fresh_lake)
     year = dq_lake["year"]
@@ -501,7 +482,6 @@ def test_load_makes_the_return_appear_through_the_read_api(dq_lake, fresh_lake, 
 
 
 def test_rejects_are_counted_by_code_open_and_resolved_apart():
-    from ui import upload
 
     frame = pd.DataFrame({"codes": ["send-above-roll duplicate-in-file", "required-missing", "required-missing",
                                     None, "send-above-roll"],
@@ -519,7 +499,6 @@ def test_rejects_are_counted_by_code_open_and_resolved_apart():
 
 
 def test_md_escape_makes_typed_text_inert():
-    from ui.upload import md_escape
 
     text = md_escape("**bold** [x](http://e) ![i](y) <b>:red[r]</b>\nnext `code` \\*")
     assert "\n" not in text
@@ -529,9 +508,7 @@ def test_md_escape_makes_typed_text_inert():
 
 
 def test_template_file_is_a_workbook():
-    from openpyxl import load_workbook
 
-    from ui.upload import template_file
 
     data = template_file()
     if importlib.util.find_spec("etl.template") is None:

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from etl.columns import COLUMNS
+from domain.columns import COLUMNS
 from etl.load import load_returns
 from lake.store import writing
-from tests.pages.apptest import metric, run_page, served, use_lake
+from tests.pages.apptest import metric, run_page, serving
 
 BASE = {"phase": "primary", "number_on_roll": "200", "sen_support_pupils": "20", "ehcp_pupils": "4",
         "senco_time_enough": "no", "senco_teaching_hours_per_week": "10", "senco_on_slt": "no",
@@ -55,10 +55,8 @@ def halves_lake(tmp_path_factory):
     outcomes = load_returns([("y1.csv", returns("2024/25", 10)), ("y2.csv", returns("2025/26", 8))], path,
                             today=dt.date(2026, 1, 10))
     assert [o.rejected for o in outcomes] == [0, 0]
-    before = served()
-    use_lake(path)
-    yield path
-    use_lake(*before)
+    with serving(path):
+        yield path
 
 
 def figures(at) -> list[dict]:

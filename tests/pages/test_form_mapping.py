@@ -11,9 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.load import load_returns
-from tests.pages.apptest import ROOT, run_page, served, use_lake
+from tests.pages.apptest import ROOT, run_page, serving
 
-PAGE = str(ROOT / "pages" / "data_quality.py")
 FORMS = ROOT / "tests" / "fixtures" / "forms"
 RETURNS = ROOT / "tests" / "fixtures" / "returns"
 
@@ -23,10 +22,8 @@ def lake(tmp_path):
     path = tmp_path / "senco.duckdb"
     good = RETURNS / "good.csv"
     load_returns([(good.name, good.read_bytes())], path)
-    before = served()
-    use_lake(path)
-    yield path
-    use_lake(*before)
+    with serving(path):
+        yield path
 
 
 def run(**params) -> AppTest:

@@ -1,7 +1,9 @@
 """Leadership & support page, run headless against the demo lake."""
 import json
 
-from lake import rounding
+import pandas as pd
+
+from lake import analysis, rounding
 from lake.api import Filters
 from tests.pages.apptest import metric, page_text, run_page
 
@@ -110,9 +112,7 @@ def test_anonymised_names_no_school(demo_lake, lake_api):
 
 def test_flagged_schools_spell_flags_out():
     """Pure: only returns raising a flag, most flags first, flags as Yes / No / Not known."""
-    import pandas as pd
 
-    from lake import analysis
     frame = pd.DataFrame({
         "urn": [1, 2, 3, 4], "school_name": ["A", "B", "C", "D"], "has_return": [True, True, True, False],
         "flag_a": pd.array([True, False, True, True], dtype="boolean"),

@@ -1,6 +1,9 @@
 """Ofsted & outcomes page, run headless against the demo lake."""
 import json
 
+import pandas as pd
+
+from lake import analysis
 from tests.pages.apptest import metric, page_text, run_page
 
 
@@ -97,9 +100,7 @@ def test_anonymised_names_no_school(demo_lake, lake_api):
 
 def test_official_outcome_is_shown_wherever_one_exists():
     """Pure: the judgement shown per school, and the shares per profile group with their n."""
-    import pandas as pd
 
-    from lake import analysis
     frame = pd.DataFrame({
         "urn": [1, 2, 3, 4, 5], "has_return": [True, True, True, True, False],
         "ofsted_inclusion": ["needs attention", None, None, None, "exceptional"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import lake.api
 from tests.lake import collection_lake
 from tests.pages.apptest import page_text, run_page, serve, served, use_lake
 
@@ -22,7 +23,6 @@ def open_lake(tmp_path_factory, lake_kind):
 
 @pytest.fixture()
 def deadline_ahead(open_lake, monkeypatch):
-    import lake.api
     monkeypatch.setenv("SENCO_COLLECTION_DEADLINE", collection_lake.DEADLINE)
     monkeypatch.setattr(lake.api, "today", lambda: collection_lake.TODAY)
 
@@ -52,7 +52,6 @@ def test_the_cards_compare_with_last_year_at_the_same_point(deadline_ahead):
 
 
 def test_after_the_deadline_the_cards_compare_with_last_years_final_figures(open_lake, monkeypatch):
-    import lake.api
     monkeypatch.setenv("SENCO_COLLECTION_DEADLINE", collection_lake.DEADLINE)
     monkeypatch.setattr(lake.api, "today", lambda: collection_lake.TODAY.replace(year=2026, month=1, day=5))
     at = run_page("overview")

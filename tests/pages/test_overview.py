@@ -1,8 +1,12 @@
 """Overview page, run headless against the demo lake (the file, or its Parquet export)."""
+import shutil
 import subprocess
 import sys
 
+from lake.api import Filters, LakeAPI
+from lake.store import Reader
 from tests.pages.apptest import ROOT, metric, page_text, publish, run_page
+from ui.context import _api
 
 
 def test_overview_shows_headlines_with_benchmarks_and_change(demo_lake, lake_api):
@@ -65,11 +69,7 @@ def test_anonymised_overview_names_no_school(demo_lake, lake_api):
 def test_open_app_sees_a_load_without_restart(demo_lake, tmp_path, monkeypatch, lake_kind):
     """A load run by the CLI while the page is open shows on the page's next run; on a replica
     reading Parquet, once the loader machine has published the loaded lake."""
-    import shutil
 
-    from lake.api import LakeAPI
-    from lake.store import Reader
-    from ui.context import _api
     lake = tmp_path / "senco.duckdb"                 # a private copy: other tests keep the demo as built
     shutil.copyfile(demo_lake, lake)
     monkeypatch.setenv("SENCO_LAKE", str(lake))
@@ -100,5 +100,4 @@ def test_open_app_sees_a_load_without_restart(demo_lake, tmp_path, monkeypatch, 
 
 
 def lake_api_filters(year):
-    from lake.api import Filters
     return Filters(year=year)

@@ -3,6 +3,7 @@ schools, AP with AP or with nobody and saying so; units on every figure; "same a
 schools across LAs with their distance; one click to compare with them."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from lake import analysis
@@ -88,7 +89,6 @@ def test_compare_with_these_opens_the_compare_tab_with_the_peers(peers_lake_serv
 
 def test_similar_schools_weigh_ehcp_share_age_range_and_provision():
     """Pure: the distance, point by point, on the lake's own numbers."""
-    import pandas as pd
     frame = pd.DataFrame({
         "urn": [1, 2, 3, 4], "school_name": list("ABCD"), "has_return": True, "phase": "primary",
         "school_type": "Community school", "la_name": "Testshire",

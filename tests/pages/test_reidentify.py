@@ -16,10 +16,13 @@ import time
 import pandas as pd
 import pytest
 
-from lake.api import SIZE_BANDS, Filters, LakeAPI
+from bench import national
+from domain.vocabularies import SIZE_BANDS
+from lake.api import Filters, LakeAPI
+from lake.parquet import export
 from lake.store import Reader, writing
 from tests.pages import reidentify
-from tests.pages.apptest import run_page, served, use_lake
+from tests.pages.apptest import run_page, serving
 from ui.anonymise import SMALL, label_for
 
 
@@ -109,7 +112,6 @@ def test_labels_cannot_be_worked_out_without_the_key(demo_lake, lake_api, monkey
     assert len(key) >= 32
     text = "\n".join(seen.text)
     assert key not in text
-    from lake.parquet import export
     out = export(demo_lake, tmp_path / "export")
     exported = Reader(parquet=str(out)).df("SELECT * FROM lake_info")
     assert "anon_key" not in set(exported.key) and key not in exported.to_csv()
@@ -117,40 +119,35 @@ def test_labels_cannot_be_worked_out_without_the_key(demo_lake, lake_api, monkey
 
 
 def test_without_a_key_anonymised_mode_shows_nothing(demo_lake, tmp_path):
-    before = served()
     lake = tmp_path / "nokey.duckdb"
     shutil.copy2(demo_lake, lake)
     with writing(lake) as con:
         con.execute("DELETE FROM lake_info WHERE key = 'anon_key'")
     env = os.environ.pop("SENCO_ANON_KEY", None)
     try:
-        use_lake(lake)
-        os.environ.pop("SENCO_ANON_KEY", None)
-        for page in ("overview", "senco_time", "schools"):
-            at = run_page(page, anon="true")
-            assert any("Anonymised mode is unavailable" in e.value for e in at.error)
-            assert len(at.dataframe) == 0 and len(at.metric) == 0
-        # Named mode still works for the LA's own team.
-        assert len(run_page("senco_time").dataframe) > 0
+        with serving(lake):         # (setting the lake back also sets back the key a Parquet run had)
+            os.environ.pop("SENCO_ANON_KEY", None)
+            for page in ("overview", "senco_time", "schools"):
+                at = run_page(page, anon="true")
+                assert any("Anonymised mode is unavailable" in e.value for e in at.error)
+                assert len(at.dataframe) == 0 and len(at.metric) == 0
+            # Named mode still works for the LA's own team.
+            assert len(run_page("senco_time").dataframe) > 0
     finally:
-        if env:
+        if env and "SENCO_ANON_KEY" not in os.environ:
             os.environ["SENCO_ANON_KEY"] = env
-        use_lake(*before)
 
 
 # ------------------------------------------------------------------ the national benchmark lake
 @pytest.fixture(scope="module")
 def national_lake(tmp_path_factory):
-    from bench import national
     folder = tmp_path_factory.mktemp("national")
     started = time.perf_counter()
     national.build(folder, quiet=True)
     lake = folder / "senco.duckdb"
     print(f"national lake built in {time.perf_counter() - started:.1f} s")
-    before = served()
-    use_lake(lake)
-    yield lake
-    use_lake(*before)
+    with serving(lake):
+        yield lake
 
 
 @pytest.mark.slow

@@ -1,9 +1,10 @@
 """Schools page (school profile and compare schools), run headless against the demo lake."""
 import json
 
+import pandas as pd
 import pytest
 
-from lake import rounding
+from lake import analysis, rounding
 from lake.api import Filters
 from tests.pages.apptest import page_text, run_page
 
@@ -146,9 +147,7 @@ def test_an_anonymised_link_naming_a_urn_selects_nothing(demo_lake, current):
 
 def test_key_figures_hide_small_cohorts_and_compare_turns_rows_into_columns():
     """Pure: a school's figures against the LA and peers; side by side; small cohorts dropped."""
-    import pandas as pd
 
-    from lake import analysis
     frame = pd.DataFrame({
         "urn": [1, 2, 3], "school_name": ["A", "B", "C"], "has_return": [True, True, True],
         "number_on_roll": [100, 200, 300], "sen_support_pupils": pd.array([3, 20, 30], dtype="Int32"),

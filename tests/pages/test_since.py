@@ -9,17 +9,16 @@ import duckdb
 import pytest
 
 from lake.since import default_since
+from lake.store import writing
 from tests.lake.history_lake import make_history_lake
-from tests.pages.apptest import metric, page_text, run_page, serve, served, use_lake
+from tests.pages.apptest import metric, page_text, run_page, serving
 
 
 @pytest.fixture(scope="module")
 def history(demo_lake, lake_kind, tmp_path_factory):
     made = make_history_lake(demo_lake, tmp_path_factory.mktemp(f"since-{lake_kind}"))
-    before = served()
-    serve(made.lake, lake_kind)
-    yield made
-    use_lake(*before)
+    with serving(made.lake, lake_kind):
+        yield made
 
 
 def received_since(lake, day: dt.date) -> tuple[int, int]:
@@ -103,16 +102,11 @@ def test_filters_narrow_the_changes_to_their_schools(history):
 
 
 def test_a_lake_without_returns_says_so_on_both_views(tmp_path):
-    from lake.store import writing
     lake = tmp_path / "senco.duckdb"
     with writing(lake) as con:
         con.execute("INSERT INTO schools (urn, school_name, la_code, la_name, phase, source) "
                     "VALUES (100001, 'Ash Primary', 900, 'Testshire', 'primary', 'test')")
-    before = served()
-    use_lake(lake)
-    try:
+    with serving(lake):
         for name in ("since", "trends"):
             at = run_page(name)
             assert any("No SENCO returns in the lake yet" in i.value for i in at.info), name
-    finally:
-        use_lake(*before)

@@ -4,10 +4,14 @@ The configuration checks run on the same secrets the app reads; the page checks 
 headless (AppTest). The journeys through a real identity provider are in
 tests/browser/test_signin.py.
 """
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from streamlit import config
+from streamlit.runtime.secrets import secrets_singleton
 from streamlit.testing.v1 import AppTest
 
 from ui import meeting
@@ -237,8 +241,6 @@ def test_without_a_secret_meeting_links_are_unavailable(demo_lake):
 def test_start_script_serves_beyond_this_computer_only_with_complete_sign_in(tmp_path):
     """scripts/start.sh asks `python -m ui.auth` whether to bind to loopback: anything short of a
     complete sign-in set-up (no file, a broken file, no allowed domains) means this computer only."""
-    import subprocess
-    import sys
     root = Path(APP).parent
     secrets = tmp_path / "secrets.toml"
 
@@ -262,7 +264,6 @@ def test_start_script_serves_beyond_this_computer_only_with_complete_sign_in(tmp
 def test_settings_streamlit_cannot_read_are_a_problem_not_open_access(tmp_path, demo_lake):
     """A secrets folder (the Kubernetes form) holding a stray file: Streamlit reads no secrets at
     all, which must not be taken for 'no sign-in configured'."""
-    from streamlit import config
     folder = tmp_path / "secrets"
     (folder / "auth").mkdir(parents=True)
     (folder / "auth" / "client_id").write_text("dashboard", encoding="utf-8")
@@ -277,5 +278,4 @@ def test_settings_streamlit_cannot_read_are_a_problem_not_open_access(tmp_path, 
         _no_data(at)
     finally:
         config.set_option("secrets.files", before)
-        from streamlit.runtime.secrets import secrets_singleton
         secrets_singleton._reset()

@@ -17,11 +17,11 @@ import re
 
 import pytest
 
-from lake.api import Filters
+from lake.api import Filters, LakeAPI
 from lake.store import Reader
-from tests.pages.apptest import run_page
+from tests.pages.apptest import plotly_values, run_page
 from ui import chart_style
-from ui.anonymise import SMALL, label_for
+from ui.anonymise import SMALL, label_for, unlisted_urns
 
 # Each page once, plus the choices that change which charts it draws.
 VIEWS = [
@@ -41,14 +41,12 @@ MODES = ("named", "anonymised")
 
 
 def _schools(lake, anonymised: bool) -> list[str]:
-    from lake.api import LakeAPI
     api = LakeAPI(Reader(path=lake))
     frame = api.school_year(Filters(year=api.current_year()))
     urns = [int(u) for u in frame[frame.has_return].urn]
     if not anonymised:
         return [str(u) for u in urns]
     key = api.info()["anon_key"]
-    from ui.anonymise import unlisted_urns
     hidden = unlisted_urns(api.school_year(Filters(year=api.current_year())))
     return [label_for(u, key) for u in urns if u not in hidden]
 
@@ -197,7 +195,6 @@ def test_no_bar_is_drawn_for_a_group_of_too_few_schools(figures):
 def _point_count(trace) -> int:
     y = trace.get("y")
     if isinstance(y, dict) and "bdata" in y:
-        from tests.pages.apptest import plotly_values
         return len(plotly_values(y))
     return len(y or [])
 
@@ -212,7 +209,6 @@ def test_school_points_name_their_school_in_named_mode_only(figures, demo_lake):
                 assert len(trace.get("text") or []) == _point_count(trace), (where, trace.get("name"))
                 named_points += _point_count(trace)
     assert named_points > 50
-    from lake.api import LakeAPI
     api = LakeAPI(Reader(path=demo_lake))
     names = {n for n in api.school_year(Filters(year=api.current_year())).school_name if isinstance(n, str)}
     for where, fig in figures["anonymised"]:

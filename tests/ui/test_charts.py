@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 
-from ui import charts
+from ui import chart_style, charts, drill
 
 
 def schools(n: int) -> pd.DataFrame:
@@ -46,7 +46,6 @@ def test_reference_lines_and_labels_use_dark_text_on_white():
 
 
 def test_a_category_keeps_its_style_and_place_whatever_else_is_present():
-    from ui import chart_style
     full = pd.DataFrame({"g": ["a"] * 4, "s": ["Outstanding", "Good", "Requires improvement", "Inadequate"],
                          "v": [0.25] * 4, "Schools": [5] * 4})
     some = pd.DataFrame({"g": ["a", "a"], "s": ["Requires improvement", "Good"], "v": [0.5, 0.5], "Schools": [5, 5]})
@@ -63,7 +62,6 @@ def test_a_category_keeps_its_style_and_place_whatever_else_is_present():
 
 
 def test_a_label_on_a_patterned_segment_keeps_its_contrast_on_the_lines_too():
-    from ui import chart_style
     for name, s in chart_style.STYLES.items():
         marker = chart_style.marker(name)
         text = chart_style.text_on(marker["color"])
@@ -106,7 +104,6 @@ def test_measures_in_different_units_get_an_axis_each():
 
 
 def test_a_click_on_a_schools_point_finds_that_school_and_a_click_on_a_box_finds_none():
-    from ui import drill
     frame = schools(12).assign(urn=range(100001, 100013))
     fig = charts.boxes(frame, "phase", "hours", "T", "Hours", hover="name", ids="urn")
     first = fig.data[0]

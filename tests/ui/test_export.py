@@ -1,11 +1,24 @@
 """Downloads must not run formulas when a school-entered value is opened in a spreadsheet."""
 import csv
+import datetime as dt
 import io
 
 import pandas as pd
 from openpyxl import load_workbook
 
-from ui.export import csv_bytes, neutralise_cell, xlsx_bytes
+from lake.api import Filters
+from ui.export import (
+    NOTES_SHEET,
+    SOURCE_CENSUS,
+    SOURCE_REGISTER,
+    SOURCE_RETURN,
+    column_source,
+    csv_bytes,
+    file_stem,
+    neutralise_cell,
+    notes_rows,
+    xlsx_bytes,
+)
 
 HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "=cmd|' /C calc'!A0"]
 
@@ -51,7 +64,6 @@ def test_yes_no_not_true_false_in_csv_and_xlsx():
 
 
 def test_xlsx_table_starts_on_row_1_and_the_notes_have_their_own_sheet():
-    from ui.export import NOTES_SHEET
     frame = pd.DataFrame({"URN": [100001, 100002], "School": ["Ash Primary", "Beech Primary"]})
     wb = load_workbook(io.BytesIO(xlsx_bytes(frame, "Schools", notes=[("Filter: Phase", "primary")])))
     assert wb.sheetnames == ["Schools", NOTES_SHEET]
@@ -64,10 +76,7 @@ def test_xlsx_table_starts_on_row_1_and_the_notes_have_their_own_sheet():
 
 
 def test_file_names_carry_the_filters_view_and_data_date():
-    import datetime as dt
 
-    from lake.api import Filters
-    from ui.export import file_stem
     year = "2025/26"
     everything = file_stem("Schools ranked", year, Filters(year=year), as_at=dt.date(2026, 1, 10))
     primary = file_stem("Schools ranked", year, Filters(year=year, phase=("primary",)), as_at=dt.date(2026, 1, 10))
@@ -81,10 +90,7 @@ def test_file_names_carry_the_filters_view_and_data_date():
 
 
 def test_notes_say_filters_view_data_date_and_each_columns_source():
-    import datetime as dt
 
-    from lake.api import Filters
-    from ui.export import SOURCE_CENSUS, SOURCE_REGISTER, SOURCE_RETURN, column_source, notes_rows
     fresh = {"returns": {"last_loaded": dt.datetime(2026, 1, 10, 9, 30), "files": 3},
              "gias": {"last_loaded": dt.datetime(2026, 1, 2, 8, 0), "files": 1}}
     sources = {"School": column_source("school_name"), "SENCO hours": column_source("senco_hours_per_week"),

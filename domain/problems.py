@@ -12,10 +12,11 @@ messages this software has written (each code's `pattern`) and gives `unknown` f
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
-from etl.columns import COLUMNS
+from domain.columns import COLUMNS
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,5 @@ def codes_text(problems: list[Problem]) -> str:
 
 def problems_json(problems: list[Problem]) -> str:
     """A row's problems as the rejects table keeps them (`problems`)."""
-    import json
     return json.dumps([{"code": p.code, "column": p.column, "message": p.message} for p in problems],
                       ensure_ascii=False)

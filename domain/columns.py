@@ -9,17 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-PHASES = (
-    "nursery", "primary", "middle", "secondary", "all-through", "special",
-    "alternative provision", "16 plus",
-)
-QUALIFICATIONS = ("NASENCO held", "NPQ for SENCOs held", "in progress", "not started")
-QUALIFICATION_COURSES = ("NASENCO", "NPQ for SENCOs")
-OFSTED_SEND_PROGRESS = ("good or better", "less than good", "not judged")
-OTHER_ROLE_EXAMPLES = (
-    "DSL", "designated teacher for looked-after children", "EAL co-ordinator",
-    "headteacher", "deputy head", "assistant head", "class teacher",
-)
+from domain.vocabularies import LIST_SEPARATOR, OFSTED_SEND_PROGRESS, PHASES, QUALIFICATION_COURSES, QUALIFICATIONS
 
 
 @dataclass(frozen=True)
@@ -46,7 +36,7 @@ class Column:
             "hours": "hours per week (number; '1.5 days' and '6 hrs' accepted)",
             "yesno": "yes / no",
             "date": "date (DD/MM/YYYY)",
-            "list": "list separated by ';'",
+            "list": f"list separated by '{LIST_SEPARATOR.strip()}'",
         }[self.kind]
 
 
