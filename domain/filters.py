@@ -7,8 +7,10 @@ narrows (its SQL, parameterised) and where its choices come from. From this list
 link's query (`to_query`) and the reading of a link (`from_query`). Adding a filter is one
 entry here, plus the column it narrows in the frame.
 
-A link may also pin the figures to the data as it stood on a date (`as_at`, ?as_at=2026-10-01):
-not a sidebar filter, but part of the view, so it is a field of `Filters` and of the link.
+A link may also pin the figures to the data as it stood at a date (`as_at`): ?as_at=2026-10-01
+means the end of that day, ?as_at=2026-11-30T14:05:00 that moment (the link box pins to the
+moment it is drawn). Not a sidebar filter, but part of the view, so a field of `Filters` and of
+the link.
 
 This module imports nothing of the project: etl, lake, ui and pages all read it.
 """
@@ -111,13 +113,26 @@ def to_query(filters, anonymised: bool = False) -> dict[str, str | list[str]]:
     return query
 
 
-def parse_as_at(text: str | None, today: dt.date) -> dt.date | None:
-    """The date of ?as_at=YYYY-MM-DD, or None for anything else (a later date than today included)."""
+def parse_as_at(text: str | None, now: dt.datetime) -> dt.date | dt.datetime | None:
+    """The date of ?as_at=YYYY-MM-DD (or the moment of YYYY-MM-DDTHH:MM:SS), or None for anything
+    else, a time still to come included."""
+    text = (text or "").strip()
     try:
-        when = dt.date.fromisoformat((text or "").strip())
+        when: dt.date = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
     except ValueError:
         return None
-    return when if when <= today else None
+    if isinstance(when, dt.datetime):
+        if when.tzinfo is not None:         # the lake's load times are the server's local time
+            when = when.astimezone().replace(tzinfo=None)
+        return when if when <= now else None
+    return when if when <= now.date() else None
+
+
+def as_at_end(as_at: dt.date) -> dt.datetime:
+    """The first moment after the data a pinned view shows: loads before it count."""
+    if isinstance(as_at, dt.datetime):
+        return as_at + dt.timedelta(seconds=1)
+    return dt.datetime.combine(as_at + dt.timedelta(days=1), dt.time())
 
 
 def from_query(query: Mapping[str, list[str]], choices: Mapping[str, list[str]],

@@ -16,7 +16,15 @@ from dataclasses import replace
 import pandas as pd
 
 # The filters and their vocabularies are defined once, in domain/filters.py (re-exported here).
-from domain.filters import ROLE_PROFILES, SIZE_BANDS, SLT_PROFILES, TIME_BANDS, Filters, where_sql  # noqa: F401
+from domain.filters import (  # noqa: F401
+    ROLE_PROFILES,
+    SIZE_BANDS,
+    SLT_PROFILES,
+    TIME_BANDS,
+    Filters,
+    as_at_end,
+    where_sql,
+)
 from lake import config, migrations
 from lake.measures import MEASURE_BY_ID, Measure
 from lake.store import Reader, upgrade
@@ -453,7 +461,7 @@ class LakeAPI:
         base = _school_year_sql()
         if filters.as_at:
             base = _returns_as_at(base, "$as_at_end")
-            params["as_at_end"] = filters.as_at + dt.timedelta(days=1)
+            params["as_at_end"] = as_at_end(filters.as_at)
         sql = f"SELECT * FROM ({base}) WHERE {' AND '.join(where or ['1=1'])} ORDER BY school_name, urn"
         key = ("school_year", replace(filters, year=year), params["asof"])
         return self._cached(key, lambda: self._with_flags(self._df(sql, params)))
@@ -684,8 +692,9 @@ def as_of(year: str, as_at: dt.date | None = None) -> dt.date:
     """The date a year's return is judged at for the dated flags: the end of that academic year
     (31 August), or today while the year is still running; for a link pinned to an earlier date
     (`as_at`), that date, so its figures stay as they were."""
+    pinned = as_at.date() if isinstance(as_at, dt.datetime) else as_at
     try:
         end = dt.date(int(year[:4]) + 1, 8, 31)
     except ValueError:
-        return min(today(), as_at or today())
-    return min(today(), end, as_at or end)
+        return min(today(), pinned or today())
+    return min(today(), end, pinned or end)

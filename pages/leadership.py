@@ -9,15 +9,8 @@ from lake.api import SIZE_BANDS
 from lake.measures import MEASURE_BY_ID, MEASURES
 from ui import charts
 from ui.anonymise import SMALL
-from ui.context import _note_invalid, view
-from ui.layout import (
-    empty_state,
-    measure_cards,
-    page_header,
-    scope_line,
-    too_few_when_anonymised,
-    update_share_link,
-)
+from ui.layout import measure_cards, update_share_link
+from ui.page import page_frame, start_page
 from ui.tables import table
 
 CUTS = {"Phase": "phase", "Size band": "size_band"}
@@ -34,25 +27,10 @@ def sheet_safe(title: str) -> str:
     return title.replace(": ", " – ")
 
 
-v = view()
-_note_invalid("cut", list(CUTS))                # before the widget drops an unknown value from the URL
-page_header("Leadership & support",
-            "Whether SENCOs sit on the senior leadership team, have admin support and a deputy, hold the "
-            "mandatory qualification and are shared with other schools, by phase or size, against "
-            "national figures.", v, "leadership")
-
-
-frame = v.api.school_year(v.filters)
-if frame.empty:
-    empty_state()
-    st.stop()
-if not frame.has_return.any():
-    scope_line(v, frame)
-    empty_state("No returns have been received for these schools this year yet.")
-    st.stop()
-scope_line(v, frame)
-if too_few_when_anonymised(v, frame):
-    st.stop()
+v = start_page("leadership", "Whether SENCOs sit on the senior leadership team, have admin support and a deputy, "
+               "hold the mandatory qualification and are shared with other schools, by phase or size, against "
+               "national figures.", known={"cut": list(CUTS)})
+frame = page_frame(v, need_returns=True)
 
 cut = st.radio("Cut by", list(CUTS), key="cut", bind="query-params", horizontal=True,
                help="Every chart on this page splits schools by this.")

@@ -10,9 +10,10 @@ from lake.api import Filters
 from lake.measures import MEASURES
 from ui import charts, trend_charts
 from ui.anonymise import IDENTIFYING, QUASI_IDENTIFIERS, SMALL, label_for
-from ui.context import view
 from ui.layout import empty_state, page_header, scope_line
+from ui.page import start_page
 from ui.tables import prepare, table, unlisted
+from ui.text import md_escape as md_text
 
 TABS = ["School profile", "Compare schools"]
 MAX_COMPARE = 8
@@ -59,14 +60,6 @@ REGISTER_FIELDS = {
 SHOWN_FIELDS = {"ofsted_shown": "Judgement shown", "ofsted_shown_source": "Shown from",
                 "ofsted_shown_date": "Inspection date (shown)", "ofsted_send_progress": "SEND progress (self-reported)",
                 "ofsted_inspection_date": "Inspection date (return)"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
-
-
-def md_text(text: object) -> str:
-    """School-entered text made inert for Markdown (no links, images, emphasis or directives)."""
-    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"[\r\n\t]+", " ", str(text)))
-
-
 # What the anonymised profile shows of the register: what the school shares with at least SMALL others.
 ANON_REGISTER = ("la_name", "region", "phase", "school_type")
 
@@ -77,7 +70,7 @@ def shown_fields(fields: dict[str, str]) -> dict[str, str]:
             if not (v.anonymised and (k in IDENTIFYING or k in QUASI_IDENTIFIERS))}
 
 
-v = view()
+v = start_page("schools", header=False)     # the header is redrawn last, with the chosen schools in its link
 head = st.empty()       # the page header's slot: drawn at once, redrawn last with the widgets' values
 
 
