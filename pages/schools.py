@@ -11,7 +11,7 @@ from lake.measures import MEASURES
 from ui import charts, trend_charts
 from ui.anonymise import IDENTIFYING, QUASI_IDENTIFIERS, SMALL, label_for
 from ui.layout import empty_state, page_header, scope_line
-from ui.page import start_page
+from ui.page import respell, start_page
 from ui.tables import prepare, table, unlisted
 from ui.text import md_escape as md_text
 
@@ -141,6 +141,8 @@ def from_link(key: str, multi: bool) -> None:
             f"'{key}': {', '.join(md_text(repr(b[:40])) for b in bad[:3])} not a school in this view")
     chosen = list(dict.fromkeys(c for c in chosen if c is not None))
     if chosen and key not in st.session_state and any(g not in by_label for g in given):
+        if not bad:             # the address then names them as the widget does, and keeps them (reruns)
+            respell(key, [fmt(c) for c in (chosen[:MAX_COMPARE] if multi else chosen[:1])])
         st.session_state[key] = chosen[:MAX_COMPARE] if multi else chosen[0]
 
 

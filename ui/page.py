@@ -40,3 +40,18 @@ def page_frame(v: View, *, need_returns: bool = False):
     if too_few_when_anonymised(v, frame):
         st.stop()
     return frame
+
+
+def respell(key: str, values: list[str]) -> None:
+    """Put a page widget's values into the address the way the widget writes them, and run the page
+    again so the widget starts from them. A widget bound to the address (bind="query-params") drops
+    a value it does not spell itself, so a link's `?school=117934` left the address bar as
+    `/schools`; rewritten to the widget's own label first, it stays. Does nothing once the widget is
+    bound (after a page's first run), when the address can no longer be written directly."""
+    try:
+        if st.query_params.get_all(key) == values:
+            return
+        st.query_params[key] = values if len(values) > 1 else values[0]
+    except Exception:     # noqa: BLE001 (bound already, or no address to write)
+        return
+    st.rerun()
