@@ -1,6 +1,8 @@
 """Page furniture: title, notices, the share link, headline figures, empty states."""
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from lake.api import Filters
@@ -66,7 +68,7 @@ def update_share_link(extra_params: dict | None = None) -> None:
     box.code(team, language=None, wrap_lines=True)
     if (local := links.local_warning(team)):
         box.warning(local, icon=":material/computer:")
-    pin = pin_link(team)
+    pin = links.pinned(team, dt.datetime.now().replace(microsecond=0))
     if pin:
         box.caption(f"**Pinned link**: the same view with the figures as they stand now ({as_at.when(pin[1])}), "
                     "even after new returns load.")
@@ -84,16 +86,6 @@ def update_share_link(extra_params: dict | None = None) -> None:
                 f"without an account, until {meeting.when(expires)}. Its filters and anonymised mode cannot be "
                 "changed.")
     box.code(page_address(page_path) + "?" + urlencode(query, doseq=True), language=None, wrap_lines=True)
-
-
-def pin_link(team_link: str):
-    """The team link pinned to the data as it is now (?as_at=<this moment>), and that moment; None
-    when the link is pinned already."""
-    import datetime as dt
-    if "as_at=" in team_link:
-        return None
-    now = dt.datetime.now().replace(microsecond=0)
-    return team_link + ("&" if "?" in team_link else "?") + f"as_at={now.isoformat()}", now
 
 
 def scope_line(v: View, frame) -> None:

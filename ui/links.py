@@ -2,7 +2,8 @@
 (every filter, the year included), and whether it can open anywhere but this computer."""
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+import datetime as dt
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
 LOCAL_ONLY = ("This link opens only on this computer: its address is {host}, which every computer takes to mean "
@@ -39,3 +40,11 @@ def local_warning(url: str) -> str | None:
     """The warning to show beside a link that opens only on this computer, or None."""
     host = local_host(url)
     return LOCAL_ONLY.format(host=host) if host else None
+
+
+def pinned(team_link: str, now: dt.datetime) -> tuple[str, dt.datetime] | None:
+    """The link pinned to the data as it is at `now` (?as_at=<that moment>), and that moment; None
+    when the link is pinned already."""
+    if "as_at" in parse_qs(urlsplit(team_link).query):
+        return None
+    return team_link + ("&" if "?" in team_link else "?") + urlencode({"as_at": now.isoformat()}), now

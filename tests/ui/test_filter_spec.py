@@ -72,3 +72,18 @@ def test_only_a_link_to_this_computer_is_warned_about():
         assert "opens only on this computer" in links.local_warning(url), url
     for url in ("https://dashboard.example.gov.uk/?year=2025%2F26", "http://10.0.0.5:8501/", "/senco_time"):
         assert links.local_warning(url) is None, url
+
+
+def test_the_pinned_link_is_the_team_link_at_this_moment():
+    now = dt.datetime(2026, 11, 30, 14, 5, 9)
+    link, when = links.pinned("https://dash.example/senco_time?year=2025%2F26&phase=primary", now)
+    assert when == now
+    query = dict(spec_query(link))
+    assert query == {"year": ["2025/26"], "phase": ["primary"], "as_at": ["2026-11-30T14:05:09"]}
+    assert spec.parse_as_at(query["as_at"][0], now) == now
+    assert links.pinned(link, now) is None                       # pinned already
+
+
+def spec_query(link: str):
+    from urllib.parse import parse_qs, urlsplit
+    return parse_qs(urlsplit(link).query).items()
