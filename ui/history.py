@@ -21,6 +21,8 @@ SCRIPT = """
 <script>
 (function () {
   var w = window.parent || window, h = w.history;
+  // Once run, the script element leaves the page (as ui/styles.py's does).
+  w.document.querySelectorAll('.senco-page-script ~ script').forEach(function (el) { el.remove(); });
   if (w.__sencoHistory) return;
   w.__sencoHistory = true;
   var push = h.pushState;
