@@ -84,8 +84,10 @@ def test_demo_data_is_explained_and_lake_text_is_not_html(about_lake):
     text = page_text(at)
     assert "No public file records SENCO time" in text
     assert "synthetic" in text
-    from ui.styles import CSS, SCRIPT  # the page's own fixed stylesheet and script are the only HTML
-    assert all(h.proto.body.strip() in (CSS.strip(), SCRIPT.strip()) for h in at.get("html"))
+    from ui import history
+    from ui.styles import CSS, SCRIPT  # the page's own fixed stylesheet and scripts are the only HTML
+    fixed = (CSS.strip(), SCRIPT.strip(), history.SCRIPT.strip())
+    assert all(h.proto.body.strip() in fixed for h in at.get("html"))
     assert not any(m.proto.allow_html for m in at.markdown)
     shown = [m.value for m in at.markdown if "alert" in m.value]
     assert shown, "the demo description is shown"
