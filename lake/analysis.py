@@ -33,6 +33,11 @@ def share_by(frame: pd.DataFrame, group: str, column: str, order: list[str] | No
     return out[cols]
 
 
+def overall_distribution(frame: pd.DataFrame, label: str, column: str, order: list[str] | None = None) -> pd.DataFrame:
+    """`distribution` of `column` over the whole frame, as one group named `label` (column "all_schools")."""
+    return distribution(frame.assign(all_schools=label), "all_schools", column, order)
+
+
 def distribution(frame: pd.DataFrame, group: str, column: str, order: list[str] | None = None) -> pd.DataFrame:
     """Counts and shares of each value of a categorical `column` within each `group`."""
     rows = frame[frame[column].notna() & frame[group].notna()] if not frame.empty else frame

@@ -11,10 +11,11 @@ import datetime as dt
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pandas as pd
 
+from domain.filters import Filters, as_at_end, where_sql
 from domain.vocabularies import (
     INDEPENDENT_SCHOOLS,
     ROLE_PROFILES,
@@ -26,25 +27,6 @@ from domain.vocabularies import (
 from lake import config, measures, migrations, trends
 from lake.measures import MEASURE_BY_ID, Measure, answered, compute, scoped
 from lake.store import Reader, upgrade
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the user has chosen; every field is bound to the URL by ui.filters."""
-    year: str | None = None
-    la: tuple[int, ...] = ()
-    phase: tuple[str, ...] = ()
-    school_type: tuple[str, ...] = ()
-    size_band: tuple[str, ...] = ()
-    time_band: tuple[str, ...] = ()
-    slt: tuple[str, ...] = ()
-    role: tuple[str, ...] = ()
-
-    def previous_year(self) -> Filters | None:
-        if not self.year:
-            return None
-        start = int(self.year[:4]) - 1
-        return replace(self, year=f"{start}/{str(start + 1)[2:]}")
 
 
 def size_band_sql(col: str) -> str:
@@ -402,19 +384,18 @@ class LakeAPI:
 
     # -------------------------------------------------------------- the frame
     def school_year(self, filters: Filters) -> pd.DataFrame:
-        """One row per school in scope for the year, with its return and derived columns."""
+        """One row per school in scope for the year, with its return and derived columns. With
+        `filters.as_at`, each school's return is the one it had at the end of that day."""
         year = filters.year or self.current_year()
         if not year:
             return pd.DataFrame()
-        where, params = ["1=1"], {"year": year, "asof": as_of(year)}
-        for field_name, column in (("la", "la_code"), ("phase", "phase"), ("school_type", "school_type"),
-                                   ("size_band", "size_band"), ("time_band", "time_band"),
-                                   ("slt", "slt_profile"), ("role", "role_profile")):
-            values = getattr(filters, field_name)
-            if values:
-                where.append(f"{column} IN (SELECT unnest(${field_name}))")
-                params[field_name] = list(values)
-        sql = f"SELECT * FROM ({_school_year_sql()}) WHERE {' AND '.join(where)} ORDER BY school_name, urn"
+        where, params = where_sql(filters)
+        params.update({"year": year, "asof": as_of(year, filters.as_at)})
+        base = _school_year_sql()
+        if filters.as_at:
+            base = _returns_as_at(base, "$as_at_end")
+            params["as_at_end"] = as_at_end(filters.as_at)
+        sql = f"SELECT * FROM ({base}) WHERE {' AND '.join(where or ['1=1'])} ORDER BY school_name, urn"
         key = ("school_year", replace(filters, year=year), params["asof"])
         return self._cached(key, lambda: self._df(sql, params))
 
@@ -596,14 +577,7 @@ class LakeAPI:
         """`school_year(Filters(year=year))` as the lake stood at the start of `since`: each school's
         return is the latest submission loaded before then (from returns_history). The register,
         census and Ofsted columns are today's; the return's own columns and flags are as they were."""
-        sql = _school_year_sql().lstrip()
-        if not sql.startswith("WITH "):           # the frame's SQL changed shape: fail loudly, not wrongly
-            raise AssertionError("school_year SQL no longer starts with a WITH clause")
-        # A CTE named `returns` stands in for the table inside the frame's own SQL.
-        history = ("WITH returns AS (SELECT h.* EXCLUDE (superseded_by_load) FROM returns_history h "
-                 "JOIN loads l USING (load_id) WHERE l.loaded_at < $since AND h.academic_year = $year "
-                 "QUALIFY row_number() OVER (PARTITION BY h.urn, h.academic_year ORDER BY h.load_id DESC) = 1), ")
-        sql = history + sql.removeprefix("WITH ") + " ORDER BY school_name, urn"
+        sql = _returns_as_at(_school_year_sql(), "$since") + " ORDER BY school_name, urn"
         asof = as_of(year)
         return self._cached(("school_year_as_of", year, since, asof), lambda: self._df(
             sql, {"year": year, "since": since, "asof": asof}))
@@ -623,15 +597,30 @@ class LakeAPI:
                             lambda: since_.changes(self, replace(filters, year=year), since))
 
 
+def _returns_as_at(sql: str, before: str) -> str:
+    """The frame's SQL with each school's return as it stood before `before` (a SQL parameter):
+    the latest submission loaded before then, from returns_history."""
+    sql = sql.lstrip()
+    if not sql.startswith("WITH "):           # the frame's SQL changed shape: fail loudly, not wrongly
+        raise AssertionError("school_year SQL no longer starts with a WITH clause")
+    # A CTE named `returns` stands in for the table inside the frame's own SQL.
+    history = ("WITH returns AS (SELECT h.* EXCLUDE (superseded_by_load) FROM returns_history h "
+               f"JOIN loads l USING (load_id) WHERE l.loaded_at < {before} AND h.academic_year = $year "
+               "QUALIFY row_number() OVER (PARTITION BY h.urn, h.academic_year ORDER BY h.load_id DESC) = 1), ")
+    return history + sql.removeprefix("WITH ")
+
+
 def today() -> dt.date:
     return dt.date.today()
 
 
-def as_of(year: str) -> dt.date:
+def as_of(year: str, as_at: dt.date | None = None) -> dt.date:
     """The date a year's return is judged at for the dated flags: the end of that academic year
-    (31 August), or today while the year is still running."""
+    (31 August), or today while the year is still running; for a link pinned to an earlier date
+    (`as_at`), that date, so its figures stay as they were."""
+    pinned = as_at.date() if isinstance(as_at, dt.datetime) else as_at
     try:
         end = dt.date(int(year[:4]) + 1, 8, 31)
     except ValueError:
-        return today()
-    return min(today(), end)
+        return min(today(), pinned or today())
+    return min(today(), end, pinned or end)

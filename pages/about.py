@@ -11,11 +11,10 @@ from lake import config
 from lake.measures import flags_table, measures_table
 from ui import guide
 from ui.accessibility import ACCESSIBILITY_EXCEPTIONS
-from ui.context import view
 from ui.help import contact_text, coverage
-from ui.layout import page_header
+from ui.page import start_page
 from ui.tables import table
-from ui.upload import md_escape
+from ui.text import md_escape
 
 OPEN_DATA_SOURCES = Path(__file__).resolve().parent.parent / "data" / "open" / "SOURCES.md"
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -23,10 +22,9 @@ OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/versi
 
 # The About page needs no filters, but drawing them keeps the URL-bound filters (and
 # anonymised mode) in the link when people move on to another page.
-v = view()
+v = start_page("about", "What this dashboard is for, how every figure is defined, where the data comes from and "
+               "how fresh it is, and how the dashboard meets accessibility standards.")
 info = v.api.info()
-page_header("About", "What this dashboard is for, how every figure is defined, where the data comes from and how "
-            "fresh it is, and how the dashboard meets accessibility standards.", v, "about")
 
 st.header("What this dashboard is for")
 st.markdown(

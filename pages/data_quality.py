@@ -9,15 +9,15 @@ import streamlit as st
 
 from domain.columns import dictionary_rows
 from ui import charts, chase, mapping, upload
-from ui.context import view
 from ui.layout import page_header
+from ui.page import start_page
 from ui.tables import table
 
 TABS = ["Chase list", "Rejected rows", "Load history", "Upload returns", "Template"]
 KIND_LABELS = {"returns": "SENCO returns", "gias": "Register of schools (GIAS)", "census": "School census counts",
                "ofsted": "Ofsted outcomes", "benchmarks": "National benchmarks", "demo": "Demo data"}
 
-v = view()
+v = start_page("data_quality", header=False)   # the header is drawn above the tabs, with the tab in its link
 header = st.container()
 chase_tab, rejects_tab, history_tab, upload_tab, template_tab = st.tabs(TABS, key="tab", bind="query-params")
 with header:

@@ -7,15 +7,11 @@ from lake import analysis, measures
 from lake.measures import CHECK, GUIDANCE, MEASURE_BY_ID, STATUTORY
 from ui import charts
 from ui.anonymise import SMALL
-from ui.context import _note_invalid, view
 from ui.layout import (
-    empty_state,
     measure_cards,
-    page_header,
-    scope_line,
-    too_few_when_anonymised,
     update_share_link,
 )
+from ui.page import page_frame, start_page
 from ui.rate_chart import rate_chart as ui_rate_chart
 from ui.tables import table
 
@@ -24,25 +20,10 @@ FLAG_LABELS = {m.column: m.short_name for m in measures.flags(STATUTORY)}
 CHECK_LABELS = {m.column: m.short_name for m in measures.flags(CHECK, GUIDANCE)}
 
 
-v = view()
-_note_invalid("cut", list(CUTS))                # before the widget drops an unknown value from the URL
-page_header("Leadership & support",
-            "Whether SENCOs sit on the senior leadership team, have admin support and a deputy, hold the "
-            "mandatory qualification and are shared with other schools, by phase or size, against "
-            "national figures.", v, "leadership")
-
-
-frame = v.api.school_year(v.filters)
-if frame.empty:
-    empty_state()
-    st.stop()
-if not frame.has_return.any():
-    scope_line(v, frame)
-    empty_state("No returns have been received for these schools this year yet.")
-    st.stop()
-scope_line(v, frame)
-if too_few_when_anonymised(v, frame):
-    st.stop()
+v = start_page("leadership", "Whether SENCOs sit on the senior leadership team, have admin support and a deputy, "
+               "hold the mandatory qualification and are shared with other schools, by phase or size, against "
+               "national figures.", known={"cut": list(CUTS)})
+frame = page_frame(v, need_returns=True)
 
 cut = st.radio("Cut by", list(CUTS), key="cut", bind="query-params", horizontal=True,
                help="Every chart on this page splits schools by this.")

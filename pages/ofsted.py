@@ -8,16 +8,10 @@ from lake import analysis, measures, ofsted_view
 from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
 from ui import charts
 from ui.anonymise import SMALL
-from ui.context import _note_invalid, view
-from ui.layout import (
-    empty_state,
-    measure_cards,
-    page_header,
-    scope_line,
-    too_few_when_anonymised,
-    update_share_link,
-)
+from ui.layout import empty_state, measure_cards, scope_line, too_few_when_anonymised, update_share_link
+from ui.page import NO_RETURNS, start_page
 from ui.tables import table
+from ui.text import plural
 
 # SENCO profile the outcomes are cut by: label -> (column of the frame, order of its groups, words for titles).
 PROFILES = {
@@ -37,18 +31,10 @@ CAUTION = ("Treat these cuts with caution: many groups hold only a handful of sc
            "profile causes it.")
 
 
-def plural(n) -> str:
-    """"1 school", "12 schools"."""
-    return f"{int(n):,} school" + ("" if int(n) == 1 else "s")
-
-
-v = view()
-_note_invalid("profile", list(PROFILES))        # before the widget drops an unknown value from the URL
-page_header("Ofsted & outcomes",
-            "Ofsted's view of SEND progress as schools report it, the grades Ofsted has published (overall "
-            "effectiveness from the latest OEIF graded inspection, and the report-card inclusion grade from "
-            "November 2025, each with its own date), and how both vary with the SENCO's time, leadership, role "
-            "and admin support.", v, "ofsted")
+v = start_page("ofsted", "Ofsted's view of SEND progress as schools report it, the grades Ofsted has published "
+               "(overall effectiveness from the latest OEIF graded inspection, and the report-card inclusion grade "
+               "from November 2025, each with its own date), and how both vary with the SENCO's time, leadership, "
+               "role and admin support.", known={"profile": list(PROFILES)})
 
 
 def official_grades(frame) -> None:
@@ -68,7 +54,7 @@ if frame.empty:
     st.stop()
 if not frame.has_return.any():
     scope_line(v, frame)
-    empty_state("No returns have been received for these schools this year yet.")
+    empty_state(NO_RETURNS)
     official_grades(frame)
     st.stop()
 scope_line(v, frame)

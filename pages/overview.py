@@ -5,34 +5,21 @@ from lake import analysis, measures
 from lake.measures import INCLUSION_GRADES, MEASURE_BY_ID
 from ui import charts
 from ui.anonymise import SMALL
-from ui.context import view
-from ui.layout import (
-    empty_state,
-    measure_cards,
-    page_header,
-    scope_line,
-    too_few_when_anonymised,
-)
+from ui.layout import empty_state, measure_cards
+from ui.page import NO_RETURNS, page_frame, start_page
 from ui.tables import table
 
 # Measures set beside the LA's region and England when the lake holds several LAs.
 COMPARED = measures.section("overview.compared")
 
-v = view()
-page_header("Overview", "Headline figures from the SENCO returns for the schools in the current filter, "
-            "each with its national benchmark and the change since last year.", v, "overview")
-frame = v.api.school_year(v.filters)
-if frame.empty:
-    empty_state()
-    st.stop()
-scope_line(v, frame)
-if too_few_when_anonymised(v, frame):
-    st.stop()
+v = start_page("overview", "Headline figures from the SENCO returns for the schools in the current filter, "
+               "each with its national benchmark and the change since last year.")
+frame = page_frame(v)
 
 st.header("Returns")
 measure_cards(v, measures.section("overview.returns"))
 if not frame.has_return.any():
-    empty_state("No returns have been received for these schools this year yet.")
+    empty_state(NO_RETURNS)
     st.stop()
 st.header("SENCO time")
 measure_cards(v, measures.section("overview.senco_time"))
@@ -62,9 +49,8 @@ if len(las) > 1:
 
 st.header("Ofsted")
 measure_cards(v, measures.section("overview.ofsted"), per_row=2)
-ret = analysis.returned(frame)
-incl = analysis.distribution(ret.assign(all_schools="Schools in scope"), "all_schools", "ofsted_inclusion",
-                             list(INCLUSION_GRADES))
+incl = v.api.derived(analysis.overall_distribution, v.filters, "Schools in scope", "ofsted_inclusion",
+                     list(INCLUSION_GRADES), returned=True)
 if v.anonymised and not incl.empty and incl.Schools.sum() < SMALL:
     st.caption(f"Fewer than {SMALL} schools in scope have an official inclusion grade, so anonymised mode does not "
                "show them.")

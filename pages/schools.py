@@ -1,6 +1,5 @@
 """Schools: one school's profile (returns over the years, submissions, census, register, Ofsted,
 flags, and its key figures against the LA and similar schools), or up to eight side by side."""
-import re
 
 import pandas as pd
 import streamlit as st
@@ -11,10 +10,11 @@ from lake.api import Filters
 from lake.measures import CHECK, GUIDANCE, STATUTORY
 from ui import charts, profile, trend_charts
 from ui.anonymise import IDENTIFYING, QUASI_IDENTIFIERS, SMALL
-from ui.context import view
-from ui.layout import empty_state, page_header, scope_line, update_share_link
+from ui.layout import empty_state, scope_line, update_share_link
+from ui.page import start_page
 from ui.school_picker import SchoolPicker, from_link
 from ui.tables import prepare, table, unlisted
+from ui.text import md_escape as md_text
 
 TABS = ["School profile", "Compare schools"]
 MAX_COMPARE = 8
@@ -64,14 +64,6 @@ REGISTER_FIELDS = {
 SHOWN_FIELDS = {"ofsted_shown": "Judgement shown", "ofsted_shown_source": "Shown from",
                 "ofsted_shown_date": "Inspection date (shown)", "ofsted_send_progress": "SEND progress (self-reported)",
                 "ofsted_inspection_date": "Inspection date (return)"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
-
-
-def md_text(text: object) -> str:
-    """School-entered text made inert for Markdown (no links, images, emphasis or directives)."""
-    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"[\r\n\t]+", " ", str(text)))
-
-
 # What the anonymised profile shows of the register: what the school shares with at least SMALL others.
 ANON_REGISTER = ("la_name", "region", "phase", "school_type")
 
@@ -82,9 +74,8 @@ def shown_fields(fields: dict[str, str]) -> dict[str, str]:
             if not (v.anonymised and (k in IDENTIFYING or k in QUASI_IDENTIFIERS))}
 
 
-v = view()
-page_header("Schools", "One school's SENCO returns over the years against the LA and similar schools, or "
-            "up to eight schools side by side.", v, "schools")
+v = start_page("schools", "One school's SENCO returns over the years against the LA and similar schools, or up to "
+               "eight schools side by side.")
 
 
 def header(tab: str | None = None, school: str | None = None, compare: list | None = None) -> None:

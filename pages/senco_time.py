@@ -6,21 +6,13 @@ from lake import analysis, config, measures
 from lake.measures import MEASURE_BY_ID
 from ui import charts
 from ui.anonymise import SMALL
-from ui.context import view
-from ui.layout import (
-    empty_state,
-    measure_cards,
-    page_header,
-    scope_line,
-    too_few_when_anonymised,
-    update_share_link,
-)
+from ui.layout import empty_state, measure_cards, scope_line, too_few_when_anonymised, update_share_link
+from ui.page import start_page
 from ui.tables import table
 
-v = view()
-page_header("SENCO time", "Designated SENCO time against the size of the SEND cohort, by phase and size, "
-            f"with the recommended {config.recommended_days():g} days a week "
-            f"({config.recommended_hours():g} hours) marked.", v, "senco_time")
+v = start_page("senco_time", "Designated SENCO time against the size of the SEND cohort, by phase and size, "
+               f"with the recommended {config.recommended_days():g} days a week "
+               f"({config.recommended_hours():g} hours) marked.", known={"x": ["SEND pupils", "EHCP pupils"]})
 frame = v.api.school_year(v.filters)
 if frame.empty or not frame.has_return.any() or frame.senco_hours_per_week.notna().sum() == 0:
     empty_state()

@@ -10,15 +10,15 @@ import streamlit as st
 import lake.api
 from lake import since as changes
 from ui.anonymise import SMALL
-from ui.context import view
 from ui.layout import empty_state, page_header, update_share_link
+from ui.page import start_page
 from ui.tables import downloads, prepare, table
-from ui.upload import md_escape
+from ui.text import md_escape
 
 LISTED = 50          # schools listed as links under the crossings table
 GRID_ROWS = 2000     # rows drawn in a table; its downloads hold every row
 
-v = view()
+v = start_page("since", header=False)      # the header follows the note on a since date it does not know
 today = lake.api.today()
 try:
     given = st.query_params.get_all("since")

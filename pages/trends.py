@@ -8,16 +8,14 @@ from lake import trends
 from lake.measures import MEASURES
 from ui import trend_charts
 from ui.anonymise import SMALL
-from ui.context import _note_invalid, view
-from ui.layout import empty_state, page_header, update_share_link
+from ui.layout import empty_state, update_share_link
+from ui.page import start_page
 from ui.tables import table
 
 GROUPS = list(dict.fromkeys(m.group for m in MEASURES))
 
-v = view()
-_note_invalid("group", GROUPS)
-page_header("Trends", "Each measure for every year of SENCO returns in the lake, for the schools in the filter, "
-            "with the LA's region and England where the lake holds them.", v, "trends")
+v = start_page("trends", "Each measure for every year of SENCO returns in the lake, for the schools in the filter, "
+               "with the LA's region and England where the lake holds them.", known={"group": GROUPS})
 years = trends.academic_years(v.api.years())
 small = SMALL if v.anonymised else 0
 if not years:

@@ -1,6 +1,7 @@
 """Page furniture: title, notices, the share link, headline figures, empty states."""
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -8,7 +9,7 @@ import streamlit as st
 from lake import collection
 from lake.api import Filters
 from lake.measures import MEASURE_BY_ID, NO_CHANGE
-from ui import meeting
+from ui import as_at, links, meeting
 from ui.anonymise import SMALL
 from ui.auth import current_access, new_meeting_link
 from ui.context import View, page_address, share_link
@@ -31,6 +32,8 @@ def page_header(title: str, intro: str, v: View, page_path: str, extra_params: d
     if v.api.info().get("demo") == "true":
         st.info("Demo data: the schools and census counts are real open data for North Lincolnshire; the SENCO "
                 "returns and Ofsted outcomes are synthetic. See About.", icon=":material/science:")
+    if v.filters.as_at:          # (unpinned, page_context's line says what the data is as at)
+        st.info(as_at.pinned_line(v.filters.as_at), icon=":material/push_pin:")
     if v.anonymised:
         st.success(f"Anonymised mode: schools are shown by stable labels, without the public figures (pupil counts, "
                    f"Ofsted outcomes, dates) that would name them, and figures resting on fewer than {SMALL} "
@@ -82,7 +85,15 @@ def update_share_link(extra_params: dict | None = None) -> None:
     box.caption(f"**Team link** (copy button at the right of the box): reopens this page with the same filters "
                 f"and selections for {who}. It shows school names unless anonymised mode is on, and whoever "
                 "opens it can turn anonymised mode off.")
-    box.code(share_link(page_path, extra_params), language=None, wrap_lines=True)
+    team = share_link(page_path, extra_params)
+    box.code(team, language=None, wrap_lines=True)
+    if (local := links.local_warning(team)):
+        box.warning(local, icon=":material/computer:")
+    pin = links.pinned(team, dt.datetime.now().replace(microsecond=0))
+    if pin:
+        box.caption(f"**Pinned link**: the same view with the figures as they stand now ({as_at.when(pin[1])}), "
+                    "even after new returns load.")
+        box.code(pin[0], language=None, wrap_lines=True)
     if page_path not in meeting.PAGES:
         box.caption("**Meeting link**: not offered on this page. Meeting links open the summary pages only.")
         return

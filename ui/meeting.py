@@ -21,12 +21,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from domain.filters import PARAMS as FILTER_PARAMS
+
 PARAM = "meet"
 DEFAULT_HOURS = 24.0
 MAX_HOURS = 24.0 * 31
 MIN_SECRET = 16
-# The shared filters a meeting link fixes (ui/context.PARAMS without "anon", which is always on).
-FILTERS = ("year", "la", "phase", "type", "size", "time", "slt", "role")
+# The shared filters a meeting link fixes (domain/filters.py; "anon" is always on).
+FILTERS = FILTER_PARAMS
 # Pages a meeting-link viewer may open: the summaries. Not the Schools page (one school at a
 # time) nor Returns & data quality (the chase list, rejected rows and files name schools, and
 # it takes uploads).

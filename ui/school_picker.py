@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.anonymise import label_for
+from ui.page import respell
 from ui.upload import md_escape
 
 URN_AT_END = re.compile(r"\((\d{6,7})\)\s*$")
@@ -74,4 +75,6 @@ def from_link(picker: SchoolPicker, key: str, multi: bool, limit: int) -> None:
         st.session_state.setdefault("_link_notices", []).append(
             f"'{key}': {', '.join(md_escape(repr(b[:40])) for b in bad[:3])} not a school in this view")
     if chosen and key not in st.session_state and picker.needs_translation(given):
+        if not bad:             # the address then names them as the widget does, and keeps them (reruns)
+            respell(key, [picker.fmt(c) for c in (chosen if multi else chosen[:1])])
         st.session_state[key] = chosen if multi else chosen[0]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,25 +25,11 @@ from domain.problems import codes_table as problems_codes_table
 from etl import load, template
 from etl.load import accepted_keys, printable
 from ui import upload_worker
+from ui.text import md_escape, plural  # noqa: F401  (ui.upload.md_escape and .plural: used by the upload views)
 
 MAX_UPLOAD_MB = 20                       # matches server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 ALLOWED_EXTENSIONS = ("csv", "xlsx", "xls")
-
-
-# ------------------------------------------------------------------ text safety
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
-
-
-def md_escape(text: object) -> str:
-    """Text someone typed (a file name, a message), made inert for st.markdown / st.error.
-
-    Every Markdown and Streamlit directive character is backslash-escaped (so no links,
-    images, emphasis, ':material/...:' icons or ':red[...]' colours), and line breaks
-    become spaces.
-    """
-    flat = re.sub(r"[\r\n\t]+", " ", str(text))
-    return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
 # ------------------------------------------------------------------ size and type
@@ -61,11 +46,6 @@ def file_problem(name: str, size: int, max_bytes: int = MAX_UPLOAD_BYTES) -> str
     if size == 0:
         return "the file is empty"
     return None
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 row', '2 rows', '1,024 rows'."""
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def sha256(data: bytes) -> str:
