@@ -3,7 +3,9 @@
     .venv/bin/python docs/screenshots.py [--lake PATH] [--out DIR]
 
 Builds the demo lake in a temporary folder (unless --lake is given), starts the app on a
-free port, opens each page in headless Chromium at 1400 px wide and saves the whole page.
+free port, opens each page in headless Chromium at 1400 px wide and saves the whole page;
+then the Ofsted page and a school's profile as a 1280x720 projector shows them
+(docs/screenshots/<page>-1280x720.png, the whole page at that width).
 Needs Chromium (Debian's /usr/bin/chromium, or set SENCO_CHROMIUM).
 """
 from __future__ import annotations
@@ -33,7 +35,21 @@ def wait_ready(page) -> None:
         "\"[data-testid='stPlotlyChart']\")].every(c => c.querySelector('.main-svg'))", timeout=WAIT_MS)
 
 
-def shoot(url: str, out: Path, pages: dict[str, str]) -> list[Path]:
+PROJECTOR = (1280, 720)       # a meeting room's projector
+
+
+def projector_pages(lake: Path) -> dict[str, str]:
+    """The Ofsted page and the profile of the first school (by name) with a return this year."""
+    from lake.api import Filters, LakeAPI
+    from lake.store import Reader
+    api = LakeAPI(Reader(path=lake))
+    frame = api.school_year(Filters(year=api.current_year()))
+    school = frame[frame.has_return].sort_values("school_name").urn.iloc[0]
+    return {"ofsted-1280x720": "/ofsted", "school-profile-1280x720": f"/schools?school={int(school)}"}
+
+
+def shoot(url: str, out: Path, pages: dict[str, str], size: tuple[int, int] = (WIDTH, HEIGHT)) -> list[Path]:
+    width, height_min = size
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -42,7 +58,7 @@ def shoot(url: str, out: Path, pages: dict[str, str]) -> list[Path]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         try:
             for name, path in pages.items():
-                ctx = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="en-GB")
+                ctx = browser.new_context(viewport={"width": width, "height": height_min}, locale="en-GB")
                 page = ctx.new_page()
                 page.goto(url + path, wait_until="domcontentloaded", timeout=WAIT_MS)
                 wait_ready(page)
@@ -51,7 +67,7 @@ def shoot(url: str, out: Path, pages: dict[str, str]) -> list[Path]:
                     document.documentElement.scrollHeight,
                     ...[...document.querySelectorAll("[data-testid='stMain'], [data-testid='stAppViewContainer'],"
                         + " [data-testid='stMainBlockContainer']")].map(e => e.scrollHeight))""")
-                page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(MAX_HEIGHT, int(height) + 40))})
+                page.set_viewport_size({"width": width, "height": max(height_min, min(MAX_HEIGHT, int(height) + 40))})
                 page.wait_for_timeout(1000)    # the resized window redraws: elements show a skeleton meanwhile
                 wait_ready(page)
                 page.wait_for_timeout(500)     # let Plotly finish resizing to the new window
@@ -80,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         with serving(lake.resolve(), Path(tmp) / "streamlit.log") as (_, url):
             shoot(url, args.out, PAGES)
+            shoot(url, args.out, projector_pages(lake.resolve()), PROJECTOR)
     return 0
 
 
