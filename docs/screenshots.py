@@ -4,8 +4,8 @@
 
 Builds the demo lake in a temporary folder (unless --lake is given), starts the app on a
 free port, opens each page in headless Chromium at 1400 px wide and saves the whole page;
-then the Ofsted page and a school's profile as a 1280x720 projector shows them
-(docs/screenshots/<page>-1280x720.png, the whole page at that width).
+then the Ofsted page and a school's profile as a 1280x720 projector first shows them
+(docs/screenshots/<page>-1280x720.png).
 Needs Chromium (Debian's /usr/bin/chromium, or set SENCO_CHROMIUM).
 """
 from __future__ import annotations
@@ -48,7 +48,10 @@ def projector_pages(lake: Path) -> dict[str, str]:
     return {"ofsted-1280x720": "/ofsted", "school-profile-1280x720": f"/schools?school={int(school)}"}
 
 
-def shoot(url: str, out: Path, pages: dict[str, str], size: tuple[int, int] = (WIDTH, HEIGHT)) -> list[Path]:
+def shoot(url: str, out: Path, pages: dict[str, str], size: tuple[int, int] = (WIDTH, HEIGHT),
+          whole: bool = True) -> list[Path]:
+    """Each page's screenshot: the whole page at this width, or (not `whole`) only what a screen of this
+    size shows without scrolling."""
     width, height_min = size
     from playwright.sync_api import sync_playwright
 
@@ -63,7 +66,7 @@ def shoot(url: str, out: Path, pages: dict[str, str], size: tuple[int, int] = (W
                 page.goto(url + path, wait_until="domcontentloaded", timeout=WAIT_MS)
                 wait_ready(page)
                 # The app scrolls inside its main section, so grow the window to the content's height.
-                height = page.evaluate("""() => Math.max(
+                height = 0 if not whole else page.evaluate("""() => Math.max(
                     document.documentElement.scrollHeight,
                     ...[...document.querySelectorAll("[data-testid='stMain'], [data-testid='stAppViewContainer'],"
                         + " [data-testid='stMainBlockContainer']")].map(e => e.scrollHeight))""")
@@ -72,7 +75,7 @@ def shoot(url: str, out: Path, pages: dict[str, str], size: tuple[int, int] = (W
                 wait_ready(page)
                 page.wait_for_timeout(500)     # let Plotly finish resizing to the new window
                 target = out / f"{name}.png"
-                page.screenshot(path=str(target), full_page=True)
+                page.screenshot(path=str(target), full_page=whole)
                 saved.append(target)
                 print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
                 ctx.close()
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         with serving(lake.resolve(), Path(tmp) / "streamlit.log") as (_, url):
             shoot(url, args.out, PAGES)
-            shoot(url, args.out, projector_pages(lake.resolve()), PROJECTOR)
+            shoot(url, args.out, projector_pages(lake.resolve()), PROJECTOR, whole=False)
     return 0
 
 

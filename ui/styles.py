@@ -1,7 +1,8 @@
 """The page's own stylesheet and one small script, injected once per page run (ui/context.view).
 
 - Headline cards: a title wraps instead of being cut with "…", so it is whole on a 1280x720
-  projector and at 200% zoom.
+  projector and at 200% zoom. On a screen that short, the page starts nearer the top (Streamlit
+  leaves six lines of space above the title), so more of the figures show without scrolling.
 - Print: the sidebar, header, toolbars and the share-link box are left out, and each chart is
   scaled to the printable width of an A4 page (Plotly draws charts at a fixed pixel width, so a
   stylesheet alone cannot shrink them: the script sets a zoom when the page is printed).
@@ -25,6 +26,9 @@ CSS = f"""
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
 .senco-svg-button {{ font-size: 11px; font-weight: bold; color: #0b0c0c; line-height: 1; }}
 .stElementContainer:has(.senco-page-script), .element-container:has(.senco-page-script) {{ display: none; }}
+@media (max-height: 800px) {{
+  [data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem !important; }}
+}}
 @media print {{
   @page {{ size: A4; margin: 10mm; }}
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],

@@ -7,18 +7,15 @@ import pytest
 
 import lake.api
 from tests.lake import collection_lake
-from tests.pages.apptest import page_text, run_page, serve, served, use_lake
+from tests.pages.apptest import page_text, run_page, serving
 
 BANNER = "Collection open: 4 of 5 returns in, closes 18 December 2025."
 
 
 @pytest.fixture(scope="module")
 def open_lake(tmp_path_factory, lake_kind):
-    path = collection_lake.build(tmp_path_factory.mktemp("open-collection") / "senco.duckdb")
-    before = served()
-    serve(path, lake_kind)
-    yield path
-    use_lake(*before)
+    with serving(collection_lake.build(tmp_path_factory.mktemp("open-collection") / "senco.duckdb"), lake_kind) as path:
+        yield path
 
 
 @pytest.fixture()

@@ -8,16 +8,13 @@ import pytest
 
 from lake import analysis
 from tests.lake import peers_lake
-from tests.pages.apptest import page_text, run_page, serve, served, use_lake
+from tests.pages.apptest import page_text, run_page, serving
 
 
 @pytest.fixture(scope="module")
 def peers_lake_served(tmp_path_factory, lake_kind):
-    path = peers_lake.build(tmp_path_factory.mktemp("peers") / "senco.duckdb")
-    before = served()
-    serve(path, lake_kind)
-    yield path
-    use_lake(*before)
+    with serving(peers_lake.build(tmp_path_factory.mktemp("peers") / "senco.duckdb"), lake_kind) as path:
+        yield path
 
 
 def frame_with(at, *columns):
