@@ -177,7 +177,8 @@ def test_other_domains_and_unverified_emails_see_no_data_on_any_page(signin_url,
 def test_sign_out_ends_access(signin_url, page):
     open_page(page, signin_url + "/ofsted")
     sign_in(page, OFFICER)
-    assert page.locator("[data-testid='stMetric']").count() > 0
+    # Signed in, the page reruns and draws its figures: wait for them rather than count at once.
+    page.locator("[data-testid='stMetric']").first.wait_for(state="visible", timeout=WAIT_MS)
     sidebar(page).get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="End session").click()         # the provider's own sign-out page
     page.wait_for_url(re.compile(re.escape(signin_url)), timeout=WAIT_MS)
