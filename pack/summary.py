@@ -13,7 +13,7 @@ from pack.collect import Block, PageContent
 PROFILE = "School profile"
 LONG_TABLES = ("Similar schools", "Returns over the years", "Submissions received", "Register details",
                "Official Ofsted outcome")
-LONG_HEADINGS = ("#### Year by year", "#### Submissions received", "#### Register")
+LONG_HEADINGS = ("#### Similar schools", "#### Year by year", "#### Submissions received", "#### Register")
 
 
 class NoSchool(ValueError):
