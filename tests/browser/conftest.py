@@ -310,11 +310,21 @@ def is_open(summary) -> bool:
     return bool(summary.evaluate("s => s.closest('details').open"))
 
 
+def open_detail(expander) -> None:
+    """Open an expander and wait for its body. Table alternatives and the link box are drawn only once
+    opened (ui/details.py), by the rerun the click starts: their text arrives after the click returns."""
+    summary = expander.locator("summary")
+    if not is_open(summary):
+        summary.click()
+    label = summary.inner_text().strip()
+    expander.page.wait_for_function("([e, label]) => e.innerText.trim().length > label.length + 5",
+                                    arg=[expander.element_handle(), label], timeout=WAIT_MS)
+
+
 def open_expanders(page, scope: str = MAIN) -> None:
     """Open every expander under `scope` (table alternatives, the share link) and let them draw."""
-    for summary in page.locator(f"{scope} [data-testid='stExpander'] summary").all():
-        if not is_open(summary):
-            summary.click()
+    for expander in page.locator(f"{scope} [data-testid='stExpander']").all():
+        open_detail(expander)
     wait_ready(page)
 
 

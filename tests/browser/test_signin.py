@@ -38,6 +38,7 @@ from tests.browser.conftest import (
     is_open,
     main_text,
     new_context,
+    open_detail,
     open_page,
     sidebar,
     wait_ready,
@@ -252,9 +253,8 @@ def test_meeting_link_opens_the_view_anonymised_for_anyone_and_edits_cannot_undo
 
 def meeting_box_text(page) -> str:
     expander = page.locator(f"{MAIN} [data-testid='stExpander']", has_text="Link to this view").first
-    summary = expander.locator("summary")
-    if not is_open(summary):
-        summary.click()
+    open_detail(expander)
+    expander.locator("[data-testid='stCode']").first.wait_for(state="visible", timeout=WAIT_MS)
     return expander.inner_text()
 
 

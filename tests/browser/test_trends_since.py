@@ -15,10 +15,12 @@ from lake.store import Reader
 from tests.browser.conftest import (
     ARTIFACTS,
     MAIN,
+    WAIT_MS,
     grid_text,
     main_text,
     metric,
     no_exception,
+    open_detail,
     open_page,
     start_server,
     wait_charts,
@@ -46,7 +48,8 @@ def history_url(history):
 def open_table_alternative(page, title: str):
     """Open the table alternative under a chart; return its expander."""
     box = page.locator(f"{MAIN} [data-testid='stExpander']").filter(has_text=f"Table alternative: {title}").first
-    box.locator("summary").click()
+    open_detail(box)
+    box.locator("[data-testid='stDataFrame'], [data-testid='stAlert']").first.wait_for(timeout=WAIT_MS)
     wait_ready(page)
     return box
 
