@@ -166,7 +166,7 @@ def measure_cards(v: View, measure_ids: list[str], per_row: int = 4) -> None:
                 # out with it; "no change" is said in words too, with no arrow.
                 st.metric(m.name, HIDDEN_FIGURE if hidden and value is None else m.format(value),
                           delta=shown.capitalize() if shown == NO_CHANGE else shown,
-                          delta_description=since,
+                          delta_description=since if change is not None else None,   # no change: no words
                           delta_color="off" if shown == NO_CHANGE else delta_color,
                           delta_arrow="off" if shown == NO_CHANGE else "auto",
                           help=m.definition + (f" Based on {n} schools." if m.agg != "count" and not hidden else "")
