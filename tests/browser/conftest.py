@@ -311,20 +311,18 @@ def is_open(summary) -> bool:
 
 
 def open_detail(expander) -> None:
-    """Open an expander and wait for its body. Table alternatives and the link box are drawn only once
-    opened (ui/details.py), by the rerun the click starts: their text arrives after the click returns."""
+    """Open an expander. Table alternatives and the link box are drawn only once opened (ui/details.py),
+    by the rerun the click starts: callers wait for the body they need (a table, the link's code)."""
     summary = expander.locator("summary")
     if not is_open(summary):
         summary.click()
-    label = summary.inner_text().strip()
-    expander.page.wait_for_function("([e, label]) => e.innerText.trim().length > label.length + 5",
-                                    arg=[expander.element_handle(), label], timeout=WAIT_MS)
 
 
 def open_expanders(page, scope: str = MAIN) -> None:
     """Open every expander under `scope` (table alternatives, the share link) and let them draw."""
-    for expander in page.locator(f"{scope} [data-testid='stExpander']").all():
-        open_detail(expander)
+    for summary in page.locator(f"{scope} [data-testid='stExpander'] summary").all():
+        if not is_open(summary):
+            summary.click()
     wait_ready(page)
 
 
