@@ -57,12 +57,23 @@ def summary_by(frame: pd.DataFrame, group: str, column: str) -> pd.DataFrame:
     cols = [group, "Schools (n)", "Median", "Lower quartile", "Upper quartile", "Min", "Max"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
-    g = rows.groupby(group, observed=True)[column]
-    out = pd.DataFrame({"Schools (n)": g.size(), "Median": g.median(), "Lower quartile": g.quantile(0.25),
-                        "Upper quartile": g.quantile(0.75), "Min": g.min(), "Max": g.max()}).reset_index()
-    for col in cols[2:]:                # shown to 1 decimal, rounded half up like the headline medians
-        out[col] = out[col].map(lambda x: rounding.round_half_up(x, 1)).astype(float)
+    out = _quartiles(rows.groupby(group, observed=True)[column]).reset_index()
     return out[cols]
+
+
+def _shown(values: pd.Series) -> pd.Series:
+    """Figures as tables show them: 1 decimal, rounded half up like the headline medians."""
+    return values.map(lambda x: rounding.round_half_up(x, 1)).astype(float)
+
+
+def _quartiles(g) -> pd.DataFrame:
+    """n, median, quartiles and range of each group, as shown. The one computation behind the summary
+    tables and the box plots (box_stats), so a box and its table never disagree."""
+    out = pd.DataFrame({"Schools (n)": g.size(), "Median": g.median(), "Lower quartile": g.quantile(0.25),
+                        "Upper quartile": g.quantile(0.75), "Min": g.min(), "Max": g.max()})
+    for col in ("Median", "Lower quartile", "Upper quartile", "Min", "Max"):
+        out[col] = _shown(out[col])
+    return out
 
 
 def spearman(frame: pd.DataFrame, x: str, y: str) -> tuple[float | None, int]:
@@ -157,16 +168,92 @@ def cohort_band_summary(frame: pd.DataFrame, x: str, y: str, bands=SEND_BANDS) -
     return out
 
 
-def box_points(frame: pd.DataFrame, group: str, column: str, order: tuple[str, ...] | None = None,
-               keep: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Rows with a group and a value, just those two columns (and `keep`, e.g. the school a point is,
-    for its hover and drill-through); the group put in `order` when given."""
-    cols = [group, column, *[c for c in keep if c in frame.columns and c not in (group, column)]]
-    rows = frame.loc[frame[group].notna() & frame[column].notna(), cols] if not frame.empty else frame
-    if order and not rows.empty:
-        rows = rows.assign(**{group: pd.Categorical(rows[group], ordered=True, categories=[
-            *order, *sorted(set(rows[group]) - set(order))])})
-    return rows.reset_index(drop=True)
+BOX_STATS = ("Schools (n)", "Median", "Lower quartile", "Upper quartile", "Lower fence", "Upper fence")
+
+
+def box_stats(frame: pd.DataFrame, group: str, column: str, order: tuple[str, ...] | None = None,
+              keep: tuple[str, ...] = (), small: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A box plot's figures, worked out here rather than by the browser from every school's value.
+
+    Returns (stats, points). `stats`: one row per group (in `order` when given, then the rest
+    sorted), its n, median and quartiles as the summary tables show them (`_quartiles`), and its
+    fences: the furthest values within 1.5 times the interquartile range of the box (Tukey's
+    whiskers, as Plotly draws them). A group of fewer than `small` schools has its n only: quartiles
+    of two schools mislead. `points`: the schools a chart still draws one by one (beyond the fences,
+    or in a group too small for a box), with `group`, `column` and `keep` (e.g. the school, for its
+    hover and drill-through), flagged `outlier` (False: in a small group)."""
+    cols = [group, *BOX_STATS]
+    keep_cols = [c for c in keep if c in frame.columns and c not in (group, column)]
+    rows = frame.loc[frame[group].notna() & frame[column].notna(), [group, column, *keep_cols]] \
+        if not frame.empty else pd.DataFrame(columns=[group, column, *keep_cols])
+    rows = rows.assign(**{column: pd.to_numeric(rows[column], errors="coerce").astype(float)})
+    points_cols = [group, column, *keep_cols, "outlier"]
+    if rows.empty:
+        return pd.DataFrame(columns=cols), pd.DataFrame(columns=points_cols)
+    names = sorted(set(rows[group].astype(str)))
+    if order:
+        names = [o for o in order if o in names] + [n for n in names if n not in order]
+    key = rows[group].astype(str)
+    stats = _quartiles(rows.groupby(key)[column]).drop(columns=["Min", "Max"]).reindex(names)
+    low_fence, high_fence, beyond = {}, {}, pd.Series(False, index=rows.index)
+    for name, values in rows.groupby(key)[column]:
+        if len(values) < small:
+            continue
+        q1, q3 = values.quantile(0.25), values.quantile(0.75)
+        reach = 1.5 * (q3 - q1)
+        inside = values.between(q1 - reach, q3 + reach)
+        low_fence[name], high_fence[name] = values[inside].min(), values[inside].max()
+        beyond.loc[values.index] = ~inside
+    stats["Lower fence"] = _shown(pd.Series(low_fence, dtype=float).reindex(names))
+    stats["Upper fence"] = _shown(pd.Series(high_fence, dtype=float).reindex(names))
+    too_few = stats["Schools (n)"] < small
+    stats.loc[too_few, list(BOX_STATS[1:])] = np.nan
+    small_group = key.isin(list(stats.index[too_few]))
+    stats = stats.rename_axis(group).reset_index()
+    points = rows[beyond | small_group].assign(outlier=beyond[beyond | small_group])
+    points = points.assign(**{group: points[group].astype(str)})
+    return stats[cols], points[points_cols].reset_index(drop=True)
+
+
+def density_counts(frame: pd.DataFrame, x: str, y: str, max_bins: int = 30) -> dict:
+    """How many rows fall in each cell of a grid over (x, y): the counts a density chart draws in
+    place of thousands of overplotted points.
+
+    Each axis is cut into at most `max_bins` bins of a round width (1, 2, 5, 10, ... times a power
+    of ten; whole numbers for a count such as SEND pupils) from a multiple of that width. Returns
+    the bins' lower edges and width per axis, whether the axis holds whole numbers, and the counts
+    (rows by y bin, columns by x bin)."""
+    rows = frame[[x, y]].apply(pd.to_numeric, errors="coerce").dropna().astype(float) \
+        if not frame.empty else pd.DataFrame(columns=[x, y], dtype=float)
+    axes = {}
+    for col in (x, y):
+        values = rows[col]
+        whole = bool(len(values)) and bool((values == values.round()).all())
+        width = _round_width(values, max_bins, whole)
+        start = math.floor(values.min() / width) * width if len(values) else 0.0
+        n_bins = max(1, math.floor((values.max() - start) / width) + 1) if len(values) else 1
+        index = np.clip(np.floor((values.to_numpy() - start) / width).astype(int), 0, n_bins - 1)
+        axes[col] = {"start": float(start), "width": float(width), "bins": n_bins, "whole": whole, "index": index}
+    counts = np.zeros((axes[y]["bins"], axes[x]["bins"]), dtype=int)
+    np.add.at(counts, (axes[y]["index"], axes[x]["index"]), 1)
+    out = {a: {k: v for k, v in axes[c].items() if k != "index"} for a, c in (("x", x), ("y", y))}
+    out["counts"] = counts
+    return out
+
+
+def _round_width(values: pd.Series, max_bins: int, whole: bool) -> float:
+    span = float(values.max() - values.min()) if len(values) else 0.0
+    if span <= 0:                  # one value (or none): one cell of unit width holds it
+        return 1.0
+    raw = span / max_bins
+    power = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        width = step * power
+        if width >= raw and (values.max() - math.floor(values.min() / width) * width) / width < max_bins:
+            break
+    else:
+        width = 20 * power
+    return float(max(1, round(width))) if whole else float(width)
 
 
 def ranked(frame: pd.DataFrame, column: str, ascending: bool = True) -> pd.DataFrame:
@@ -378,15 +465,6 @@ def hide_small_groups(table: pd.DataFrame, n_column: str, values, small: int = 5
         if col in out.columns:
             out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~small_rows)
     return out
-
-
-def drop_small_groups(rows: pd.DataFrame, group: str, small: int = 5) -> tuple[pd.DataFrame, int]:
-    """Rows of groups holding at least `small` rows (a box plot's points), and how many groups went."""
-    if rows.empty or group not in rows.columns:
-        return rows, 0
-    size = rows.groupby(rows[group].astype(object), dropna=False)[group].transform("size")
-    gone = rows.loc[size < small, group].astype(object).nunique()
-    return rows[size >= small].reset_index(drop=True), int(gone)
 
 
 def ofsted_outcomes(frame: pd.DataFrame, returned_only: bool = True) -> pd.DataFrame:

@@ -39,18 +39,18 @@ st.header("Senior leadership, admin support and deputies")
 measure_cards(v, measures.section("leadership.support"))
 rate_chart("slt_rate", "lead-slt")
 rate_chart("admin_support_rate", "lead-admin")
-admin = v.api.derived(analysis.box_points, v.filters, group, "admin_hours_if_any", order,
-                      ("urn", "school_name"), returned=True)                                        # boxes in phase / size order
+admin, admin_points = v.api.derived(analysis.box_stats, v.filters, group, "admin_hours_if_any", order,
+                                    ("urn", "school_name"), SMALL, returned=True)   # boxes in phase / size order
 admin_table = v.api.derived(analysis.summary_by, v.filters, group, "admin_hours_if_any", returned=True)
-if v.anonymised:
-    admin, _ = analysis.drop_small_groups(admin, group, SMALL)
+if v.anonymised:                                          # boxes alone: no school's own figure as a dot
+    admin, admin_points = admin[admin["Schools (n)"] >= SMALL], admin_points.iloc[0:0]
     admin_table = analysis.hide_small_groups(admin_table, "Schools (n)",
                                              ["Median", "Lower quartile", "Upper quartile", "Min", "Max"], SMALL)
 if admin.empty:
     st.caption("No school in scope reports any admin support hours.")
 else:
     m = MEASURE_BY_ID["median_admin_hours"]
-    fig = charts.boxes(admin, group, "admin_hours_if_any",
+    fig = charts.boxes(admin, admin_points, group, "admin_hours_if_any",
                        f"Admin support hours a week (where given), by {cut.lower()}", "Admin support hours a week",
                        hover=None if v.anonymised else "school_name", ids="urn")
     charts.show(fig, "lead-admin-hours", v, admin_table,

@@ -59,21 +59,25 @@ else:
     charts.show(fig, "time-scatter", v, plot.drop(columns=["label"]), "SENCO hours and SEND pupils by school",
                 {"school_name": "School", "phase": "Phase", x_col: x_choice,
                  "senco_hours_per_week": "SENCO hours a week", "hours_per_10_send": "Hours per 10 SEND pupils"},
-                summary=summary)
+                summary=summary + (charts.density_note(len(plot)) or ""))
 
 st.header("Distribution")
 by = st.radio("Group by", ["Phase", "Size band"], key="by", bind="query-params", horizontal=True)
 update_share_link({"x": None if x_choice == "SEND pupils" else x_choice, "by": None if by == "Phase" else by})
 group = "phase" if by == "Phase" else "size_band"
-dist = v.api.derived(analysis.box_points, v.filters, group, "senco_hours_per_week",
-                     SIZE_BANDS if group == "size_band" else None, ("urn", "school_name"), returned=True)
+# The boxes' figures are worked out on the server (the table's own quartiles): only the schools beyond
+# the whiskers reach the browser as dots, named in named mode; anonymised mode draws boxes alone.
+dist, dist_points = v.api.derived(analysis.box_stats, v.filters, group, "senco_hours_per_week",
+                                  SIZE_BANDS if group == "size_band" else None, ("urn", "school_name"), SMALL,
+                                  returned=True)
 dist_table = v.api.derived(analysis.summary_by, v.filters, group, "senco_hours_per_week", returned=True)
 if v.anonymised:
-    dist, _ = analysis.drop_small_groups(dist, group, SMALL)
+    dist, dist_points = dist[dist["Schools (n)"] >= SMALL], dist_points.iloc[0:0]
     dist_table = analysis.hide_small_groups(dist_table, "Schools (n)",
                                             ["Median", "Lower quartile", "Upper quartile", "Min", "Max"], SMALL)
-fig = charts.boxes(dist, group, "senco_hours_per_week", f"SENCO hours a week by {by.lower()}", "SENCO hours a week",
-                   hline=rec, hline_label=rec_label, hover=None if v.anonymised else "school_name", ids="urn")
+fig = charts.boxes(dist, dist_points, group, "senco_hours_per_week", f"SENCO hours a week by {by.lower()}",
+                   "SENCO hours a week", hline=rec, hline_label=rec_label,
+                   hover=None if v.anonymised else "school_name", ids="urn")
 charts.show(fig, "time-dist", v, dist_table, f"SENCO hours by {by.lower()}",
             summary=f"Groups of fewer than {SMALL} schools are not drawn in anonymised mode." if v.anonymised else None)
 below = v.api.derived(analysis.share_by, v.filters, group, "below_recommended",

@@ -12,11 +12,10 @@ from lake import since as changes
 from ui.anonymise import SMALL
 from ui.layout import empty_state, page_header, update_share_link
 from ui.page import start_page
-from ui.tables import downloads, prepare, table
+from ui.tables import GRID_ROWS, downloads, first_rows_note, prepare, table
 from ui.text import md_escape
 
 LISTED = 50          # schools listed as links under the crossings table
-GRID_ROWS = 2000     # rows drawn in a table; its downloads hold every row
 
 v = start_page("since", header=False)      # the header follows the note on a since date it does not know
 today = lake.api.today()
@@ -70,8 +69,8 @@ def profile_link(urn, year) -> str:
 def linked_table(frame: pd.DataFrame, title: str, key: str, columns: dict[str, str], caption: str) -> None:
     """A table of schools with a link to each school's profile, and its downloads (every row)."""
     st.markdown(f"**{title}**")
-    if len(frame) > GRID_ROWS:        # a national collection's first week: every school at once
-        caption += f" The first {GRID_ROWS:,} of {len(frame):,} rows are shown; the downloads hold them all."
+    if first_rows_note(len(frame)):        # a national collection's first week: every school at once
+        caption += " " + first_rows_note(len(frame))
     st.caption(caption)
     if frame.empty:
         st.info("None in this period.", icon=":material/event_available:")

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lake import rounding
+from lake import analysis, rounding
 from ui import chart_style, drill
 from ui.anonymise import SMALL
 from ui.chart_style import PALETTE, PATTERNS, SYMBOLS, TEXT, text_on  # noqa: F401  (one registry, re-exported)
@@ -22,8 +22,7 @@ REFERENCE = "#0b0c0c"
 GRID = "#e5e6e7"
 AXIS_LINE = "#505a5f"
 FONT_SIZE = 16             # every chart's text, readable on a projector at the back of a room
-ALL_POINTS = 2000          # a box plot shows every school as a dot up to this many
-WEBGL_POINTS = 3000        # a scatter of more schools than this is drawn with WebGL
+DENSITY_POINTS = 2000      # a scatter of more schools than this is drawn as a density of counts instead
 HIDDEN = "hidden: fewer than 5 schools"   # the label of a bar anonymised mode leaves blank
 SHORT_LABEL = 40           # a reference line's label longer than this goes under the title instead
 TOO_FEW = "too few schools to chart (n = {n})"   # a group under SMALL schools, in named mode
@@ -122,21 +121,38 @@ def _ids(rows: pd.DataFrame, ids: str | None) -> list | None:
     return rows[ids].tolist() if ids and ids in rows.columns else None
 
 
+def _compact(values: pd.Series, digits: int = 2) -> np.ndarray:
+    """Coordinates as sent to the browser: rounded half up to the precision shown, whole numbers as
+    integers and the rest as 32-bit floats (half the bytes; the hover's text is exact either way)."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    if numbers.notna().all() and (numbers == numbers.round()).all():
+        return numbers.to_numpy().astype(np.int32)
+    return numbers.map(lambda v: rounding.round_half_up(v, digits)).astype(float).to_numpy().astype(np.float32)
+
+
+def density_note(n: int) -> str | None:
+    """What a scatter of `n` schools says about itself when drawn as a density, else None."""
+    if n <= DENSITY_POINTS:
+        return None
+    return (f"With more than {DENSITY_POINTS:,} schools, one dot each would only overlap: the chart shows how many "
+            "schools fall in each cell instead (the darker, the more). Filter to an LA or region to see each school.")
+
+
 def scatter(frame: pd.DataFrame, x: str, y: str, group: str, hover: str, title: str, x_title: str, y_title: str,
             hline: float | None = None, hline_label: str = "",
             trend: tuple[float, float] | None = None, ids: str | None = None) -> go.Figure:
     """One marker per school, coloured and shaped by its group's fixed style; the hover names the
-    school. `ids` (e.g. "urn") lets a click on a point open that school (ui/drill.py)."""
+    school. `ids` (e.g. "urn") lets a click on a point open that school (ui/drill.py). Past
+    DENSITY_POINTS schools (a national view) the chart is a density of counts instead (`density`)."""
+    if len(frame) > DENSITY_POINTS:
+        return density(frame, x, y, title, x_title, y_title, hline, hline_label, trend)
     data, schools = [], []
-    # Past a few thousand schools (a national view), points are drawn with WebGL: as SVG, each
-    # point is a page element and the browser takes seconds to draw and redraw them.
-    kind = "scattergl" if len(frame) > WEBGL_POINTS else "scatter"
     groups = {str(k): rows for k, rows in frame.groupby(group, observed=True, dropna=False)} if not frame.empty else {}
     for i, name in enumerate(chart_style.in_order(groups)):
         rows = groups[name]
         s = chart_style.style(name, i)
         data.append({
-            "type": kind, "x": rows[x].to_numpy(), "y": rows[y].to_numpy(), "mode": "markers",
+            "type": "scatter", "x": _compact(rows[x]), "y": _compact(rows[y]), "mode": "markers",
             "name": str(name), "text": as_text(rows[hover]),
             "customdata": np.column_stack([formatted(rows[x], rounding.trimmed),
                                            formatted(rows[y], rounding.trimmed)]) if len(rows) else None,
@@ -146,13 +162,53 @@ def scatter(frame: pd.DataFrame, x: str, y: str, group: str, hover: str, title: 
             + ": %{customdata[1]}<extra>"
             + str(name) + "</extra>"})
         schools.append(_ids(rows, ids))
-    if trend is not None and not frame.empty:
-        xs = pd.Series([frame[x].min(), frame[x].max()], dtype=float)
-        data.append({"type": "scatter", "x": xs.to_numpy(), "y": (trend[0] * xs + trend[1]).to_numpy(),
-                     "mode": "lines", "name": "Fitted trend", "hoverinfo": "skip",
-                     "line": {"color": AXIS_LINE, "dash": "dot", "width": 2}})
+    data += _trend(frame, x, trend)
     lines = [hline_shape(hline, hline_label)] if hline is not None else []
     return drill.attach(_figure(data, layout(title, x_title, y_title, lines=lines)), schools)
+
+
+def _trend(frame: pd.DataFrame, x: str, trend: tuple[float, float] | None) -> list[dict]:
+    if trend is None or frame.empty:
+        return []
+    xs = pd.Series([frame[x].min(), frame[x].max()], dtype=float)
+    return [{"type": "scatter", "x": xs.to_numpy(), "y": (trend[0] * xs + trend[1]).to_numpy(),
+             "mode": "lines", "name": "Fitted trend", "hoverinfo": "skip",
+             "line": {"color": AXIS_LINE, "dash": "dot", "width": 2}}]
+
+
+DENSITY_SCALE = [[0, "#d2e2f1"], [0.5, PALETTE[0]], [1, "#003078"]]    # GOV.UK light blue to dark blue
+
+
+def _bin_label(start: float, width: float, whole: bool) -> str:
+    if whole:
+        top = start + width - 1
+        return f"{start:,.0f}" if top <= start else f"{start:,.0f}–{top:,.0f}"
+    return f"{rounding.trimmed(start)} to under {rounding.trimmed(start + width)}"
+
+
+def density(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str,
+            hline: float | None = None, hline_label: str = "", trend: tuple[float, float] | None = None) -> go.Figure:
+    """How many schools fall in each cell of a grid over x and y, counted here (lake.analysis
+    .density_counts): a few hundred cells reach the browser instead of a point, a name and a URN per
+    school. The hover says each cell's count and range; the recommended-time line and the trend stay.
+    No school is named or clickable: filtering to fewer schools brings the dots back."""
+    grid = analysis.density_counts(frame, x, y)
+    gx, gy, counts = grid["x"], grid["y"], grid["counts"]
+    x_labels = [_bin_label(gx["start"] + i * gx["width"], gx["width"], gx["whole"]) for i in range(gx["bins"])]
+    y_labels = [_bin_label(gy["start"] + j * gy["width"], gy["width"], gy["whole"]) for j in range(gy["bins"])]
+    z = [[int(c) if c else None for c in row] for row in counts]
+    text = [[f"{int(c):,} school{'s' if c != 1 else ''}: {x_title} {x_labels[i]}, {y_title} {y_labels[j]}"
+             if c else "" for i, c in enumerate(row)] for j, row in enumerate(counts)]
+    data = [{"type": "heatmap", "name": "Schools", "z": z, "text": text, "hoverongaps": False,
+             "x0": gx["start"] + gx["width"] / 2, "dx": gx["width"],
+             "y0": gy["start"] + gy["width"] / 2, "dy": gy["width"],
+             "colorscale": DENSITY_SCALE, "zmin": 1, "xgap": 1, "ygap": 1,
+             "hovertemplate": "%{text}<extra></extra>",
+             "colorbar": {"title": {"text": "Schools", "font": {"color": TEXT}}, "tickfont": {"color": TEXT},
+                          "tickformat": ",d", "outlinewidth": 0}}]
+    data += _trend(frame, x, trend)
+    lines = [hline_shape(hline, hline_label)] if hline is not None else []
+    return _figure(data, layout(title, x_title, y_title, lines=lines, showlegend=bool(trend)))
 
 
 def _too_few(n, anonymised_blank: bool) -> str:
@@ -278,33 +334,52 @@ def stacked(frame: pd.DataFrame, category: str, series: str, value: str, title: 
     return _figure(data, fig_layout)
 
 
-def boxes(frame: pd.DataFrame, group: str, value: str, title: str, value_title: str,
+def boxes(stats: pd.DataFrame, points: pd.DataFrame, group: str, value: str, title: str, value_title: str,
           hline: float | None = None, hline_label: str = "", hover: str | None = None,
           ids: str | None = None) -> go.Figure:
-    """A box per group with every school as a dot (up to ALL_POINTS schools). `hover` names the school
-    on each dot (named mode only: pass None when anonymised); `ids` lets a click open the school.
-    A group of fewer than SMALL schools shows its dots without a box: quartiles of two schools mislead."""
+    """A box per group from its precomputed figures (lake.analysis.box_stats: the summary table's
+    median and quartiles, and Tukey's fences), with only the schools beyond the fences drawn as dots.
+    `hover` names the school on each dot (named mode); pass no `points` in anonymised mode. `ids`
+    lets a click on a dot open the school. A group of fewer than SMALL schools shows its dots
+    without a box: quartiles of two schools mislead."""
     data, schools = [], []
-    points = "all" if len(frame) <= ALL_POINTS else "outliers"
-    groups = {str(k): rows for k, rows in frame.groupby(group, observed=True)} if not frame.empty else {}
-    # A categorical group keeps the order the page gave it (box_points' order); otherwise the registry's.
-    given = not frame.empty and isinstance(frame[group].dtype, pd.CategoricalDtype)
-    for i, name in enumerate(list(groups) if given else chart_style.in_order(groups)):
-        rows = groups[name]
+    names = [str(n) for n in stats[group]] if not stats.empty else []     # in the page's order (box_stats)
+    by_group = {str(k): rows for k, rows in points.groupby(group, observed=True)} if not points.empty else {}
+    for i, name in enumerate(chart_style.in_order(names)):
+        row = stats[stats[group].astype(str) == name].iloc[0]
         s = chart_style.style(name, i)
-        small = len(rows) < SMALL
-        shown = f"{name}<br>(too few for a box: {len(rows)})" if small else str(name)
-        trace = {"type": "box", "y": rows[value].to_numpy(), "x": [shown] * len(rows), "name": str(name),
-                 "boxpoints": "all" if small else points, "jitter": 0.4, "pointpos": 0,
-                 "marker": {"color": s.colour, "symbol": s.symbol, "size": 8}, "line": {"color": s.colour}}
-        if small:
-            trace.update(fillcolor="rgba(0,0,0,0)", line={"color": "rgba(0,0,0,0)", "width": 0}, hoveron="points")
+        n = int(row["Schools (n)"])
+        small = pd.isna(row["Median"])
+        shown = f"{name}<br>(too few for a box: {n})" if small else str(name)
+        if not small:
+            data.append({"type": "box", "name": name, "x": [shown], "q1": [row["Lower quartile"]],
+                         "median": [row["Median"]], "q3": [row["Upper quartile"]],
+                         "lowerfence": [row["Lower fence"]], "upperfence": [row["Upper fence"]],
+                         "boxpoints": False, "marker": {"color": s.colour, "symbol": s.symbol},
+                         "line": {"color": s.colour}, "hoverinfo": "y"})
+            schools.append(None)
+        rows = by_group.get(name)
+        if rows is None or rows.empty:
+            continue
+        dots = {"type": "scatter", "mode": "markers", "name": name, "x": [shown] * len(rows),
+                "y": _compact(rows[value], 1).astype(float), "showlegend": False,
+                "marker": {"color": s.colour, "symbol": s.symbol, "size": 8},
+                "customdata": number_text(rows[value]),
+                "hovertemplate": value_title + ": %{customdata}<extra></extra>"}
         if hover and hover in rows.columns:
-            trace.update(text=as_text(rows[hover]), hoverinfo="y+text")
-        data.append(trace)
+            dots.update(text=as_text(rows[hover]),
+                        hovertemplate="<b>%{text}</b><br>" + value_title + ": %{customdata}<extra></extra>")
+        data.append(dots)
         schools.append(_ids(rows, ids))
     lines = [hline_shape(hline, hline_label)] if hline is not None else []
-    return drill.attach(_figure(data, layout(title, "", value_title, lines=lines, showlegend=False)), schools)
+    return drill.attach(_figure(data, layout(title, "", value_title, xaxis=_categories_as_drawn(data), lines=lines,
+                                             showlegend=False)), schools)
+
+
+def _categories_as_drawn(data: list[dict]) -> dict:
+    """A box plot's groups along the axis in the order their traces were made (boxes and dots share it)."""
+    seen = list(dict.fromkeys(t["x"][0] for t in data if len(t["x"])))
+    return {"type": "category", "categoryorder": "array", "categoryarray": seen}
 
 
 def show(fig: go.Figure, key: str, v: View, data: pd.DataFrame, data_title: str,

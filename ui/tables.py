@@ -14,6 +14,15 @@ UNLISTED_NOTE = (f"Anonymised: schools are shown by label only, without pupil co
                  "census figures, official Ofsted outcomes or dates, which are public and would name them; a school "
                  f"whose phase, type and size band are shared by fewer than {SMALL} schools in its LA is not listed.")
 SMALL_NOTE = f"Anonymised: figures resting on fewer than {SMALL} schools are left blank."
+# Rows drawn in a table on screen. A national list of 16,000 schools is not read on screen, and
+# sending and drawing it all held up the page's charts; the downloads hold every row.
+GRID_ROWS = 2000
+
+
+def first_rows_note(total: int) -> str | None:
+    """What a table cut to GRID_ROWS says about it, or None when it shows every row."""
+    return f"The first {GRID_ROWS:,} of {total:,} rows are shown; the downloads hold them all." \
+        if total > GRID_ROWS else None
 
 
 def unlisted(v: View) -> frozenset:
@@ -40,8 +49,9 @@ def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str,
     table of schools (a `urn` column) lets a selected row open that school's profile (ui/drill.py)."""
     shown = prepare(frame, v, columns)
     st.markdown(f"**{title}**")
-    if caption:
-        st.caption(caption)
+    cut = first_rows_note(len(shown))
+    if caption or cut:
+        st.caption(" ".join(c for c in (caption, cut) if c))
     if v.anonymised:
         if "urn" in frame.columns:
             st.caption(UNLISTED_NOTE)
@@ -59,7 +69,7 @@ def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str,
     urns = drill.row_schools(frame, shown, v) if open_school else None
     if urns:
         kwargs.update(on_select="rerun", selection_mode="single-row", key=f"{key}-rows")
-    event = st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+    event = st.dataframe(shown.head(GRID_ROWS), hide_index=True, width="stretch", **kwargs)
     if urns:
         drill.follow_row(event, urns, v)
     downloads(shown, title, key, v, sources(frame, shown, columns, v.anonymised))

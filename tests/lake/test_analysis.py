@@ -36,15 +36,6 @@ def test_cohort_scatter_on_nothing():
     assert points.empty and rho is None and n == 0 and trend is None and hidden == 0
 
 
-def test_box_points_orders_groups_and_keeps_two_columns():
-    order = ("Under 100", "100–249", "250–499", "500–999", "1,000 or more")
-    rows = analysis.box_points(frame(), "size_band", "senco_hours_per_week", order)
-    assert list(rows.columns) == ["size_band", "senco_hours_per_week"] and len(rows) == 5
-    assert list(rows.size_band.cat.categories) == list(order)
-    assert list(rows.groupby("size_band", observed=True).size().index) == [
-        "Under 100", "100–249", "500–999", "1,000 or more"]
-
-
 def test_area_table_puts_measures_down_and_areas_across():
     def cmp(values):
         def fmt(x):
@@ -77,3 +68,35 @@ def test_a_small_sample_is_called_too_small_not_given_a_strength():
     assert text.startswith("too few schools to say") and "n = 9" in text and "0.9" not in text
     assert analysis.rho_interval(0.9, 9) is None
     assert "n = 10" in analysis.describe_rho(0.9, 10)
+
+
+def test_box_stats_are_the_tables_quartiles_with_tukeys_fences():
+    values = [1.0, 2.0, 2.5, 3.0, 3.25, 4.0, 4.5, 5.0, 30.0, 0.0]
+    rows = pd.DataFrame({"phase": ["primary"] * 10 + ["special"] * 2, "h": values + [6.0, 7.0],
+                         "urn": range(1, 13), "school_name": [f"S{i}" for i in range(1, 13)]})
+    stats, points = analysis.box_stats(rows, "phase", "h", ("special", "primary"), ("urn", "school_name"))
+    assert list(stats.phase) == ["special", "primary"]                    # the order given
+    table = analysis.summary_by(rows, "phase", "h").set_index("phase")
+    primary = stats.set_index("phase").loc["primary"]
+    for col in ("Schools (n)", "Median", "Lower quartile", "Upper quartile"):
+        assert primary[col] == table.loc["primary", col], col            # the box never disagrees with the table
+    assert (primary["Lower quartile"], primary["Median"], primary["Upper quartile"]) == (2.1, 3.1, 4.4)
+    # Q1 2.125, Q3 4.375: whiskers reach 2.25 below and above, so 30 is beyond them and 0 is within.
+    assert (primary["Lower fence"], primary["Upper fence"]) == (0.0, 5.0)
+    special = stats.set_index("phase").loc["special"]
+    assert special["Schools (n)"] == 2 and pd.isna(special["Median"])   # too few for a box
+    assert sorted(points.urn) == [9, 11, 12]                               # the outlier and the small group
+    assert points.set_index("urn").loc[9, "outlier"] and not points.set_index("urn").loc[11, "outlier"]
+    empty_stats, empty_points = analysis.box_stats(rows.iloc[0:0], "phase", "h")
+    assert empty_stats.empty and empty_points.empty
+
+
+def test_density_counts_every_row_once_in_round_cells():
+    rows = pd.DataFrame({"send": [0, 9, 10, 250, 299], "hours": [0.5, 3.0, 3.1, 29.9, 9.75]})
+    grid = analysis.density_counts(rows, "send", "hours")
+    assert grid["counts"].sum() == 5 and grid["x"]["whole"] and not grid["y"]["whole"]
+    assert grid["x"]["width"] == 10 and grid["x"]["start"] == 0 and grid["x"]["bins"] == 30
+    assert grid["y"]["width"] == 1 and grid["y"]["bins"] == 30
+    assert grid["counts"][0, 0] == 1 and grid["counts"][3, 0] == 1 and grid["counts"][3, 1] == 1
+    assert grid["counts"][29, 25] == 1 and grid["counts"][9, 29] == 1
+    assert analysis.density_counts(rows.iloc[0:0], "send", "hours")["counts"].sum() == 0

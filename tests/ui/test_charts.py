@@ -2,6 +2,7 @@
 import numpy as np
 import pandas as pd
 
+from lake import analysis
 from ui import chart_style, charts, drill
 
 
@@ -22,13 +23,49 @@ def test_a_school_name_is_shown_as_typed_never_as_markup():
     assert list(bars.data[0].y) == ["&lt;i&gt;x&lt;/i&gt;"]
 
 
-def test_a_national_scatter_is_drawn_with_webgl_and_a_box_plot_keeps_only_outliers():
-    small, big = schools(80), schools(charts.WEBGL_POINTS + 1)
+def boxes(frame, value="hours", hover=None, ids=None, order=None):
+    stats, points = analysis.box_stats(frame, "phase", value, order, tuple(c for c in (hover, ids) if c))
+    return charts.boxes(stats, points, "phase", value, "T", "Hours", hover=hover, ids=ids)
+
+
+def test_a_national_scatter_is_a_density_of_counts_naming_no_school():
+    small, big = schools(80), schools(charts.DENSITY_POINTS + 1)
     assert {t.type for t in charts.scatter(small, "send", "hours", "phase", "name", "T", "x", "y").data} == {"scatter"}
-    assert {t.type for t in charts.scatter(big, "send", "hours", "phase", "name", "T", "x", "y").data} == {"scattergl"}
-    assert {t.boxpoints for t in charts.boxes(small, "phase", "hours", "T", "y").data} == {"all"}
-    assert {t.boxpoints for t in charts.boxes(big, "phase", "hours", "T", "y").data} == {"outliers"}
-    assert sum(len(t.x) for t in charts.scatter(big, "send", "hours", "phase", "name", "T", "x", "y").data) == len(big)
+    assert sum(len(t.x) for t in charts.scatter(small, "send", "hours", "phase", "name", "T", "x", "y").data) == 80
+    fig = charts.scatter(big, "send", "hours", "phase", "name", "T", "SEND pupils", "SENCO hours", hline=9.75,
+                         hline_label="Recommended", trend=(0.05, 3.0))
+    heat = fig.data[0]
+    assert heat.type == "heatmap" and [t.name for t in fig.data[1:]] == ["Fitted trend"]
+    assert fig.layout.shapes[0].y0 == 9.75                                 # the recommended time stays
+    counts = np.array([[c or 0 for c in row] for row in heat.z])
+    assert counts.sum() == len(big)                                        # every school counted once
+    blob = fig.to_json()
+    assert "School 1\"" not in blob and "School 17" not in blob and len(blob) < 60_000
+    # One school in a cell: its hover says where, in the chart's own words.
+    one = big.iloc[[0]]
+    cell = charts.scatter(pd.concat([one] * (charts.DENSITY_POINTS + 1)), "send", "hours", "phase", "name", "T",
+                          "SEND pupils", "SENCO hours").data[0]
+    text = next(t for row in cell.text for t in row if t)
+    assert text.startswith(f"{charts.DENSITY_POINTS + 1:,} schools: SEND pupils ") and "SENCO hours" in text
+    assert charts.density_note(len(big)) and "Filter to an LA or region" in charts.density_note(len(big))
+    assert charts.density_note(len(small)) is None
+
+
+def test_a_box_plot_sends_its_figures_and_only_the_schools_beyond_its_whiskers():
+    frame = schools(charts.DENSITY_POINTS).assign(urn=range(100001, 100001 + charts.DENSITY_POINTS))
+    frame.loc[0, "hours"] = 80.0                                            # far beyond the whiskers
+    fig = boxes(frame, hover="name", ids="urn")
+    box = {t.name: t for t in fig.data if t.type == "box"}
+    table = analysis.summary_by(frame, "phase", "hours").set_index("phase")
+    for name, t in box.items():                                            # the box is the table's figures
+        assert (t.q1[0], t.median[0], t.q3[0]) == tuple(table.loc[name, ["Lower quartile", "Median",
+                                                                          "Upper quartile"]])
+        assert t.y is None and t.boxpoints is False
+    dots = [t for t in fig.data if t.type == "scatter"]
+    drawn = sum(len(t.y) for t in dots)
+    assert 0 < drawn < len(frame) / 20
+    assert any(80.0 in list(t.y) for t in dots) and all(len(t.text) == len(t.y) for t in dots)
+    assert len(fig.to_json()) < 30_000
 
 
 def test_reference_lines_and_labels_use_dark_text_on_white():
@@ -87,8 +124,9 @@ def test_counts_have_whole_number_ticks_and_small_groups_are_said_not_drawn():
     assert "special" in list(stack.layout.yaxis.categoryarray)
     assert any(a.text == "too few schools to chart (n = 2)" for a in stack.layout.annotations)
     few = pd.DataFrame({"phase": ["primary"] * 6 + ["special"] * 2, "h": [1, 2, 3, 4, 5, 6, 7, 8]})
-    box = charts.boxes(few, "phase", "h", "T", "Hours")
-    assert box.data[1].line.width == 0 and "too few for a box" in box.data[1].x[0]
+    box = boxes(few, value="h")
+    assert [t.type for t in box.data] == ["box", "scatter"]
+    assert "too few for a box" in box.data[1].x[0] and list(box.data[1].y) == [7, 8]
 
 
 def test_measures_in_different_units_get_an_axis_each():
@@ -104,15 +142,21 @@ def test_measures_in_different_units_get_an_axis_each():
 
 
 def test_a_click_on_a_schools_point_finds_that_school_and_a_click_on_a_box_finds_none():
-    frame = schools(12).assign(urn=range(100001, 100013))
-    fig = charts.boxes(frame, "phase", "hours", "T", "Hours", hover="name", ids="urn")
-    first = fig.data[0]
-    rows = frame[frame.phase == first.name].reset_index(drop=True)
-    assert list(first.text) == rows.name.tolist()
-    click = {"selection": {"points": [{"curve_number": 0, "point_index": 2, "y": float(first.y[2])}]}}
-    assert drill.clicked_school(fig, click) == rows.urn[2]
-    box_stat = {"selection": {"points": [{"curve_number": 0, "point_index": 2, "y": float(np.median(first.y)) + 0.001}]}}
-    assert drill.clicked_school(fig, box_stat) is None
+    frame = schools(40).assign(urn=range(100001, 100041))
+    frame.loc[frame.phase == "primary", "hours"] = 5.0
+    frame.loc[frame[frame.phase == "primary"].index[:2], "hours"] = [40.0, 41.0]     # two beyond the whiskers
+    fig = boxes(frame, hover="name", ids="urn")
+    curve = next(i for i, t in enumerate(fig.data) if t.type == "scatter" and t.name == "primary")
+    dots = fig.data[curve]
+    assert sorted(dots.y) == [40.0, 41.0] and len(dots.text) == 2
+    i = list(dots.y).index(41.0)
+    urn = int(frame[frame.hours == 41.0].urn.iloc[0])
+    assert dots.text[i] == frame[frame.urn == urn].name.iloc[0]
+    assert drill.clicked_school(fig, {"selection": {"points": [{"curve_number": curve, "point_index": i,
+                                                                "y": 41.0}]}}) == urn
+    box = next(i for i, t in enumerate(fig.data) if t.type == "box" and t.name == "primary")
+    assert drill.clicked_school(fig, {"selection": {"points": [{"curve_number": box, "point_index": 0,
+                                                                "y": 5.0}]}}) is None
     assert drill.clicked_school(fig, {"selection": {"points": []}}) is None
     scatter = charts.scatter(frame, "send", "hours", "phase", "name", "T", "x", "y", ids="urn")
     p = scatter.data[1]
@@ -121,4 +165,7 @@ def test_a_click_on_a_schools_point_finds_that_school_and_a_click_on_a_box_finds
         {"curve_number": 1, "point_index": 0, "x": float(p.x[0]), "y": float(p.y[0])}]}}) == urn
     # Which school a point is stays on the server: no URN in what the browser receives.
     assert "100001" not in fig.to_json() and "100001" not in scatter.to_json()
-    assert charts.boxes(frame, "phase", "hours", "T", "Hours").data[0].text is None    # anonymised: no names
+    # Anonymised: the boxes alone, no school's own figure as a dot.
+    stats, _ = analysis.box_stats(frame, "phase", "hours")
+    anonymised = charts.boxes(stats, frame.iloc[0:0], "phase", "hours", "T", "Hours")
+    assert {t.type for t in anonymised.data} == {"box"} and "School" not in anonymised.to_json()
