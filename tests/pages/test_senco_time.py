@@ -1,9 +1,12 @@
 """SENCO time page, run headless against the demo lake."""
 import json
+import re
 
 import pandas as pd
 
 from tests.pages.apptest import page_text, plotly_values, run_page
+from ui import charts as ui_charts
+from ui import tables
 
 
 def charts(at):
@@ -71,3 +74,41 @@ def test_share_link_carries_the_chart_options(demo_lake):
     at = run_page("senco_time", x="EHCP pupils", by="Size band", phase="primary")
     link = [c.value for c in at.code][0]
     assert "x=EHCP+pupils" in link and "by=Size+band" in link and "phase=primary" in link
+
+
+def test_the_box_plot_and_its_table_give_the_same_figures(demo_lake):
+    """The boxes' quartiles come with the chart (not worked out by the browser from every school), and
+    they are the table alternative's figures; only schools beyond the whiskers are dots, named."""
+    at = run_page("senco_time")
+    fig = next(f for f in charts(at) if f["layout"]["title"]["text"].startswith("SENCO hours a week by"))
+    table = next(df.value for df in at.dataframe if "Lower quartile" in df.value.columns and "phase" in df.value.columns)
+    table = table.set_index("phase")
+    boxes = [t for t in fig["data"] if t["type"] == "box"]
+    assert boxes
+    for box in boxes:
+        row = table.loc[box["name"]]
+        assert (box["q1"][0], box["median"][0], box["q3"][0]) == (row["Lower quartile"], row["Median"],
+                                                                   row["Upper quartile"])
+        assert "y" not in box and box["lowerfence"][0] >= row["Min"] and box["upperfence"][0] <= row["Max"]
+    for dots in (t for t in fig["data"] if t["type"] == "scatter"):
+        assert len(dots["text"]) == len(plotly_values(dots["y"]))
+        if "too few" not in dots["x"][0]:                       # beyond the whiskers, never inside them
+            box = next(b for b in boxes if b["name"] == dots["name"])
+            assert all(y < box["lowerfence"][0] or y > box["upperfence"][0] for y in plotly_values(dots["y"]))
+    anonymised = next(f for f in charts(run_page("senco_time", anon="true"))
+                      if f["layout"]["title"]["text"].startswith("SENCO hours a week by"))
+    assert {t["type"] for t in anonymised["data"]} == {"box"}    # the boxes alone: no school's own figure
+
+
+def test_a_national_view_draws_a_density_and_shows_the_first_rows(demo_lake, monkeypatch):
+    """What a national view does, on the demo lake with the thresholds lowered: the scatter becomes a
+    density that says why, and the ranked table shows its first rows and says the downloads hold all."""
+    monkeypatch.setattr(ui_charts, "DENSITY_POINTS", 5)
+    monkeypatch.setattr(tables, "GRID_ROWS", 7)
+    at = run_page("senco_time")
+    assert charts(at)[0]["data"][0]["type"] == "heatmap"
+    text = page_text(at)
+    assert "Filter to an LA or region to see each school." in text
+    ranked = next(df.value for df in at.dataframe if "Rank" in df.value.columns)
+    assert ranked["Rank"].tolist() == [1, 2, 3, 4, 5, 6, 7]
+    assert re.search(r"The first 7 of \d+ rows are shown; the downloads hold them all\.", text)

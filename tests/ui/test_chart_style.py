@@ -8,7 +8,9 @@ anonymised mode on the demo lake, is checked as the browser would receive it (th
   against the bar's fill and against its pattern's lines, any other label against the background;
 - chart text is at least 16 px; no bar is drawn for a group of fewer than 5 schools;
 - in named mode every school's point names its school on hover; in anonymised mode no chart
-  carries a school's name.
+  carries a school's name;
+- a scatter of more schools than a dot each can show (national scale) is a density of counts: it
+  names no school, counts each school once and says in each cell's hover how many and where.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import pytest
 from lake.api import Filters, LakeAPI
 from lake.store import Reader
 from tests.pages.apptest import plotly_values, run_page
-from ui import chart_style
+from ui import chart_style, charts
 from ui.anonymise import SMALL, label_for, unlisted_urns
 
 # Each page once, plus the choices that change which charts it draws.
@@ -38,6 +40,8 @@ VIEWS = [
     ("trends", {}),
 ]
 MODES = ("named", "anonymised")
+# The demo lake's scatter drawn as a national one would be: past the density threshold.
+DENSITY_VIEWS = [("senco_time", {}), ("senco_time", {"x": "EHCP pupils"})]
 
 
 def _schools(lake, anonymised: bool) -> list[str]:
@@ -68,6 +72,10 @@ def figures(demo_lake) -> dict[str, list[tuple[str, dict]]]:
             for chart in at.get("plotly_chart"):
                 drawn.append((f"{page} {params}", json.loads(chart.proto.spec)))
         out[mode] = drawn
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(charts, "DENSITY_POINTS", 5)
+        out["density"] = [(f"{page} {params} (density)", json.loads(chart.proto.spec))
+                          for page, params in DENSITY_VIEWS for chart in run_page(page, **params).get("plotly_chart")]
     return out
 
 
@@ -76,6 +84,7 @@ def _all(figures):
 
 
 def test_every_page_draws_its_charts(figures):
+    assert any(t.get("type") == "heatmap" for _, fig in figures["density"] for t in fig["data"])
     for mode in MODES:
         pages = {where.split()[0] for where, _ in figures[mode]}
         assert pages >= {"overview", "senco_time", "leadership", "ofsted", "schools", "trends"}, (mode, pages)
@@ -201,7 +210,7 @@ def _point_count(trace) -> int:
 
 def test_school_points_name_their_school_in_named_mode_only(figures, demo_lake):
     named_points = 0
-    for where, fig in figures["named"]:
+    for where, fig in figures["named"] + figures["density"]:
         for trace in fig["data"]:
             if trace.get("type") == "box" or (trace.get("type", "scatter") in ("scatter", "scattergl")
                                               and trace.get("mode") == "markers" and "phase" not in where
@@ -217,3 +226,31 @@ def test_school_points_name_their_school_in_named_mode_only(figures, demo_lake):
             assert trace.get("type") != "box" or not trace.get("text"), where
         leaked = [n for n in names if len(n) > 8 and json.dumps(n)[1:-1] in blob]
         assert not leaked, (where, leaked[:3])
+
+
+def test_a_density_names_no_school_and_says_what_each_cell_holds(figures, demo_lake):
+    """Past the threshold the scatter is a density: no school point to name, so instead each cell says
+    how many schools it holds and their range, every school in scope is counted once, and the
+    recommended time and the trend stay. The other charts keep their points (and names)."""
+    api = LakeAPI(Reader(path=demo_lake))
+    frame = api.school_year(Filters(year=api.current_year()))
+    has = frame[frame.has_return & frame.senco_hours_per_week.notna()]
+    names = {n for n in frame.school_name if isinstance(n, str) and len(n) > 8}
+    checked = 0
+    for where, fig in figures["density"]:
+        heat = [t for t in fig["data"] if t.get("type") == "heatmap"]
+        if not heat:
+            continue
+        x = "ehcp_pupils" if "EHCP" in where else "send_pupils"
+        counts = [c for row in heat[0]["z"] for c in row if c]
+        assert sum(counts) == int(has[x].notna().sum()), where
+        texts = [t for row in heat[0]["text"] for t in row if t]
+        assert len(texts) == len(counts) and all(re.match(r"^\d[\d,]* schools?: ", t) for t in texts), where
+        assert heat[0]["hovertemplate"] == "%{text}<extra></extra>"
+        assert not [n for n in names if json.dumps(n)[1:-1] in json.dumps(fig)], where
+        assert [t.get("name") for t in fig["data"][1:]] == ["Fitted trend"]
+        assert any(s.get("y0") == 9.75 for s in fig["layout"]["shapes"]), where
+        colorbar = heat[0]["colorbar"]
+        assert colorbar["title"]["font"]["color"] == chart_style.TEXT and colorbar["tickfont"]["color"] == chart_style.TEXT
+        checked += 1
+    assert checked == len(DENSITY_VIEWS)
