@@ -42,8 +42,9 @@ rate_chart("admin_support_rate", "lead-admin")
 admin, admin_points = v.api.derived(analysis.box_stats, v.filters, group, "admin_hours_if_any", order,
                                     ("urn", "school_name"), SMALL, returned=True)   # boxes in phase / size order
 admin_table = v.api.derived(analysis.summary_by, v.filters, group, "admin_hours_if_any", returned=True)
-if v.anonymised:                                          # boxes alone: no school's own figure as a dot
-    admin, admin_points = admin[admin["Schools (n)"] >= SMALL], admin_points.iloc[0:0]
+if v.anonymised:                                          # a group too small for a box is not drawn
+    admin = admin[admin["Schools (n)"] >= SMALL]
+    admin_points = admin_points[admin_points[group].isin(admin[group])]
     admin_table = analysis.hide_small_groups(admin_table, "Schools (n)",
                                              ["Median", "Lower quartile", "Upper quartile", "Min", "Max"], SMALL)
 if admin.empty:

@@ -66,13 +66,14 @@ by = st.radio("Group by", ["Phase", "Size band"], key="by", bind="query-params",
 update_share_link({"x": None if x_choice == "SEND pupils" else x_choice, "by": None if by == "Phase" else by})
 group = "phase" if by == "Phase" else "size_band"
 # The boxes' figures are worked out on the server (the table's own quartiles): only the schools beyond
-# the whiskers reach the browser as dots, named in named mode; anonymised mode draws boxes alone.
+# the whiskers reach the browser as dots, named in named mode only.
 dist, dist_points = v.api.derived(analysis.box_stats, v.filters, group, "senco_hours_per_week",
                                   SIZE_BANDS if group == "size_band" else None, ("urn", "school_name"), SMALL,
                                   returned=True)
 dist_table = v.api.derived(analysis.summary_by, v.filters, group, "senco_hours_per_week", returned=True)
 if v.anonymised:
-    dist, dist_points = dist[dist["Schools (n)"] >= SMALL], dist_points.iloc[0:0]
+    dist = dist[dist["Schools (n)"] >= SMALL]                   # a group too small for a box is not drawn
+    dist_points = dist_points[dist_points[group].isin(dist[group])]
     dist_table = analysis.hide_small_groups(dist_table, "Schools (n)",
                                             ["Median", "Lower quartile", "Upper quartile", "Min", "Max"], SMALL)
 fig = charts.boxes(dist, dist_points, group, "senco_hours_per_week", f"SENCO hours a week by {by.lower()}",

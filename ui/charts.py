@@ -339,8 +339,8 @@ def boxes(stats: pd.DataFrame, points: pd.DataFrame, group: str, value: str, tit
           ids: str | None = None) -> go.Figure:
     """A box per group from its precomputed figures (lake.analysis.box_stats: the summary table's
     median and quartiles, and Tukey's fences), with only the schools beyond the fences drawn as dots.
-    `hover` names the school on each dot (named mode); pass no `points` in anonymised mode. `ids`
-    lets a click on a dot open the school. A group of fewer than SMALL schools shows its dots
+    `hover` names the school on each dot (named mode only: pass None when anonymised); `ids` lets a
+    click on a dot open the school. A group of fewer than SMALL schools shows its dots
     without a box: quartiles of two schools mislead."""
     data, schools = [], []
     names = [str(n) for n in stats[group]] if not stats.empty else []     # in the page's order (box_stats)

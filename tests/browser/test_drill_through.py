@@ -19,14 +19,12 @@ def chart(page, title: str):
         has=page.locator(".gtitle", has_text=re.compile(rf"^{re.escape(title)}$"))).first
 
 
-def points(page, title: str, trace: int | None = None) -> list[tuple[float, float]]:
-    """Where the school points of the chart (or of one of its boxes) are on screen, highest first:
-    the highest is an outlier, clear of its box."""
+def points(page, title: str) -> list[tuple[float, float]]:
+    """Where the school points of the chart are on screen, highest first (a box plot draws only the
+    schools beyond its whiskers as points, clear of the boxes)."""
     box = chart(page, title)
     box.scroll_into_view_if_needed()
-    traces = box.locator("g.trace.boxes")
-    where = traces.nth(trace) if trace is not None else box
-    dots = where.locator("g.points path.point")
+    dots = box.locator("g.points path.point")
     assert dots.count() > 3
     rects = sorted((r for r in (dots.nth(i).bounding_box() for i in range(dots.count())) if r), key=lambda r: r["y"])
     return [(r["x"] + r["width"] / 2, r["y"] + r["height"] / 2) for r in rects]
@@ -83,9 +81,9 @@ def test_a_selected_ranked_row_opens_that_schools_profile(app_url, page, lake_fa
 def test_anonymised_points_name_no_school_and_open_the_profile_by_label(app_url, page, lake_facts):
     open_page(page, f"{app_url}/senco_time?{PHASES}&anon=true")
     wait_charts(page)
-    # Primary schools, highest first: a school anonymised views leave out (its phase, type and size
-    # band would name it) says so and stays; the next point is tried.
-    for x, y in points(page, BOX_TITLE, trace=0)[:6]:
+    # Highest first: a school anonymised views leave out (its phase, type and size band would name
+    # it) says so and stays; the next point is tried.
+    for x, y in points(page, BOX_TITLE)[:6]:
         page.mouse.move(x, y)
         hovered = hover_text(page)
         assert not any(n in hovered for n in lake_facts["school_names"]), hovered

@@ -165,7 +165,7 @@ def test_a_click_on_a_schools_point_finds_that_school_and_a_click_on_a_box_finds
         {"curve_number": 1, "point_index": 0, "x": float(p.x[0]), "y": float(p.y[0])}]}}) == urn
     # Which school a point is stays on the server: no URN in what the browser receives.
     assert "100001" not in fig.to_json() and "100001" not in scatter.to_json()
-    # Anonymised: the boxes alone, no school's own figure as a dot.
-    stats, _ = analysis.box_stats(frame, "phase", "hours")
-    anonymised = charts.boxes(stats, frame.iloc[0:0], "phase", "hours", "T", "Hours")
-    assert {t.type for t in anonymised.data} == {"box"} and "School" not in anonymised.to_json()
+    # Anonymised: the dots name no school.
+    anonymised = boxes(frame, ids="urn")
+    assert [len(t.y) for t in anonymised.data if t.type == "scatter" and t.name == "primary"] == [2]
+    assert "School" not in anonymised.to_json()
