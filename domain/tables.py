@@ -208,13 +208,16 @@ TABLES: tuple[Table, ...] = (
   chased_on DATE NOT NULL,          -- when the officer chased it
   note VARCHAR NOT NULL,            -- what the officer typed (plain text; never rendered as HTML)
   entered_at TIMESTAMP NOT NULL     -- when it was entered; every note is kept, the newest shows
-);""", since=7, exported=False),
+);""", since=7),
 )
 # form_mappings is not exported: mappings serve loading, and a Parquet replica never loads. chase_notes
-# is not either: notes are entered on the loading server (older exports have no such file).
+# is: a replica shows the chase list, and with it when each school was last chased, though notes are
+# entered only on the loading server (exports written before release 7's notes have no such file).
 
 # Every lake has these, whatever release wrote it (a backup without one of them is not a lake).
 FIRST_TABLES = frozenset(t.name for t in TABLES if t.since == 1)
 EXPORTED_TABLES = tuple(t.name for t in TABLES if t.exported)
+# Exported tables an export written by an earlier release may lack (a replica reads on without them).
+LATER_EXPORTED = frozenset(t.name for t in TABLES if t.exported and t.since > 1)
 
 SCHEMA = "\n".join([SEQUENCES, *(t.ddl for t in TABLES)]) + "\n"

@@ -123,7 +123,7 @@ def notes(api: LakeAPI, year: str) -> pd.DataFrame:
 
 
 def notes_available(api: LakeAPI) -> bool:
-    """Whether this lake keeps last-chased notes (a Parquet replica's export does not)."""
+    """Whether this lake keeps last-chased notes (a Parquet export by a release before they were exported does not)."""
     return _safe_df(api, ("chase-notes-table",), "SELECT count(*) AS n FROM chase_notes") is not None
 
 

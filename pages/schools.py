@@ -121,15 +121,14 @@ def key_figures(urn: int, row: pd.DataFrame) -> None:
     me_row = row.iloc[0]
     la_code = me_row.la_code
     la_filters = Filters(year=v.year, la=(int(la_code),)) if pd.notna(la_code) else Filters(year=v.year)
-    la_frame = v.api.school_year(la_filters)
-    me = la_frame[la_frame.urn == urn]
+    me = v.api.derived(profile.school_row, la_filters, urn)
     if me.empty:
         me = row
     phase = me.phase.iloc[0]
     group = profile.phase_group(phase)
-    everyone = v.api.school_year(Filters(year=v.year))         # peers from every LA in the lake
-    peers = analysis.similar_schools(everyone, urn, facts=v.api.peer_facts())
-    figures = analysis.school_key_figures(me, profile.same_phase(la_frame, urn, phase), peers,
+    everyone = Filters(year=v.year)                             # peers from every LA in the lake
+    peers = v.api.derived(profile.similar_schools, everyone, urn, profile.LakeFacts(v.api.peer_facts()))
+    figures = analysis.school_key_figures(me, v.api.derived(profile.same_phase, la_filters, urn, phase), peers,
                                           small=SMALL if v.anonymised else None)
     la_name = me_row.la_name if isinstance(me_row.la_name, str) else "the LA"
     shown = profile.figures_shown(figures, group, md_text(la_name), v.anonymised)
@@ -140,7 +139,7 @@ def key_figures(urn: int, row: pd.DataFrame) -> None:
         col.metric(r[0], text[1], delta=delta, delta_color="off", delta_arrow="off" if same else "auto",
                    border=True, help=f"LA median for {group}: {text[2]} ({r[5]} other schools). Similar schools "
                                      f"median: {text[4]} ({r[6]} schools).")
-    n_las = everyone.la_code.dropna().nunique() if not everyone.empty else 0
+    n_las = v.api.derived(profile.la_count, everyone)
     table(shown, "Key figures against the LA and similar schools", "schools-figures", v,
           caption=f"LA median: the other {group} in {md_text(la_name)} with a return for {v.year}, whatever the "
                   "sidebar filters; a school is compared only with schools of its own phase. Similar schools: up "
@@ -305,7 +304,7 @@ with compare_tab:
         if len(compare) < 2:
             st.info("Choose two or more schools to see them side by side.", icon=":material/compare_arrows:")
         if compare:
-            rows = analysis.compare_rows(frame, [int(u) for u in compare])
+            rows = v.api.derived(analysis.compare_rows, v.filters, [int(u) for u in compare])
             shown = prepare(analysis.yes_no(rows, YES_NO), v, COMPARE_FIELDS)
             wide = analysis.side_by_side(shown, "School", None if v.anonymised else "URN")
             table(wide, "Schools side by side", "schools-compare", v,

@@ -14,6 +14,7 @@ from ui import upload
 from ui.context import View
 from ui.export import column_source, csv_bytes, data_as_at, file_stem, notes_rows, xlsx_bytes
 from ui.tables import download_context, table
+from ui.text import md_escape
 
 COLUMNS = {"urn": "URN", "school_name": "School", "phase": "Phase", "school_type": "School type",
            "la_name": "Local authority", "status": "Status", "reasons": "Reasons", "head_name": "Head teacher",
@@ -122,10 +123,10 @@ def note_form(listed: pd.DataFrame, v: View) -> None:
     try:
         chase.record_note(getattr(v.api.reader, "path", None), urn, v.year, on, text, today=today())
     except chase.NoteProblem as exc:
-        st.error(f"The note was not saved: {upload.md_escape(exc)}.", icon=":material/error:")
+        st.error(f"The note was not saved: {md_escape(exc)}.", icon=":material/error:")
         return
     except (LakeDamaged, OSError) as exc:
-        st.error(f"The note was not saved and nothing changed: {upload.md_escape(exc)}", icon=":material/error:")
+        st.error(f"The note was not saved and nothing changed: {md_escape(exc)}", icon=":material/error:")
         return
-    st.session_state["_chase_saved"] = f"Saved the note for {upload.md_escape(names.get(int(urn), urn))}."
+    st.session_state["_chase_saved"] = f"Saved the note for {md_escape(names.get(int(urn), urn))}."
     st.rerun()

@@ -23,6 +23,7 @@ import datetime as dt
 import streamlit as st
 
 from domain import filters as spec
+from ui import history
 from ui.text import md_escape
 
 SYNCED = "_filters_synced"           # session key: the filter query last written to the address
@@ -131,6 +132,8 @@ def write_address(query: dict) -> None:
         now = {k: st.query_params.get_all(k) for k in owned}
         changed = {k: v for k, v in want.items() if now.get(k) != v}
         gone = [k for k in owned if now.get(k) and k not in want]
+        if changed and not any(now.values()) and history.write_in_place(want):
+            return                            # the session's first run on a bare address (ui/history.py)
         if changed:
             st.query_params.update({k: v if len(v) > 1 else v[0] for k, v in changed.items()})
         for k in gone:

@@ -24,6 +24,7 @@ from lake import form_mappings
 from ui import upload
 from ui.context import View
 from ui.tables import table
+from ui.text import md_escape, plural
 
 NOT_USED = "(not used)"
 AS_WRITTEN = "(as written: the row is rejected if it cannot be read)"
@@ -40,7 +41,7 @@ def take_forms(files: list, v: View) -> list:
             rest.append(f)
             continue
         with st.container(border=True):
-            _one_export(upload.md_escape(f.name), f.name, data, export, v)
+            _one_export(md_escape(f.name), f.name, data, export, v)
     return rest
 
 
@@ -64,7 +65,7 @@ def _one_export(shown_name: str, name: str, data: bytes, export: forms.FormExpor
     saved_all = forms.saved_mappings(reader=v.api.reader)
     saved = saved_all.get(sig)
     st.subheader(f"{shown_name}: a {export.kind} export")
-    st.markdown(f"{upload.plural(len(export.responses), 'response')} to {upload.plural(len(export.questions), 'question')}. "
+    st.markdown(f"{plural(len(export.responses), 'response')} to {plural(len(export.questions), 'question')}. "
                 "A form's export has the form's own questions as its columns, so each question is matched once to "
                 "the return's column it answers; the mapping is kept, and the same form's exports load with it "
                 "from then on.")
@@ -86,36 +87,36 @@ def _one_export(shown_name: str, name: str, data: bytes, export: forms.FormExpor
 
     problems = mapping.problems()
     for p in problems:
-        st.error(upload.md_escape(p), icon=":material/block:")
+        st.error(md_escape(p), icon=":material/block:")
     if problems:
         return
     outcome = _checked(name, data, export, mapping)
     st.markdown("**Preview: what loading would do, response by response**")
     if outcome.status == "failed":
-        st.error(f"{shown_name} will not be loaded: {upload.md_escape(outcome.message)}", icon=":material/block:")
+        st.error(f"{shown_name} will not be loaded: {md_escape(outcome.message)}", icon=":material/block:")
         return
     rows = forms.preview_rows(export, outcome, mapping)
     superseded = sum(r["What happens"] == "superseded" for r in rows)
-    st.markdown(f"**{upload.plural(outcome.rows_read, 'response')} read: {upload.plural(outcome.accepted, 'row')} "
-                f"will load, {upload.plural(outcome.rejected - superseded, 'row')} will be rejected, "
-                f"{upload.plural(superseded, 'earlier response')} superseded by the same school's later one.**")
+    st.markdown(f"**{plural(outcome.rows_read, 'response')} read: {plural(outcome.accepted, 'row')} "
+                f"will load, {plural(outcome.rejected - superseded, 'row')} will be rejected, "
+                f"{plural(superseded, 'earlier response')} superseded by the same school's later one.**")
     table(pd.DataFrame(rows).fillna(""), "Responses as return rows", f"form-preview-{sig}", v,
           caption="Row numbers are as the export shows them. A school that responded more than once is loaded "
                   "from its latest response; its earlier ones are kept as rejected rows that say so.")
     if outcome.ignored_headers:
-        st.caption("Questions not used: " + upload.md_escape("; ".join(outcome.ignored_headers)))
+        st.caption("Questions not used: " + md_escape("; ".join(outcome.ignored_headers)))
     earlier = upload.loaded_hashes(v.api.loads()).get(upload.sha256(data))
     if earlier is not None:
         st.info(f"This exact file was loaded before (load {earlier}): loading it again changes nothing, even with a "
                 "changed mapping (which is still saved for the form's next export).", icon=":material/history:")
     verb = "Save the mapping and load" if editing else "Load"
-    label = f"{verb} {upload.plural(outcome.rows_read, 'response')} from {name}"
+    label = f"{verb} {plural(outcome.rows_read, 'response')} from {name}"
     if st.button(label, type="primary", key=f"form-load-{sig}-{upload.sha256(data)[:8]}", icon=":material/upload:"):
         with st.spinner("Loading ..."):
             try:
                 outcomes = forms.load_forms([(name, data)], _lake_path(v), given=mapping)
             except Exception as exc:     # noqa: BLE001 - the loader is atomic: the lake is as it was
-                st.error("The load failed and nothing was changed: " + upload.md_escape(exc), icon=":material/error:")
+                st.error("The load failed and nothing was changed: " + md_escape(exc), icon=":material/error:")
                 return
         st.session_state["_upload_outcomes"] = [replace(o, results=o.rejects) for o in outcomes]
         st.session_state["_upload_round"] = st.session_state.get("_upload_round", 0) + 1
@@ -144,9 +145,9 @@ def _editor(export: forms.FormExport, start: forms.Mapping, sig: str) -> forms.M
         sure = ("proposed: a good match" if f.score >= forms.SURE_AT else
                 "proposed: check this one" if f.column else "no column proposed") if f.score < 1 else "saved earlier"
         hint = f"{sure}. " + ("Answers in this export: " + "; ".join(examples) if examples else "No answers yet.")
-        column = st.selectbox(upload.md_escape(q.text), options, index=options.index(f.column) if f.column in options
+        column = st.selectbox(md_escape(q.text), options, index=options.index(f.column) if f.column in options
                               else 0, format_func=_column_label, key=f"form-col-{sig}-{q.key}",
-                              help=upload.md_escape(hint))
+                              help=md_escape(hint))
         values = dict(f.values) if column == f.column else forms.propose_values(export, q, column) if column else {}
         fields.append(forms.FieldMap(q.key, q.text, column, values, 1.0))
     # Answers our validation would not read as they are: say what each means.
@@ -164,7 +165,7 @@ def _editor(export: forms.FormExport, start: forms.Mapping, sig: str) -> forms.M
                 asked = True
             default = fm.values.get(answer)
             opts = [AS_WRITTEN, *choices]
-            chosen = st.selectbox(upload.md_escape(f"{c.label}: '{answer}'"), opts,
+            chosen = st.selectbox(md_escape(f"{c.label}: '{answer}'"), opts,
                                   index=opts.index(default) if default in opts else 0,
                                   key=f"form-val-{sig}-{q.key}-{fm.column}-{upload.sha256(answer.encode())[:10]}")
             if chosen == AS_WRITTEN:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui.anonymise import label_for
 from ui.page import respell
-from ui.upload import md_escape
+from ui.text import md_escape
 
 URN_AT_END = re.compile(r"\((\d{6,7})\)\s*$")
 

@@ -25,7 +25,7 @@ from domain.problems import codes_table as problems_codes_table
 from etl import load, template
 from etl.load import accepted_keys, printable
 from ui import upload_worker
-from ui.text import md_escape, plural  # noqa: F401  (ui.upload.md_escape and .plural: used by the upload views)
+from ui.text import md_escape, plural  # noqa: F401  (re-exported: pages/data_quality.py, ui/help.py and ui/guide.py still call upload.md_escape / .plural)
 
 MAX_UPLOAD_MB = 20                       # matches server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024

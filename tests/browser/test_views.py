@@ -91,6 +91,32 @@ def test_back_after_filter_changes_returns_to_the_previous_view_in_one_press(app
     assert query(page.url) == left, page.url
 
 
+def test_a_bare_address_gains_its_year_without_a_second_history_entry(app_url, page, lake_facts):
+    """Opening a link without the year (a bookmark, a typed address): the address gains the year in
+    place, so one Back press leaves for the page before, not for the same view without its year."""
+    year = lake_facts["current_year"]
+    open_page(page, f"{app_url}/ofsted?{urlencode({'year': year, 'phase': 'secondary'})}")   # the page before
+    entries = page.evaluate("() => history.length")
+    open_page(page, f"{app_url}/leadership")
+    page.wait_for_function("() => new URLSearchParams(location.search).has('year')", timeout=WAIT_MS)
+    assert query(page.url) == {"year": [year]}, page.url
+    assert page.evaluate("() => history.length") == entries + 1       # one new entry, not two
+    # The server reads the year back from the address: choosing another year keeps it.
+    earlier = lake_facts["years"][1]
+    pick_option(page, "Academic year", earlier)
+    settle(page)
+    assert query(page.url) == {"year": [earlier]}, page.url
+    assert selectbox_value(page, "Academic year") == earlier
+    assert page.evaluate("() => history.length") == entries + 1
+
+    page.go_back()
+    page.wait_for_function("() => location.pathname === '/ofsted' && document.querySelector('h1') && "
+                           "document.querySelector('h1').innerText === 'Ofsted & outcomes'", timeout=WAIT_MS)
+    wait_ready(page)
+    no_exception(page)
+    assert query(page.url) == {"year": [year], "phase": ["secondary"]}, page.url
+
+
 def test_the_schools_address_bar_keeps_the_school_and_the_year(app_url, page, lake_facts):
     urn, year = lake_facts["school_urn"], lake_facts["current_year"]
     open_page(page, f"{app_url}/schools?school={urn}")

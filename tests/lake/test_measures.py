@@ -79,6 +79,64 @@ HAND_WORKED = {
     "ofsted_inclusion_expected": (1 / 2, 2),
 }
 
+# The small lake a year earlier, in 2024/25: the same five schools in scope; Ash, Beech and Cedar returned
+# (Damson and Elm did not). That year's file has only the return's first columns, so nothing is known of
+# the SENCO's own view of their time, whether they work as a teacher at the school, the course and its
+# start, when they first became a SENCO, or when the SEN information report was updated. Dated flags are
+# judged at 31 August 2025, the end of 2024/25.
+#
+#          roll  SEN sup  EHCP  hours  teach  SLT  QT   qualification        appointed   other roles  shared
+# Ash       200     20      5   6.5      10   yes  yes  NASENCO held         01/09/2015  -            1
+# Beech     100     10      0   3        15   no   yes  in progress          01/09/2023  DSL          1
+# Cedar    1000    120     30   30        0   yes  yes  NPQ for SENCOs held  01/09/2024  -            1
+#
+#          deputy  admin h  report  SEND progress
+# Ash      no      0        yes     good or better
+# Beech    no      0        yes     good or better
+# Cedar    yes     15       yes     less than good
+#
+# The official inclusion grades are the register's, today's, whatever the year: Ash strong standard,
+# Cedar needs attention (Elm, expected standard, has no return this year either).
+#
+# measure id: (value, n); None where no school answers what the measure counts.
+HAND_WORKED_2024_25 = {
+    "schools_in_scope": (5, 5),
+    "returns_received": (3, 5),                       # Damson and Elm have not returned
+    "return_rate": (3 / 5, 5),
+    # From here on, the three schools with a return.
+    # (20+5 + 10+0 + 120+30) / (200 + 100 + 1000) = 185 / 1300
+    "send_pct": (185 / 1300, 3),
+    "ehcp_pct": ((5 + 0 + 30) / 1300, 3),              # 35 / 1300
+    "median_senco_hours": (6.5, 3),                   # 3, 6.5, 30
+    # Per 10 SEND pupils: Ash 6.5/25*10 = 2.6, Beech 3/10*10 = 3, Cedar 30/150*10 = 2; median of 2, 2.6, 3
+    "median_hours_per_10_send": (2.6, 3),
+    "below_recommended": (2 / 3, 3),                  # Ash 6.5 and Beech 3 are below 9.75 h
+    "time_not_enough": (None, 0),                     # the question was not asked that year
+    "median_teaching_hours": (10, 3),                 # 0, 10, 15
+    "combined_role": (1 / 3, 3),                      # Beech (DSL)
+    "slt_rate": (2 / 3, 3),                           # Ash, Cedar
+    "admin_support_rate": (1 / 3, 3),                 # Cedar 15 h; Ash gave none yet
+    "median_admin_hours": (15, 1),                    # only Cedar gives any
+    "deputy_rate": (1 / 3, 3),                        # Cedar
+    "qualification_held": (2 / 3, 3),                 # Ash NASENCO, Cedar NPQ
+    "shared_senco": (0 / 3, 3),                       # every SENCO covers 1 school
+    "flag_not_qt": (0 / 3, 3),                        # every SENCO a qualified teacher that year
+    "flag_not_at_school": (None, 0),                  # not asked that year, and no SENCO is the head
+    # Judged at 31 Aug 2025. Beech's SENCO (appointed Sept 2023) and Cedar's (Sept 2024) are within three
+    # years of appointment: not overdue. Ash's third anniversary has passed, but the return does not say when
+    # its SENCO first became a SENCO: not known. (In 2025/26 Beech reports an appointment in Sept 2019.)
+    "flag_qual_overdue": (0 / 2, 2),
+    "flag_no_report": (0 / 3, 3),                     # all three publish one
+    "any_flag": (0 / 3, 3),                           # no statutory flag raised (the unknowns count as not)
+    # Ash holds NASENCO with no course start given (not known, so no check); Beech's course is not named;
+    # Cedar holds the NPQ.
+    "flag_course_will_not_count": (0 / 3, 3),
+    "flag_report_out_of_date": (None, 0),             # no report's date given that year
+    "flag_shared_head": (0 / 3, 3),                   # no SENCO shared
+    "ofsted_good": (2 / 3, 3),                        # Ash, Beech; Cedar less than good
+    "ofsted_inclusion_expected": (1 / 2, 2),          # Ash strong standard, Cedar needs attention
+}
+
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
@@ -102,6 +160,44 @@ def test_every_measure_computes_its_hand_worked_value(api, measure):
     value, _, n = api.measure_value(measure.id, Filters(year="2025/26"))
     assert value == pytest.approx(expected, abs=1e-9), measure.id
     assert n == expected_n, measure.id
+
+
+def approx(value):
+    return None if value is None else pytest.approx(value, abs=1e-9)
+
+
+def blank(value):
+    """A value as a reader sees it: None for none (the API gives None or NaN alike)."""
+    return None if value is None or pd.isna(value) else value
+
+
+def test_every_measure_has_a_value_worked_by_hand_for_the_year_before():
+    assert sorted(HAND_WORKED_2024_25) == sorted(MEASURE_BY_ID)
+
+
+@pytest.mark.parametrize("measure", MEASURES, ids=[m.id for m in MEASURES])
+def test_every_measure_computes_its_hand_worked_value_for_the_year_before(api, measure):
+    expected, expected_n = HAND_WORKED_2024_25[measure.id]
+    value, previous, n = api.measure_value(measure.id, Filters(year="2024/25"))
+    assert blank(value) == approx(expected), measure.id
+    assert n == expected_n, measure.id
+    assert previous is None                     # the lake holds no 2023/24
+
+
+@pytest.mark.parametrize("measure", MEASURES, ids=[m.id for m in MEASURES])
+def test_the_change_since_last_year_sets_both_hand_worked_values_side_by_side(api, measure):
+    """A card's "since last year" compares 2025/26 with the 2024/25 value worked by hand above, and the
+    trend chart draws the two years from the same values."""
+    value, previous, _ = api.measure_value(measure.id, Filters(year="2025/26"))
+    before, now = HAND_WORKED_2024_25[measure.id][0], HAND_WORKED[measure.id][0]
+    assert blank(value) == approx(now) and blank(previous) == approx(before)
+    trend = api.trend(measure.id, Filters()).set_index("year")
+    assert list(trend.index) == ["2024/25", "2025/26"]
+    assert blank(trend.value["2024/25"]) == approx(before) and blank(trend.value["2025/26"]) == approx(now), measure.id
+    assert trend.n.tolist() == [HAND_WORKED_2024_25[measure.id][1], HAND_WORKED[measure.id][1]]
+    if before is not None and now is not None:
+        shown = measure.format_change(now - before)
+        assert shown == measure.format_change(value - previous)
 
 
 def test_a_measure_counts_only_the_schools_of_its_scope(api):

@@ -149,3 +149,26 @@ def test_a_read_only_replica_shows_the_list_but_takes_no_notes(lake, tmp_path):
     assert chase_table(at).URN.astype(int).tolist() == [100007, 100005, 100008]
     assert not at.text_area
     assert "read-only" in page_text(at)
+
+
+def test_a_replica_shows_when_each_school_was_last_chased(lake):
+    """The loader's export carries the notes: an officer reading the chase list on a replica sees the
+    last chase, and is told notes are entered on the loading server."""
+    chased_on = dt.date.today() - dt.timedelta(days=3)
+    chase.record_note(lake, 100005, YEAR, chased_on, "Left a voicemail for the SENCO")
+    use_lake(lake, publish(lake, "parquet"))
+    at = run()
+    rows = chase_table(at).set_index("URN")
+    assert rows.loc[100005, "Last chased note"] == "Left a voicemail for the SENCO"
+    assert pd.Timestamp(rows.loc[100005, "Last chased"]).date() == chased_on
+    assert not at.text_area
+    assert "entered on the server that loads returns" in page_text(at)
+
+
+def test_a_replica_reading_an_export_from_before_notes_were_exported_shows_the_list(lake):
+    export = publish(lake, "parquet")
+    (export / "chase_notes.parquet").unlink()          # as an earlier release's export was written
+    use_lake(lake, export)
+    at = run()
+    assert chase_table(at).URN.astype(int).tolist() == [100007, 100005, 100008]
+    assert "read-only" in page_text(at)
