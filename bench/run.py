@@ -560,10 +560,12 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{SESSIONS} sessions opening a shared link at once (LA lake)")
             results["sessions"] = measure_sessions(la_lake, LakeAPI(Reader(path=la_lake)).current_year(), args.out,
                                                    3 if args.quick else 5)
+            results["sessions"]["machine"] = machine()
         else:
             nat_lake = Path(build_national_lake(args.out, reuse=True)["lake"])
             results.update(measure_links(la_lake, nat_lake, 3 if args.quick else 5, args.out))
-        results["links_machine"] = machine()
+        if not args.sessions_only:
+            results["links_machine"] = machine()
         results_path.write_text(json.dumps(results, indent=2, default=str))
         if results.get("floor"):                   # a full run's results: regenerate the whole report
             report.write(results, DOC)
