@@ -2,19 +2,24 @@
 computation and the same figures, and a load (which swaps in a new lake file) is seen next time."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import threading
 
 import pandas as pd
 
+from etl.load import load_returns
 from lake import migrations
 from lake.api import _MISS, Filters, LakeAPI
 from lake.store import Reader, writing
-from tests.lake.small_lake import build
+from tests.lake.small_lake import HEADER, build
 from tests.lake.test_migrations import OLD_LAKES, copy_lake
+from ui.help import as_at_line
 
 F = Filters(year="2025/26")
+NEXT_YEAR = ("100001,Ash Primary,2026/27,primary,215,26,5,10,10,yes,yes,NASENCO held,01/09/2015,,1,no,2,yes,yes,"
+             "01/03/2022,good or better\n")
 SESSIONS = 10
 
 
@@ -116,3 +121,14 @@ def test_the_schema_is_checked_again_when_an_older_lake_is_swapped_in(tmp_path):
     assert api.upgrade_if_needed() is True
     assert api.upgrade_if_needed() is False
     assert api.reader.scalar("SELECT max(version) FROM lake_schema") == migrations.CURRENT
+
+
+def test_the_data_as_at_line_under_every_title_follows_a_load(tmp_path):
+    lake = build(tmp_path / "senco.duckdb")
+    api = LakeAPI(Reader(path=lake))
+    line = as_at_line(api.snapshot())
+    assert "SENCO returns 2024/25 to 2025/26" in line
+    assert as_at_line(api.snapshot()) == line                   # the next run: the same line
+    [outcome] = load_returns([("next.csv", (HEADER + NEXT_YEAR).encode())], lake, today=dt.date(2026, 11, 20))
+    assert outcome.status == "loaded", outcome.message
+    assert "SENCO returns 2024/25 to 2026/27" in as_at_line(api.snapshot())
