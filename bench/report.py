@@ -249,18 +249,20 @@ with the share link written as plain text instead of a code box 1.7x; with them 
 slower, within this run's noise).
 
 Ten sessions at once, what the server does for each (measured with the protocol client, the
-code before and after side by side, rounds alternated, load average ~15): one warm session's
-page script ran 0.66 s to its end, 0.17 s now; ten warm sessions at once, the slowest reached
-its first chart after 6.2 s and finished after 6.2 s, now 1.0 s and 1.1 s; ten at once just
-after a load (every answer to compute), 4.4 s and 10.8 s, now 1.4 s and 1.7 s. What changed:
+code before and after side by side, rounds alternated; medians of four rounds, at a load average
+of ~15 and then ~5): one warm session's page script to its end 0.66 / 0.36 s before, 0.17 / 0.10 s
+after; ten warm sessions at once, the slowest to its first chart 6.2 / 1.7 s before, 1.0 / 0.6 s
+after, and to its end 6.2 / 3.2 s before, 1.1 / 0.7 s after; ten at once just after a load (every
+answer to compute), to the first chart 4.4 / 2.9 s before, 1.4 / 0.6 s after, and to the end
+10.8 / 5.5 s before, 1.7 / 1.0 s after. What changed:
 Streamlit's source-file watcher is off (each new session resolved the path of every loaded
 module, ~0.3 s on the server's one event loop) and so is its full garbage collection after
 every run (~0.3 s holding the interpreter), both in `.streamlit/config.toml`; the read API
 computes an answer once when several sessions miss it at the same moment, the others waiting
 for it (`lake/api.py`); the lake's schema is checked once per lake file, not with a query every
-run. What a warm run still spends most on: building Plotly figure objects (`ui/charts.py`), the
-"data as at" line recomputed from the loads table every run (`ui/help.py`), tables and their
-download buttons, and relabelling cached cuts (`lake/analysis.as_percent`).
+run; the "data as at" line under every title is worked out once per lake version (`ui/help.py`).
+What a warm run still spends most on: building Plotly figure objects (`ui/charts.py`), tables
+and their download buttons, and relabelling cached cuts (`lake/analysis.as_percent`).
 
 What remains: 1.5x is not reached on this machine. The next steps, in the order of what they
 would save: show the share link without the code box (plain text with a copy button of its
