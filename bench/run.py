@@ -13,7 +13,10 @@ Measures, in this order (see docs/benchmarks.md for the latest figures):
    one-row load into the national lake (the cost of the lake's copy-and-swap write);
 4. the app: `streamlit run app.py` on each lake, a shared link to SENCO time opened in
    headless Chromium timed to the first Plotly chart drawn, then (national lake) every
-   page opened once and the server's peak memory (VmHWM) read from /proc.
+   page opened once and the server's peak memory (VmHWM) read from /proc;
+5. ten sessions opening the shared link at once: one real browser among nine protocol sessions
+   (bench/protocol.py: the server's work for a browser, without its drawing), against the browser
+   alone; and ten real browsers on this machine, for the app and the floor page.
 
 Writes bench/out/results.json and regenerates docs/benchmarks.md from it.
 """
