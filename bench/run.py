@@ -13,7 +13,10 @@ Measures, in this order (see docs/benchmarks.md for the latest figures):
    one-row load into the national lake (the cost of the lake's copy-and-swap write);
 4. the app: `streamlit run app.py` on each lake, a shared link to SENCO time opened in
    headless Chromium timed to the first Plotly chart drawn, then (national lake) every
-   page opened once and the server's peak memory (VmHWM) read from /proc.
+   page opened once and the server's peak memory (VmHWM) read from /proc;
+5. ten sessions opening the shared link at once: one real browser among nine protocol sessions
+   (bench/protocol.py: the server's work for a browser, without its drawing), against the browser
+   alone; and ten real browsers on this machine, for the app and the floor page.
 
 Writes bench/out/results.json and regenerates docs/benchmarks.md from it.
 """
@@ -369,7 +372,9 @@ def measure_link_vs_floor(lake: Path, year: str, runs: int, out: Path, scale: st
     return {"link": link, "floor_runs": floors, "link_runs": links, "floor": f, "link_seconds": lk, "ratio": lk / f}
 
 
-async def _sessions_at_once(url: str, n: int) -> list[float]:
+async def _sessions_at_once(url: str, n: int) -> tuple[list[float], list[float]]:
+    """Ten real browsers (fresh contexts in one Chromium, on this machine) opening `url` at once,
+    after three openings alone."""
     import asyncio
 
     from playwright.async_api import async_playwright
@@ -394,22 +399,118 @@ async def _sessions_at_once(url: str, n: int) -> list[float]:
             await browser.close()
 
 
-def measure_sessions(lake: Path, year: str, out: Path) -> dict:
-    """Ten browser sessions opening the shared link at once: the slowest against one session alone.
+def _assets(base: str, urls: list[str]) -> list[str]:
+    """The files a fresh browser fetched from the server for a visit, each once: the page and its
+    scripts, styles and fonts (not the session's socket, nor media made for that session)."""
+    keep = []
+    for u in urls:
+        if u.startswith(base) and "/_stcore/stream" not in u and "/media/" not in u and u not in keep:
+            keep.append(u)
+    return keep
 
-    The ten browsers run on this machine too, so the same is done for the floor page: its ratio is
-    what ten browsers cost the machine whatever the server does, and the app's is read against it."""
+
+async def _browser_among_protocol_sessions(base: str, link: str, n: int, repeats: int) -> dict:
+    """One real browser opening the link while n - 1 protocol sessions (bench/protocol.py) open it at
+    the same moment; alternated with the browser alone and one protocol session alone."""
     import asyncio
-    with serving(lake, out / "streamlit-sessions.log", timeout=120) as (_, app):
+
+    from playwright.async_api import async_playwright
+
+    from bench.protocol import open_session
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            async def fresh_page(record: list | None = None):
+                ctx = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+                page = await ctx.new_page()
+                if record is not None:
+                    page.on("response", lambda r: record.append(r.url) if r.ok and r.request.method == "GET" else None)
+                return ctx, page
+
+            async def to_chart(ctx, page) -> float:
+                try:
+                    t = time.perf_counter()
+                    await page.goto(base + link, wait_until="commit", timeout=600_000)
+                    await page.locator(CHART).first.wait_for(state="visible", timeout=900_000)
+                    return time.perf_counter() - t
+                finally:
+                    await ctx.close()
+
+            fetched: list[str] = []
+            await to_chart(*await fresh_page(fetched))     # the server's first visitor; what a browser fetches
+            assets = _assets(base, fetched)
+            alone, proto_alone, together, others = [], [], [], []
+            for _ in range(repeats):                        # alternated, so drifting load hits each alike
+                alone.append(await to_chart(*await fresh_page()))
+                proto_alone.append(await open_session(base, link, assets=assets))
+                ctx, page = await fresh_page()
+                got = await asyncio.gather(to_chart(ctx, page),
+                                           *(open_session(base, link, assets=assets) for _ in range(n - 1)))
+                together.append(got[0])
+                others.append(got[1:])
+        finally:
+            await browser.close()
+    sessions = proto_alone + [s for group in others for s in group]
+    bad = [s for s in sessions
+           if s.status != "FINISHED_SUCCESSFULLY" or not s.charts or s.exceptions or s.page_not_found]
+    if bad:
+        raise RuntimeError(f"{len(bad)} protocol sessions did not draw the page: {bad[0]}")
+    return {"assets": len(assets), "asset_mb": proto_alone[0].bytes / 2**20, "alone_runs": alone,
+            "together_runs": together, "headings": proto_alone[0].headings, "charts": proto_alone[0].charts,
+            "protocol_alone": [{"chart": s.first_chart, "finished": s.finished, "socket": s.connected}
+                               for s in proto_alone],
+            "protocol_together": [{"slowest_chart": max(s.first_chart for s in g),
+                                   "slowest_finished": max(s.finished for s in g),
+                                   "slowest_socket_to_chart": max(s.first_chart - s.connected for s in g),
+                                   "charts": [s.first_chart for s in g], "sockets": [s.connected for s in g]}
+                                  for g in others]}
+
+
+def _errors_in(log_path: Path) -> list[str]:
+    text = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    return [ln for ln in text.splitlines() if "Traceback" in ln or "Error" in ln or "Exception" in ln]
+
+
+def measure_sessions(lake: Path, year: str, out: Path, repeats: int = 5) -> dict:
+    """Ten sessions opening the shared link at once: the slowest against one session alone.
+
+    In a meeting each person's browser draws on their own laptop and only the server is shared.
+    So the figure against the target is one real browser opened at the same moment as nine
+    protocol sessions (bench/protocol.py: the server's whole work for a session, the page's files
+    included, without drawing), against that browser alone. Ten real browsers on this machine's
+    two CPUs are measured too, for the app and for the floor page, as before: what ten browsers
+    cost this machine whatever the server does."""
+    import asyncio
+    log_app = out / "streamlit-sessions.log"
+    with serving(lake, log_app, timeout=120) as (_, app):
+        mixed = asyncio.run(_browser_among_protocol_sessions(app, _link(year), SESSIONS, repeats))
         single, together = asyncio.run(_sessions_at_once(app + _link(year), SESSIONS))
     with serving(lake, out / "streamlit-sessions-floor.log", timeout=120, script="bench/floor_chart.py") as (_, fl):
         floor_single, floor_together = asyncio.run(_sessions_at_once(fl + "/", SESSIONS))
-    s, slowest = median(single), max(together)
+    alone = median(mixed["alone_runs"])
+    slowest = max(mixed["together_runs"])
+    p_alone = median([r["chart"] for r in mixed["protocol_alone"]])
+    p_slowest = median([r["slowest_chart"] for r in mixed["protocol_together"]])
+    mixed.update({"alone": alone, "slowest": slowest, "median_together": median(mixed["together_runs"]),
+                  "ratio": slowest / alone, "protocol_alone_chart": p_alone,
+                  "protocol_alone_finished": median([r["finished"] for r in mixed["protocol_alone"]]),
+                  "protocol_slowest_chart": p_slowest,
+                  "protocol_alone_socket_to_chart": median([r["chart"] - r["socket"] for r in mixed["protocol_alone"]]),
+                  "protocol_slowest_socket_to_chart": median([r["slowest_socket_to_chart"]
+                                                              for r in mixed["protocol_together"]]),
+                  "protocol_slowest_finished": median([r["slowest_finished"] for r in mixed["protocol_together"]]),
+                  "server_errors": _errors_in(log_app)[:5]})
+    s, b_slowest = median(single), max(together)
     fs, fslowest = median(floor_single), max(floor_together)
-    log(f"  {SESSIONS} sessions at once: slowest {slowest:.2f} s vs one session {s:.2f} s = {slowest / s:.2f}x "
+    log(f"  a browser among {SESSIONS - 1} protocol sessions: slowest of {repeats} {slowest:.2f} s vs alone "
+        f"{alone:.2f} s = {slowest / alone:.2f}x; the protocol sessions' slowest first chart {p_slowest:.2f} s "
+        f"(alone {p_alone:.2f} s)")
+    log(f"  {SESSIONS} browsers here at once: slowest {b_slowest:.2f} s vs one {s:.2f} s = {b_slowest / s:.2f}x "
         f"(the floor page: {fslowest:.2f} s vs {fs:.2f} s = {fslowest / fs:.2f}x)")
-    return {"sessions": SESSIONS, "single_runs": single, "single": s, "together": together, "slowest": slowest,
-            "median_together": median(together), "ratio": slowest / s,
+    return {"sessions": SESSIONS, "repeats": repeats, "single": alone, "slowest": slowest, "ratio": slowest / alone,
+            "mixed": mixed,
+            "browsers_here": {"single_runs": single, "single": s, "together": together, "slowest": b_slowest,
+                              "median_together": median(together), "ratio": b_slowest / s},
             "floor": {"single_runs": floor_single, "single": fs, "together": floor_together, "slowest": fslowest,
                       "ratio": fslowest / fs}}
 
@@ -438,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--links-only", action="store_true",
                     help="only the shared-link figures (link against the floor at both scales, ten sessions), "
                          "merged into the last results")
+    ap.add_argument("--sessions-only", action="store_true",
+                    help="only the ten-sessions figures (LA lake), merged into the last results")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
     from bench import report
@@ -450,13 +553,22 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     args.out.mkdir(parents=True, exist_ok=True)
     _quiet_streamlit()
-    if args.links_only:
+    if args.links_only or args.sessions_only:
         results = json.loads(results_path.read_text()) if results_path.exists() else {"machine": machine()}
         results["targets"] = TARGETS
         la_lake = Path(build_la_lake(args.out)["lake"])
-        nat_lake = Path(build_national_lake(args.out, reuse=True)["lake"])
-        results.update(measure_links(la_lake, nat_lake, 3 if args.quick else 5, args.out))
-        results["links_machine"] = machine()
+        if args.sessions_only:
+            from lake.api import LakeAPI
+            from lake.store import Reader
+            log(f"{SESSIONS} sessions opening a shared link at once (LA lake)")
+            results["sessions"] = measure_sessions(la_lake, LakeAPI(Reader(path=la_lake)).current_year(), args.out,
+                                                   3 if args.quick else 5)
+            results["sessions"]["machine"] = machine()
+        else:
+            nat_lake = Path(build_national_lake(args.out, reuse=True)["lake"])
+            results.update(measure_links(la_lake, nat_lake, 3 if args.quick else 5, args.out))
+        if not args.sessions_only:
+            results["links_machine"] = machine()
         results_path.write_text(json.dumps(results, indent=2, default=str))
         if results.get("floor"):                   # a full run's results: regenerate the whole report
             report.write(results, DOC)

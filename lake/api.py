@@ -173,6 +173,7 @@ class _Cache:
         self.lock = threading.Lock()
         self.by_version: dict = {}
         self.first_seen: dict = {}          # version -> when first asked for: later is newer
+        self.computing: dict = {}           # (version, key) -> lock held while one session computes it
 
     def _age(self, version: tuple) -> int:
         return self.first_seen.setdefault(version, len(self.first_seen))
@@ -200,6 +201,27 @@ class _Cache:
             while len(items) > self.size:
                 items.popitem(last=False)
 
+    def get_or_compute(self, version: tuple, key: tuple, compute):
+        """The answer for `key`, computing it once however many sessions ask at the same moment:
+        ten people opening one link after a load would otherwise each run the same queries, and
+        all wait for ten times the work. The others wait for the first and take its answer."""
+        hit = self.get(version, key)
+        if hit is not _MISS:
+            return hit
+        with self.lock:
+            flight = self.computing.setdefault((version, key), threading.Lock())
+        try:
+            with flight:
+                hit = self.get(version, key)
+                if hit is _MISS:
+                    hit = compute()
+                    self.put(version, key, hit)
+            return hit
+        finally:
+            with self.lock:
+                if self.computing.get((version, key)) is flight and not flight.locked():
+                    del self.computing[(version, key)]
+
 
 _MISS = object()
 
@@ -226,21 +248,22 @@ class LakeAPI:
         by the loading server, whose loads migrate its lake.)"""
         if self.reader.parquet:
             return False
+        # Asked at the start of every page run: checked once per lake version (a load or an
+        # upgrade swaps in a new file, which is a new version), not with a query every run.
+        if not self._cached(("needs_upgrade",), self._needs_upgrade):
+            return False
+        upgrade(self.reader.path)
+        return True
+
+    def _needs_upgrade(self) -> bool:
         cur = self.reader.cursor()
         try:
-            old = migrations.needs_upgrade(migrations.version_of(cur))
+            return migrations.needs_upgrade(migrations.version_of(cur))
         finally:
             cur.close()
-        if old:
-            upgrade(self.reader.path)
-        return old
 
     def _cached(self, key: tuple, compute):
-        version = self.reader.version()
-        hit = self._cache.get(version, key)
-        if hit is _MISS:
-            hit = compute()
-            self._cache.put(version, key, hit)
+        hit = self._cache.get_or_compute(self.reader.version(), key, compute)
         # A shallow copy is enough: pandas 3 copies on write, so a caller changing its frame
         # never changes the cached one (and a deep copy of a national frame is not free).
         return hit.copy(deep=False) if isinstance(hit, pd.DataFrame) else hit

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from lake import api as api_module
 from lake import collection, config
 from lake.api import Filters
 from ui.upload import md_escape
@@ -81,7 +82,12 @@ def coverage(api) -> pd.DataFrame:
 
 
 def as_at_line(api) -> str:
-    """One line for under a page's title: the data as at its last load, and the sources behind it."""
+    """One line for under a page's title: the data as at its last load, and the sources behind it.
+    Drawn on every run of every page, so worked out once per lake version (and day)."""
+    return api._cached(("as_at_line", api_module.today(), config.collection_deadline()), lambda: _as_at_line(api))
+
+
+def _as_at_line(api) -> str:
     loads = api.loads()
     if loads.empty:
         return "No data loaded yet."
