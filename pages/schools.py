@@ -64,7 +64,8 @@ REGISTER_FIELDS = {
 SHOWN_FIELDS = {"ofsted_shown": "Judgement shown", "ofsted_shown_source": "Shown from",
                 "ofsted_shown_date": "Inspection date (shown)", "ofsted_send_progress": "SEND progress (self-reported)",
                 "ofsted_inspection_date": "Inspection date (return)"}
-# What the anonymised profile shows of the register: what the school shares with at least SMALL others.
+# What the anonymised profile shows of the register, as the year's list holds it: what the school shares with at
+# least SMALL others.
 ANON_REGISTER = ("la_name", "region", "phase", "school_type")
 
 
@@ -243,9 +244,14 @@ def show_profile(urn: int) -> None:
     if v.anonymised:
         st.caption("Census counts are published for every school and would name this one, so anonymised mode "
                    "hides them; the register shows only what the school shares with others.")
-        register = v.api.school_register(urn) or {}
-        table(analysis.field_values(register, {k: REGISTER_FIELDS[k] for k in ANON_REGISTER}), "Register details",
-              "schools-register", v)
+        # From the year's list, not the register's own row: the listing rule (ui.anonymise.unlisted_urns) checked
+        # these values, and a school outside the year's scope (a non-maintained special school that sent a return)
+        # is listed with no LA or type while its register row names an LA and type it may share with no one.
+        table(analysis.field_values(row.iloc[0].to_dict(), {k: REGISTER_FIELDS[k] for k in ANON_REGISTER}),
+              "Register details", "schools-register", v)
+        if not bool(row.on_register.iloc[0]):
+            st.caption(f"This school is not one of the state-funded schools on the register for {v.year} (it may be "
+                       "independent, non-maintained or closed), so no LA or school type is shown for it.")
         own = analysis.field_values(row.iloc[0].to_dict(), {"ofsted_send_progress": "SEND progress (self-reported)"})
         st.markdown("#### Ofsted")
         st.caption("Ofsted's published outcomes and every inspection date would name the school, so anonymised "

@@ -148,15 +148,22 @@ def school_options(at) -> list[str]:
     return [str(o) for w in at.selectbox if w.key == "school" for o in w.options]
 
 
-def gather(monkeypatch, filters: dict[str, list[str]], profiles: int | None = None) -> Seen:
-    """Open every anonymised page state, each school's profile (or `profiles` of them), schools side by
-    side in eights, and the Schools list under each single filter."""
+def gather(monkeypatch, filters: dict[str, list[str]], profiles: int | None = None,
+           first: list[str] = ()) -> Seen:
+    """Open every anonymised page state, each school's profile (or `profiles` of them: the labels in
+    `first`, then others spread evenly over the list), schools side by side in eights, and the Schools
+    list under each single filter."""
     seen = Seen()
     for page, params in PAGE_STATES:
         run(seen, monkeypatch, page, **params)
     at = run(seen, monkeypatch, "schools")
     listed = school_options(at)
-    chosen = listed if profiles is None else listed[:: max(1, len(listed) // profiles)][:profiles]
+    if profiles is None:
+        chosen = listed
+    else:
+        chosen = [label for label in dict.fromkeys(first) if label in listed][:profiles]
+        rest = [label for label in listed if label not in chosen]
+        chosen += rest[:: max(1, len(rest) // max(1, profiles - len(chosen)))][:profiles - len(chosen)]
     for label in chosen:
         run(seen, monkeypatch, "schools", profile=label, school=label)
     for i in range(0, len(chosen), 8):
@@ -198,8 +205,10 @@ def public_knowledge(frame: pd.DataFrame, api) -> dict[int, dict[str, set[str]]]
         reg = register.get(urn, {})
         for attr in ("phase", "school_type", "size_band", "la_name", "la_code", "region"):
             put(attr, r.get(attr))
+        # The register's own row too: for a school outside the year's scope (a non-maintained special school
+        # with a return) the year's list has no LA or type, but the public register names both.
         for attr in ("town", "postcode", "open_date", "close_date", "statutory_low_age", "statutory_high_age",
-                     "type_group", "phase", "school_type"):
+                     "type_group", "phase", "school_type", "la_name", "la_code", "region"):
             put(attr, reg.get(attr))
         c = census.get(urn, {})
         put("roll", r.get("number_on_roll"), r.get("census_roll"), reg.get("number_on_roll"), c.get("NOR"))
