@@ -72,7 +72,8 @@ def _s(x: float | None, digits: int = 2) -> str:
 
 
 def _ratio(x: float | None) -> str:
-    return "–" if x is None else f"{x:.1f}x"
+    # Two decimals: a ratio of 1.55 against a target of 1.5 must not print as "1.5x ... miss".
+    return "–" if x is None else f"{x:.2f}x"
 
 
 def _verdict(ok: bool | None) -> str:
@@ -238,17 +239,23 @@ def _rest(results: dict, out: list[str], nat: dict) -> str:
 LINKS_START, LINKS_END = "<!-- links:start -->", "<!-- links:end -->"
 
 LINK_NOTES = """\
-Where the time goes (a timeline of one fresh visit, and resource timings): the server runs the
-page's script to its end within the first few seconds; the rest is the browser. Streamlit loads
-the code for each kind of element on first use, and a fresh browser context has no cache. The
-floor needs Plotly's bundle (4.7 MB of JavaScript) and Streamlit's core; the SENCO time link
-also needs the code box that shows the share link (a 1.6 MB syntax highlighter), the tables'
-grid and Arrow reader (1.3 MB), the widgets of the sidebar, and draws five charts and six
-tables. On two CPUs shared with the browser, compiling and drawing that is the difference. An
-A/B run on this machine (same run, three visits each, load average 10-15): the dashboard
-without its card and print stylesheet, SVG button and pack controls 2.1x the floor; the same
-with the share link written as plain text instead of a code box 1.7x; with them 1.9x (no
-slower, within this run's noise).
+Where the time goes (websocket frame times, resource timings and a CPU profile of one fresh
+visit, December 2026): the server has sent the whole page within about 1.4 s at LA scale (46 KB)
+and 2.4 s at national scale; the rest is the browser. Streamlit fetches the code for each kind of
+element when the first such element arrives, and a fresh browser context has no cache. The floor
+needs Plotly's bundle (4.7 MB of JavaScript) and Streamlit's core. The SENCO time link also needs
+the data grid and Arrow reader (1.3 MB) for its ranked list, the sidebar's widgets and the metric
+cards, and it draws five charts: they all wait for Plotly's code and are drawn in the same moment
+once it arrives, so the first chart shows only when all five are drawn. In the profile Plotly
+spent 1.1 s of main-thread time against the floor's 0.6 s, and React and styling 0.6 s more.
+A/B runs (same run, alternated; load average 3-15, so read the ratios, not the seconds): the page
+stopped after its first chart 1.05x the floor; without its data grids 1.03-1.24x; without the
+charts after the first 1.16x; small tables as `st.table` instead of grids no better (it uses the
+same Arrow reader); Plotly's and the grid's code fetched by a script at the top of the page,
+before any element asks for it, no better (1.58x against 1.54x). At national scale the page sent
+2.7 MB (a 16,000-point WebGL scatter with every name, box plots with every school, a 16,000-row
+grid); it now sends 264 KB (a density of counts, box plots as their figures with outliers as dots,
+the first 2,000 rows), and the ratio fell from 3.2x to 1.7x.
 
 Ten sessions at once, what the server does for each (measured with the protocol client, the
 code before and after side by side, rounds alternated; medians of four rounds, at a load average
@@ -266,10 +273,11 @@ run; the "data as at" line under every title is worked out once per lake version
 What a warm run still spends most on: building Plotly figure objects (`ui/charts.py`), tables
 and their download buttons, and relabelling cached cuts (`lake/analysis.as_percent`).
 
-What remains: 1.5x is not reached on this machine. The next steps, in the order of what they
-would save: show the share link without the code box (plain text with a copy button of its
-own; the link box is shared with the share-link work), and keep the table alternatives' grids
-out of the first draw (drawn when their expander opens).
+What remains: 1.5x at both scales is not reached on this machine (1.55x and 1.71x in the run
+above). What would close it is drawing less in the same moment as the first chart: the ranked
+list as a plain table with a link to each school's profile rather than a data grid (the grid is
+what row-click drill-through and the page tests read today), and the charts below the first
+drawn after it.
 """
 
 
