@@ -210,6 +210,10 @@ def show_profile(urn: int) -> None:
 
     st.markdown("#### Returns over the years")
     history = analysis.with_send_figures(v.api.school_history(urn))
+    if v.anonymised:
+        # Rows sent under the URN the school had before converting are its own: under the old URN's label they
+        # would say "these two labels are one school that converted that year", and conversion dates are public.
+        history = history.assign(urn=urn)
     if history.empty:
         st.caption("No returns from this school in the lake.")
     else:

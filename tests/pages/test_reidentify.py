@@ -158,6 +158,36 @@ def test_a_school_outside_the_years_register_shows_only_what_it_is_listed_by(dem
             {label: len(cands) for label, cands in result.items()}
 
 
+def test_a_converted_schools_profile_shows_its_earlier_returns_under_its_own_label(demo_lake, lake_kind, tmp_path,
+                                                                                   monkeypatch):
+    """A school that converted (GIAS: its old URN is its 'Predecessor') has its returns sent under the old URN
+    in its profile. Anonymised, each row once carried the old URN's own label, which said "these two labels are
+    one school that converted in this year": conversion dates are public, so that narrows the label."""
+    if lake_kind == "parquet":      # the test edits a copy of the lake file: once is enough
+        pytest.skip("runs on the DuckDB lake")
+    lake = tmp_path / "converted.duckdb"
+    shutil.copy2(demo_lake, lake)
+    api = LakeAPI(Reader(path=lake))
+    key, year, frame, truth, _, _ = setting(api)
+    listed = [u for u in truth.values() if u not in unlisted_urns(api.school_year(Filters(year=year)))]
+    years = api._df("SELECT urn, count(DISTINCT academic_year) AS n FROM returns GROUP BY urn")
+    urn = int(years[years.urn.isin(listed) & (years.n >= 2)].urn.min())
+    old = int(api._df("SELECT max(urn) AS m FROM schools").m.iloc[0]) + 1
+    with writing(lake) as con:       # its earlier returns were sent under the URN it had before converting
+        first = con.execute("SELECT min(academic_year) FROM returns WHERE urn = ?", [urn]).fetchone()[0]
+        con.execute("UPDATE returns SET urn = ? WHERE urn = ? AND academic_year = ?", [old, urn, first])
+        con.execute("INSERT INTO school_links (urn, link_urn, link_type) VALUES (?, ?, 'Predecessor')", [urn, old])
+    with serving(lake):
+        label, old_label = label_for(urn, key), label_for(old, key)
+        at = reidentify.run(reidentify.Seen(), monkeypatch, "schools", profile=label, school=label)
+        assert any(label in s.value for s in at.subheader), "the school is not listed"
+        shown = " ".join(df.value.to_csv() for df in at.dataframe)
+        history = next(df.value for df in at.dataframe if "Academic year" in df.value.columns
+                       and first in set(df.value["Academic year"]))
+        assert set(history["School"]) == {label}
+        assert old_label not in shown and str(old) not in shown
+
+
 def test_without_a_key_anonymised_mode_shows_nothing(demo_lake, tmp_path):
     lake = tmp_path / "nokey.duckdb"
     shutil.copy2(demo_lake, lake)
