@@ -2,16 +2,21 @@
 import re
 from pathlib import Path
 
-from domain.columns import markdown_table
+import pytest
+
+from domain import columns, problems
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_readme_column_table_is_generated_from_the_definition():
+@pytest.mark.parametrize(("marker", "definition"), [("columns", columns), ("codes", problems)])
+def test_readme_tables_are_generated_from_their_definitions(marker, definition):
+    """The return's columns and the problem codes: README's tables are the definitions' own output."""
     text = (ROOT / "README.md").read_text()
-    block = re.search(r"<!-- columns:start -->\n(.*?)\n<!-- columns:end -->", text, re.S)
-    assert block, "README lost its column table markers"
-    assert block.group(1).strip() == markdown_table().strip(), "run: python -m etl columns and paste into README"
+    block = re.search(rf"<!-- {marker}:start -->\n(.*?)\n<!-- {marker}:end -->", text, re.S)
+    assert block, f"README lost its {marker} table markers"
+    assert block.group(1).strip() == definition.markdown_table().strip(), \
+        f"run: python -m etl {marker} and paste into README"
 
 
 def test_readme_commands_exist():

@@ -3,10 +3,9 @@ are recognised by code; every conversion a row's values go through is reported."
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
-from domain.problems import CODES, UNKNOWN, markdown_table, problem_for_message, split_reasons
+from domain.problems import CODES, UNKNOWN, problem_for_message, split_reasons
 from etl.load import check_returns, preview_tables
 from etl.validate import flag_duplicates, validate_row
 from tests.etl.test_validate import DAY, GOOD, TODAY
@@ -60,13 +59,6 @@ def test_reasons_joined_in_the_lake_split_back_into_their_problems():
     flag_duplicates(dup)
     for r in [*rows, *dup]:
         assert [problem_for_message(m) for m in split_reasons("; ".join(r.reasons))] == r.problems
-
-
-def test_the_readme_code_table_is_generated_from_the_definition():
-    text = (ROOT / "README.md").read_text()
-    block = re.search(r"<!-- codes:start -->\n(.*?)\n<!-- codes:end -->", text, re.S)
-    assert block, "README lost its code table markers"
-    assert block.group(1).strip() == markdown_table().strip(), "run: python -m etl codes and paste into README"
 
 
 def test_the_preview_lists_the_rows_that_will_load_and_every_conversion():
