@@ -7,6 +7,7 @@ A failing test leaves a screenshot and the page's HTML in test-artifacts/.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
@@ -81,6 +82,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def start_server(lake: Path, log_path: Path, timeout: float = SERVER_START_S) -> tuple[subprocess.Popen, str]:
     """Start `streamlit run app.py` on a free port; return the process and base URL once healthy."""
     return app_server.start_server(lake, log_path, timeout)
+
+
+@contextlib.contextmanager
+def app_on(lake: Path, log_name: str):
+    """The app serving `lake` for the block, its log kept under ARTIFACTS as `log_name`: yields its base URL."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    proc, url = start_server(lake, ARTIFACTS / log_name)
+    try:
+        yield url
+    finally:
+        stop_server(proc)
 
 
 @pytest.fixture(scope="session")

@@ -14,17 +14,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bench.app_server import stop_server
 from tests.browser.conftest import (
-    ARTIFACTS,
     MAIN,
     WAIT_MS,
+    app_on,
     grid_text,
     main_text,
     no_exception,
     open_page,
     settle,
-    start_server,
     widget,
 )
 
@@ -39,12 +37,8 @@ def form_app(demo_lake, tmp_path_factory):
     raw = demo_lake.with_name(demo_lake.stem + "-raw")
     if raw.is_dir():
         shutil.copytree(raw, lake.with_name(lake.stem + "-raw"))
-    ARTIFACTS.mkdir(exist_ok=True)
-    proc, url = start_server(lake, ARTIFACTS / "streamlit-form-upload.log")
-    try:
+    with app_on(lake, "streamlit-form-upload.log") as url:
         yield url, lake
-    finally:
-        stop_server(proc)
 
 
 def choose(page, label: str, option: str) -> None:

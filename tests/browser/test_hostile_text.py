@@ -13,16 +13,14 @@ import pytest
 from lake.api import Filters, LakeAPI
 from lake.store import Reader
 from tests.browser.conftest import (
-    ARTIFACTS,
     MAIN,
     ROOT,
+    app_on,
     grid_text,
     main_text,
     no_exception,
     open_expanders,
     open_page,
-    start_server,
-    stop_server,
     wait_charts,
 )
 
@@ -50,12 +48,8 @@ def hostile_app(demo_lake, tmp_path_factory, browser):
     load = subprocess.run([sys.executable, "-m", "etl", "--lake", str(lake), "load", str(HOSTILE_FILE)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert load.returncode == 0, load.stdout + load.stderr       # every row loads, as the literal text typed
-    ARTIFACTS.mkdir(exist_ok=True)
-    proc, url = start_server(lake, ARTIFACTS / "streamlit-hostile.log")
-    try:
+    with app_on(lake, "streamlit-hostile.log") as url:
         yield url, lake
-    finally:
-        stop_server(proc)
 
 
 def urn_of(lake, name: str) -> int:

@@ -10,16 +10,14 @@ import pytest
 
 from bench.app_server import healthy
 from tests.browser.conftest import (
-    ARTIFACTS,
     MAIN,
     ROOT,
     WAIT_MS,
+    app_on,
     main_text,
     no_exception,
     open_page,
     settle,
-    start_server,
-    stop_server,
 )
 
 pytestmark = pytest.mark.browser
@@ -51,12 +49,8 @@ def test_the_xfd1048576_workbook_is_refused_and_the_server_stays_up(app_url, pag
 def damaged_app(tmp_path_factory):
     lake = tmp_path_factory.mktemp("damaged-lake") / "senco.duckdb"
     lake.write_bytes(b"\x00" * 8192)                 # a lake file cut short / overwritten
-    ARTIFACTS.mkdir(exist_ok=True)
-    proc, url = start_server(lake, ARTIFACTS / "streamlit-damaged.log")
-    try:
+    with app_on(lake, "streamlit-damaged.log") as url:
         yield url
-    finally:
-        stop_server(proc)
 
 
 def test_a_damaged_lake_shows_how_to_restore(damaged_app, page):

@@ -8,21 +8,19 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bench.app_server import stop_server
 from lake.api import Filters, LakeAPI
 from lake.measures import MEASURE_BY_ID
 from lake.store import Reader
 from tests.browser.conftest import (
-    ARTIFACTS,
     MAIN,
     WAIT_MS,
+    app_on,
     grid_text,
     main_text,
     metric,
     no_exception,
     open_detail,
     open_page,
-    start_server,
     wait_charts,
     wait_ready,
     widget,
@@ -37,12 +35,8 @@ def history(demo_lake, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def history_url(history):
-    ARTIFACTS.mkdir(exist_ok=True)
-    proc, url = start_server(history.lake, ARTIFACTS / "streamlit-server-history.log")
-    try:
+    with app_on(history.lake, "streamlit-server-history.log") as url:
         yield url
-    finally:
-        stop_server(proc)
 
 
 def open_table_alternative(page, title: str):

@@ -10,14 +10,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import duckdb
 import pytest
 
-from bench.app_server import stop_server
 from etl.load import load_returns
 from lake.api import Filters, LakeAPI
 from lake.store import Reader
 from tests.browser.conftest import (
-    ARTIFACTS,
     MAIN,
     WAIT_MS,
+    app_on,
     is_open,
     main_text,
     metric,
@@ -27,7 +26,6 @@ from tests.browser.conftest import (
     selectbox_value,
     selected_options,
     settle,
-    start_server,
     wait_ready,
     widget,
 )
@@ -164,12 +162,8 @@ def dated_lake(demo_lake, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def dated_url(dated_lake):
-    ARTIFACTS.mkdir(exist_ok=True)
-    proc, url = start_server(dated_lake, ARTIFACTS / "streamlit-server-pinned.log")
-    try:
+    with app_on(dated_lake, "streamlit-server-pinned.log") as url:
         yield url
-    finally:
-        stop_server(proc)
 
 
 def test_a_pinned_link_keeps_its_figures_after_a_load_while_the_latest_view_changes(dated_url, dated_lake, browser,
