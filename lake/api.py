@@ -24,7 +24,7 @@ from domain.vocabularies import (
     TIME_BANDS,
     sql_literal,
 )
-from lake import config, measures, migrations, trends
+from lake import analysis, config, measures, migrations, trends
 from lake.measures import MEASURE_BY_ID, Measure, answered, compute, scoped
 from lake.store import Reader, upgrade
 
@@ -286,6 +286,13 @@ class LakeAPI:
             frame = self.derived(source, filters) if source else self.school_year(filters)
             return fn(frame, *args)
         return self._cached(key, compute)
+
+    def similar_schools(self, filters: Filters, urn: int) -> pd.DataFrame:
+        """lake.analysis.similar_schools over the filters' frame, matched also on the lake's peer facts;
+        cached like `derived` (the facts are the lake version's, which the cache is keyed on)."""
+        year = filters.year or self.current_year()
+        return self._cached(("similar", replace(filters, year=year), int(urn)), lambda: analysis.similar_schools(
+            self.school_year(filters), int(urn), facts=self.peer_facts()))
 
     def _df(self, sql: str, params=None) -> pd.DataFrame:
         return self.reader.df(sql, params)

@@ -128,7 +128,7 @@ def key_figures(urn: int, row: pd.DataFrame) -> None:
     phase = me.phase.iloc[0]
     group = profile.phase_group(phase)
     everyone = Filters(year=v.year)                             # peers from every LA in the lake
-    peers = v.api.derived(profile.similar_schools, everyone, urn, profile.LakeFacts(v.api.peer_facts()))
+    peers = v.api.similar_schools(everyone, urn)
     figures = analysis.school_key_figures(me, v.api.derived(profile.same_phase, la_filters, urn, phase), peers,
                                           small=SMALL if v.anonymised else None)
     la_name = me_row.la_name if isinstance(me_row.la_name, str) else "the LA"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lake import analysis, rounding
+from lake import rounding
 
 PHASE_GROUPS = {
     "nursery": "nursery schools", "primary": "primary schools", "middle": "middle schools",
@@ -35,25 +35,6 @@ def same_phase(la_frame: pd.DataFrame, urn: int, phase: object) -> pd.DataFrame:
         return la_frame.iloc[0:0]
     keep = la_frame.has_return.astype(bool) & (la_frame.phase == phase) & (la_frame.urn != urn)
     return la_frame[keep]
-
-
-class LakeFacts:
-    """LakeAPI.peer_facts, passed to a cut made through LakeAPI.derived: the facts are a function of
-    the lake version that cache is keyed on, so every LakeFacts keys alike and the key stays small."""
-
-    def __init__(self, frame: pd.DataFrame):
-        self.frame = frame
-
-    def __hash__(self) -> int:
-        return 0
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, LakeFacts)
-
-
-def similar_schools(frame: pd.DataFrame, urn: int, facts: LakeFacts) -> pd.DataFrame:
-    """lake.analysis.similar_schools, in the shape LakeAPI.derived calls (arguments that key its cache)."""
-    return analysis.similar_schools(frame, urn, facts=facts.frame)
 
 
 def school_row(frame: pd.DataFrame, urn: int) -> pd.DataFrame:
