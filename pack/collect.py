@@ -18,6 +18,7 @@ from streamlit import logger
 from streamlit.testing.v1 import AppTest
 
 from ui.details import open_every_detail
+from ui.plain_table import from_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_EXPANDERS = ("Link to this view",)
@@ -128,7 +129,11 @@ def _walk(node, out: list[Block]) -> None:
         if name in ("Title", "Header", "Subheader"):
             out.append(Block(name.lower(), str(child.value)))
         elif name == "Markdown":
-            out.append(Block("text", str(child.value)))
+            frame = from_markdown(str(child.value))         # a short table drawn plain (ui/plain_table.py)
+            if frame is not None:
+                out.append(Block("table", level=_table_title(out), frame=frame))
+            else:
+                out.append(Block("text", str(child.value)))
         elif name == "Caption":
             text = str(child.value)
             if text.startswith("Copy this link"):

@@ -8,18 +8,16 @@ Markdown (bold, italics, code, links, lists) is turned into markup after escapin
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
-import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from pack.collect import Block, PageContent
+from ui.plain_table import cell
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
        "font-src data:")
@@ -166,28 +164,6 @@ def markdown(text: str, cls: str = "", level: int = 4) -> str:
 
 
 # ---------------------------------------------------------------- tables
-
-def half_up(value: float, digits: int) -> str:
-    q = Decimal(1).scaleb(-digits)
-    return f"{Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP):,}"
-
-
-def cell(value, column: str) -> tuple[str, bool]:
-    """A table cell as text (DfE rounding: half up) and whether it is a number."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
-        return "–", False
-    if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
-        return ("Yes" if value else "No"), False
-    if isinstance(value, (int,)) or type(value).__name__.startswith("int"):
-        return f"{int(value):,}" if "urn" not in column.lower() else str(int(value)), True
-    if isinstance(value, float) or type(value).__name__.startswith("float"):
-        if column.lower() in ("share", "rate") or column.lower().endswith((" share", " rate")):
-            return half_up(float(value) * 100, 0) + "%", True
-        return half_up(float(value), 1), True
-    if isinstance(value, (pd.Timestamp, dt.date)):
-        return value.strftime("%d/%m/%Y"), False
-    return str(value), False
-
 
 def table_html(frame: pd.DataFrame, title: str) -> str:
     cols = [str(c) for c in frame.columns]

@@ -6,9 +6,10 @@ from lake import analysis, config, measures
 from lake.measures import MEASURE_BY_ID
 from ui import charts
 from ui.anonymise import SMALL
+from ui.details import details
 from ui.layout import empty_state, measure_cards, scope_line, too_few_when_anonymised, update_share_link
 from ui.page import start_page
-from ui.tables import table
+from ui.tables import plain, table
 
 v = start_page("senco_time", "Designated SENCO time against the size of the SEND cohort, by phase and size, "
                f"with the recommended {config.recommended_days():g} days a week "
@@ -22,6 +23,7 @@ if too_few_when_anonymised(v, frame):
     st.stop()
 measure_cards(v, measures.section("senco_time.headline"))
 
+RANKED_FIRST = 10          # the ranked schools shown first, as a plain table; the rest on request
 rec = config.recommended_hours()
 rec_label = f"Recommended {config.recommended_days():g} days ({rec:g} h)"
 
@@ -98,18 +100,31 @@ if v.anonymised:
     spread = analysis.hide_small_groups(
         v.api.derived(analysis.summary_by, v.filters, group, "hours_per_10_send", returned=True), "Schools (n)",
         ["Median", "Lower quartile", "Upper quartile", "Min", "Max"], SMALL)
-    table(spread.drop(columns=["Min", "Max"]), f"Hours per 10 SEND pupils by {by.lower()}", "time-ranked", v,
-          {group: by, **{c: c for c in ("Schools (n)", "Median", "Lower quartile", "Upper quartile")}})
+    quartiles = ("Median", "Lower quartile", "Upper quartile")
+    plain(spread.drop(columns=["Min", "Max"]), f"Hours per 10 SEND pupils by {by.lower()}", "time-ranked", v,
+          {group: by, "Schools (n)": "Schools (n)", **{c: c for c in quartiles}},
+          digits=dict.fromkeys(quartiles, m.rounding))
 else:
     st.header("Schools ranked by hours per 10 SEND pupils")
-    st.caption(m.definition + " Lowest first: these SENCOs have the least time for the size of their cohort. "
-               "Select a row to open that school's profile.")
     ranked = v.api.derived(analysis.ranked, v.filters, "hours_per_10_send", returned=True)
-    table(ranked, "Schools ranked by SENCO hours per 10 SEND pupils", "time-ranked", v,
-          {"Rank": "Rank", "school_name": "School", "urn": "URN", "phase": "Phase",
-           "senco_hours_per_week": "SENCO hours", "send_pupils": "SEND pupils",
-           "hours_per_10_send": "Hours per 10 SEND pupils", "below_recommended": "Below recommended"}, height=400,
-          open_school=True)
+    st.caption(m.definition + " Lowest first: these SENCOs have the least time for the size of their cohort.")
+    ranked_columns = {"Rank": "Rank", "school_name": "School", "urn": "URN", "phase": "Phase",
+                      "senco_hours_per_week": "SENCO hours", "send_pupils": "SEND pupils",
+                      "hours_per_10_send": "Hours per 10 SEND pupils", "below_recommended": "Below recommended"}
+    first = min(len(ranked), RANKED_FIRST)
+    plain(ranked, "Schools ranked by SENCO hours per 10 SEND pupils", "time-ranked", v, ranked_columns,
+          caption=(f"The {first} of {len(ranked):,} schools with the least time for their cohort. Each name opens "
+                   "the school's profile; the downloads hold every school." if len(ranked) > first else
+                   "Each name opens the school's profile."),
+          rows=RANKED_FIRST, open_school=True, digits={"Hours per 10 SEND pupils": m.rounding})
+    if len(ranked) > first:
+        # The whole list is in the sortable grid, drawn only when opened: the grid's code held up
+        # a shared link's first chart (ui/plain_table.py).
+        with details(f"All {len(ranked):,} schools, ranked: sort, search or select a row to open its profile",
+                     "time-ranked-all", icon=":material/table:") as is_open:
+            if is_open:
+                table(ranked, "All schools ranked by SENCO hours per 10 SEND pupils", "time-ranked-all", v,
+                      ranked_columns, height=400, open_school=True, with_downloads=False)
 
 st.header("SENCOs' own view of their time")
 m = MEASURE_BY_ID["time_not_enough"]
@@ -147,4 +162,5 @@ teach = v.api.derived(analysis.summary_by, v.filters, "phase", "senco_teaching_h
 if v.anonymised:
     teach = analysis.hide_small_groups(teach, "Schools (n)",
                                        ["Median", "Lower quartile", "Upper quartile", "Min", "Max"], SMALL)
-table(teach, "SENCO class-teaching hours a week, by phase", "time-teaching", v)
+plain(teach, "SENCO class-teaching hours a week, by phase", "time-teaching", v,
+      {"phase": "Phase", **{c: c for c in teach.columns if c != "phase"}})

@@ -33,13 +33,13 @@ def schools_of(fig: go.Figure) -> list[list | None] | None:
     return getattr(fig, "_senco_schools", None)
 
 
-def _meeting() -> bool:
+def in_meeting() -> bool:
     return st.session_state.get("_meeting") is not None
 
 
 def selectable(fig: go.Figure) -> dict:
     """The st.plotly_chart arguments that make a chart's school points clickable, or none."""
-    return dict(SELECT) if schools_of(fig) and not _meeting() else {}
+    return dict(SELECT) if schools_of(fig) and not in_meeting() else {}
 
 
 def _same(a, b) -> bool:
@@ -75,7 +75,7 @@ def clicked_school(fig: go.Figure, event) -> object | None:
 
 def open_school(v, urn) -> None:
     """Open the school's profile with this view's filters (stops this page's run)."""
-    if urn is None or _meeting():
+    if urn is None or in_meeting():
         return
     if v.anonymised:
         from ui.tables import unlisted  # noqa: PLC0415 (ui.tables imports this module)
@@ -107,7 +107,7 @@ def follow_row(event, urns: list, v) -> None:
 def row_schools(frame: pd.DataFrame, shown: pd.DataFrame, v) -> list | None:
     """The URN of each row of a table as shown (anonymised tables are sorted by label and leave
     schools out), or None when its rows are not schools or a click could not open them."""
-    if "urn" not in frame.columns or _meeting() or len(frame) == 0:
+    if "urn" not in frame.columns or in_meeting() or len(frame) == 0:
         return None
     urns = pd.to_numeric(frame["urn"], errors="coerce")
     if not v.anonymised:

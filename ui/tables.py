@@ -5,10 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from lake.api import Filters
-from ui import drill
+from ui import drill, links, plain_table
 from ui.anonymise import SMALL, anonymise, unlisted_urns
 from ui.context import View
 from ui.export import column_source, csv_bytes, data_as_at, file_stem, notes_rows, xlsx_bytes
+from ui.navigation import ADDRESSES
 
 UNLISTED_NOTE = (f"Anonymised: schools are shown by label only, without pupil counts or figures worked out from them, "
                  "census figures, official Ofsted outcomes or dates, which are public and would name them; a school "
@@ -43,13 +44,10 @@ def prepare(frame: pd.DataFrame, v: View, columns: dict[str, str] | None = None)
     return out
 
 
-def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str, str] | None = None,
-          height: int | None = None, caption: str | None = None, open_school: bool = False) -> pd.DataFrame:
-    """Show a table and offer it as CSV and XLSX; returns the frame as shown. With `open_school`, a
-    table of schools (a `urn` column) lets a selected row open that school's profile (ui/drill.py)."""
-    shown = prepare(frame, v, columns)
+def _heading(frame: pd.DataFrame, shown: pd.DataFrame, title: str, v: View, caption: str | None,
+             cut: str | None) -> bool:
+    """A table's title, its captions and anonymised notes; False (with a note) when it has no rows."""
     st.markdown(f"**{title}**")
-    cut = first_rows_note(len(shown))
     if caption or cut:
         st.caption(" ".join(c for c in (caption, cut) if c))
     if v.anonymised:
@@ -59,6 +57,18 @@ def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str,
             st.caption(SMALL_NOTE)
     if shown.empty:
         st.info("No rows to show for these filters.", icon=":material/filter_alt_off:")
+        return False
+    return True
+
+
+def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str, str] | None = None,
+          height: int | None = None, caption: str | None = None, open_school: bool = False,
+          with_downloads: bool = True) -> pd.DataFrame:
+    """Show a table in the interactive grid (sort, search, select) and offer it as CSV and XLSX;
+    returns the frame as shown. With `open_school`, a table of schools (a `urn` column) lets a
+    selected row open that school's profile (ui/drill.py)."""
+    shown = prepare(frame, v, columns)
+    if not _heading(frame, shown, title, v, caption, first_rows_note(len(shown))):
         return shown
     kwargs = {"height": height} if height else {}
     if v.anonymised:
@@ -72,8 +82,35 @@ def table(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str,
     event = st.dataframe(shown.head(GRID_ROWS), hide_index=True, width="stretch", **kwargs)
     if urns:
         drill.follow_row(event, urns, v)
+    if with_downloads:
+        downloads(shown, title, key, v, sources(frame, shown, columns, v.anonymised))
+    return shown
+
+
+def plain(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str, str] | None = None,
+          caption: str | None = None, rows: int | None = None, open_school: bool = False,
+          digits: dict[str, int] | None = None) -> pd.DataFrame:
+    """Show a short table as a plain table (ui/plain_table.py), its first `rows` rows when given, and
+    offer all of it as CSV and XLSX; returns the frame as shown. `digits`: a column's decimals. With `open_school`, each school's
+    name links to its profile with this view's filters (named mode, and never from a meeting link)."""
+    shown = prepare(frame, v, columns)
+    head = shown if rows is None else shown.head(rows)
+    if not _heading(frame, shown, title, v, caption, None):
+        return shown
+    links = None
+    if open_school and not v.anonymised and not drill.in_meeting() and "School" in head.columns:
+        links = {"School": [profile_link(u) for u in frame["urn"].head(len(head))]}
+    st.markdown(plain_table.to_markdown(head, links, digits))
     downloads(shown, title, key, v, sources(frame, shown, columns, v.anonymised))
     return shown
+
+
+def profile_link(urn) -> str | None:
+    """The address of a school's profile with this view's filters, relative to the page's own."""
+    if pd.isna(urn):
+        return None
+    params = {**st.session_state.get("_view_params", {}), "school": str(int(urn))}
+    return links.link(ADDRESSES["schools"].lstrip("/"), params)
 
 
 def sources(frame: pd.DataFrame, shown: pd.DataFrame, columns: dict[str, str] | None,

@@ -1,5 +1,5 @@
-"""Drill-through in a real browser: a click on a school's point in a chart, or on a school's row in
-the ranked list, opens that school's profile on the Schools page with the same filters; in
+"""Drill-through in a real browser: a click on a school's point in a chart, on a school's name in
+the ranked list or on its row in the whole list's grid, opens that school's profile on the Schools page with the same filters; in
 anonymised mode the point names no school on hover and opens the profile by its label."""
 from __future__ import annotations
 
@@ -62,9 +62,29 @@ def test_a_clicked_box_plot_point_opens_that_schools_profile(app_url, page, lake
     assert query["phase"] == ["primary", "secondary"]                       # the same filters
 
 
-def test_a_selected_ranked_row_opens_that_schools_profile(app_url, page, lake_facts):
+def test_a_ranked_schools_name_opens_its_profile_with_the_same_filters(app_url, page, lake_facts):
+    """The ranked list's first schools are a plain table: each name is a link to the school's
+    profile, opened beside the list (a new tab) with the list's filters."""
+    open_page(page, f"{app_url}/senco_time?phase=primary")
+    frame = analysis.returned(lake_facts["frame"])
+    ranked = analysis.ranked(frame[frame.phase == "primary"], "hours_per_10_send")
+    table = page.locator(MAIN).locator("table").filter(has=page.locator("th", has_text="Hours per 10 SEND pupils"))
+    names = table.locator("tbody tr td:nth-child(2)")
+    assert names.count() == min(10, len(ranked)) < len(ranked)
+    assert names.all_inner_texts() == ranked.school_name.head(names.count()).tolist()
+    with page.context.expect_page() as opened:
+        table.get_by_role("link", name=ranked.school_name.iloc[2], exact=True).click()
+    profile = opened.value
+    heading, query = landed_on_profile(profile)
+    assert heading == f"{ranked.school_name.iloc[2]} ({int(ranked.urn.iloc[2])})"
+    assert query["phase"] == ["primary"] and query["year"] == [lake_facts["current_year"]]
+    profile.close()
+
+
+def test_a_selected_row_of_the_whole_ranked_list_opens_that_schools_profile(app_url, page, lake_facts):
     open_page(page, f"{app_url}/senco_time")
     ranked = analysis.ranked(analysis.returned(lake_facts["frame"]), "hours_per_10_send")
+    page.get_by_text(f"All {len(ranked):,} schools, ranked", exact=False).click()      # drawn when opened
     grid = page.locator(".stDataFrame").filter(
         has=page.locator("table th", has_text="Hours per 10 SEND pupils")).first
     grid.scroll_into_view_if_needed()

@@ -124,3 +124,19 @@ def test_command_line_mistakes_get_one_line_and_no_traceback(args, code, says, t
 def test_a_missing_lake_in_the_environment_is_one_line(tmp_path):
     proc = _cli("/", "--out", str(tmp_path / "p.html"), env={"SENCO_LAKE": str(tmp_path / "none.duckdb")})
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and proc.stderr.startswith("error:")
+
+
+def test_a_pages_plain_tables_are_tables_in_the_pack(packs):
+    """The ranked list's first schools and the teaching-hours table are drawn plain on the page
+    (ui/plain_table.py): in the pack they are tables with their titles, not lines of pipes, and
+    hold no link that works only inside the app."""
+    html = packs["named"]["html"]
+    for title in ("Schools ranked by SENCO hours per 10 SEND pupils", "SENCO class-teaching hours a week, by phase"):
+        found = re.search(rf"<caption>{re.escape(title)}</caption><thead><tr>(.*?)</tr></thead><tbody>(.*?)</tbody>",
+                          html, re.DOTALL)
+        assert found, title
+        assert '<th scope="col">Phase</th>' in found.group(1)
+    ranked = re.search(r"<caption>Schools ranked by SENCO hours per 10 SEND pupils</caption>.*?<tbody>(.*?)</tbody>",
+                       html, re.DOTALL).group(1)
+    assert ranked.count("<tr>") == 10
+    assert "| Rank |" not in html and 'href="schools?' not in html

@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from lake.parquet import export
 from lake.store import Reader
 from ui.context import _api
 from ui.details import open_every_detail
+from ui.plain_table import from_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 LAKE_KINDS = ("duckdb", "parquet")
@@ -87,6 +89,12 @@ def run_page(name: str, closed: bool = False, **params) -> AppTest:
     return at
 
 
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table on the page, as a reader sees it: the grids and the plain tables (ui/plain_table.py)."""
+    plain = [from_markdown(m.value) for m in at.markdown]
+    return [df.value for df in at.dataframe] + [f for f in plain if f is not None]
+
+
 def page_text(at: AppTest) -> str:
     """Everything a user can read on the page: text, metrics, tables, widget options."""
     parts: list[str] = []
@@ -95,8 +103,8 @@ def page_text(at: AppTest) -> str:
         parts += [str(e.value) for e in getattr(at, kind)]
     for m in at.metric:
         parts += [str(m.label), str(m.value), str(m.delta or "")]
-    for df in at.dataframe:
-        parts.append(df.value.to_csv())
+    for df in tables(at):
+        parts.append(df.to_csv())
     for w in list(at.selectbox) + list(at.multiselect) + list(at.radio):
         parts += [str(o) for o in w.options]
     for w in at.get("plotly_chart"):

@@ -24,7 +24,7 @@ import pandas as pd
 
 import ui.tables
 from lake.analysis import OVERALL_EFFECTIVENESS
-from tests.pages.apptest import page_text, run_page
+from tests.pages.apptest import page_text, run_page, tables
 from ui.export import csv_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,9 +104,9 @@ class Seen:
 
 def observe(seen: Seen, at, profile: str | None, downloads: list[bytes]) -> None:
     seen.runs += 1
-    for df in at.dataframe:
+    for df in tables(at):
         seen.tables += 1
-        seen.frame(df.value, profile)
+        seen.frame(df, profile)
     for data in downloads:
         seen.downloads += 1
         seen.frame(pd.read_csv(io.BytesIO(data), encoding="utf-8-sig"), profile)

@@ -22,7 +22,7 @@ from lake.api import Filters, LakeAPI
 from lake.parquet import export
 from lake.store import Reader, writing
 from tests.pages import reidentify
-from tests.pages.apptest import run_page, serving
+from tests.pages.apptest import run_page, serving, tables
 from ui.anonymise import SMALL, label_for, unlisted_urns
 
 
@@ -152,7 +152,7 @@ def test_a_school_outside_the_years_register_shows_only_what_it_is_listed_by(dem
             at = reidentify.run(seen, monkeypatch, "schools", profile=label, school=label)
             assert any(label in s.value for s in at.subheader), "the school is not listed"
             assert any("not one of the state-funded schools" in c.value for c in at.caption)
-            assert not any(t in df.value.to_csv() for df in at.dataframe for t in types)
+            assert not any(t in df.to_csv() for df in tables(at) for t in types)
         result = reidentify.attack(seen, truth, reidentify.public_knowledge(frame, api), la_of, year)
         assert all(truth[label] in cands and len(cands) >= SMALL for label, cands in result.items()), \
             {label: len(cands) for label, cands in result.items()}
@@ -181,7 +181,7 @@ def test_a_converted_schools_profile_shows_its_earlier_returns_under_its_own_lab
         label, old_label = label_for(urn, key), label_for(old, key)
         at = reidentify.run(reidentify.Seen(), monkeypatch, "schools", profile=label, school=label)
         assert any(label in s.value for s in at.subheader), "the school is not listed"
-        shown = " ".join(df.value.to_csv() for df in at.dataframe)
+        shown = " ".join(df.to_csv() for df in tables(at))
         history = next(df.value for df in at.dataframe if "Academic year" in df.value.columns
                        and first in set(df.value["Academic year"]))
         assert set(history["School"]) == {label}
@@ -200,7 +200,7 @@ def test_without_a_key_anonymised_mode_shows_nothing(demo_lake, tmp_path):
             for page in ("overview", "senco_time", "schools"):
                 at = run_page(page, anon="true")
                 assert any("Anonymised mode is unavailable" in e.value for e in at.error)
-                assert len(at.dataframe) == 0 and len(at.metric) == 0
+                assert len(tables(at)) == 0 and len(at.metric) == 0
             # Named mode still works for the LA's own team.
             assert len(run_page("senco_time").dataframe) > 0
     finally:
@@ -264,7 +264,7 @@ def test_a_filter_leaving_fewer_than_five_schools_shows_no_figures(demo_lake, la
     named = run_page(page, type=school_type)
     assert len(named.metric) or len(named.dataframe)
     at = run_page(page, anon="true", type=school_type)
-    assert len(at.metric) == 0 and len(at.dataframe) == 0 and not at.get("plotly_chart")
+    assert len(at.metric) == 0 and len(tables(at)) == 0 and not at.get("plotly_chart")
     assert any(f"Fewer than {SMALL} schools" in i.value for i in at.info)
 
 

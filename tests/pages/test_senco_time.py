@@ -1,12 +1,16 @@
 """SENCO time page, run headless against the demo lake."""
 import json
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 
 from tests.pages.apptest import page_text, plotly_values, run_page
+from tests.pages.apptest import tables as page_tables
 from ui import charts as ui_charts
 from ui import tables
+from ui.details import open_every_detail
+from ui.plain_table import from_markdown, links_of
 
 
 def charts(at):
@@ -52,16 +56,16 @@ def test_anonymised_page_shows_cohort_bands_not_schools(demo_lake, lake_api):
     assert not [t for t in first["data"] if t.get("mode") == "markers"]
     bands = [y for t in first["data"] if t.get("type") == "bar" for y in plotly_values(t.get("y"))]
     assert bands and set(bands) <= {"Under 20", "20 to 39", "40 to 79", "80 or more"}
-    for df in at.dataframe:
-        if "School" in df.value.columns:                # a labelled row: no count nor anything worked out from one
-            assert not {"SEND pupils", "EHCP pupils", "Hours per 10 SEND pupils"} & set(df.value.columns)
-        if "SEND pupils" in df.value.columns:           # the cohort, as bands
-            assert set(df.value["SEND pupils"]) <= {"Under 20", "20 to 39", "40 to 79", "80 or more"}
-        if "Schools (n)" in df.value.columns:         # groups of fewer than 5 schools are blank, still numeric
-            small = df.value[df.value["Schools (n)"] < 5]
+    for df in page_tables(at):
+        if "School" in df.columns:                # a labelled row: no count nor anything worked out from one
+            assert not {"SEND pupils", "EHCP pupils", "Hours per 10 SEND pupils"} & set(df.columns)
+        if "SEND pupils" in df.columns:           # the cohort, as bands
+            assert set(df["SEND pupils"]) <= {"Under 20", "20 to 39", "40 to 79", "80 or more"}
+        if "Schools (n)" in df.columns:         # groups of fewer than 5 schools are blank, still numeric
+            small = df[df["Schools (n)"] < 5]
             assert small.drop(columns=[c for c in small.columns if not c.startswith(("Median", "Share"))]
                               ).isna().all().all()
-            assert all(pd.api.types.is_numeric_dtype(df.value[c]) for c in df.value.columns
+            assert all(pd.api.types.is_numeric_dtype(df[c]) for c in df.columns
                        if c.startswith(("Median", "Share")))
 
 
@@ -113,3 +117,24 @@ def test_a_national_view_draws_a_density_and_shows_the_first_rows(demo_lake, mon
     ranked = next(df.value for df in at.dataframe if "Rank" in df.value.columns)
     assert ranked["Rank"].tolist() == [1, 2, 3, 4, 5, 6, 7]
     assert re.search(r"The first 7 of \d+ rows are shown; the downloads hold them all\.", text)
+
+
+def test_the_ranked_list_shows_its_first_schools_each_linking_its_profile(demo_lake):
+    """A shared link opens on the ten schools with the least time, as a plain table whose names open
+    each profile with the view's filters; the whole list's grid is drawn only when opened."""
+    at = run_page("senco_time", closed=True, phase="primary")
+    text = next(m.value for m in at.markdown if (f := from_markdown(m.value)) is not None and "Rank" in f.columns)
+    first = from_markdown(text)
+    assert not [df for df in at.dataframe if "Rank" in df.value.columns]          # no grid until opened
+    assert first["Rank"].tolist() == list(range(1, 11))
+    year = at.selectbox(key="year").value
+    for urn, link in zip(first["URN"], links_of(text, "School")):
+        address = urlparse(link)
+        assert address.path == "schools"                           # beside this page, wherever the app is served
+        assert parse_qs(address.query) == {"school": [str(urn)], "phase": ["primary"], "year": [year]}
+    open_every_detail(at)
+    whole = next(df.value for df in at.dataframe if "Rank" in df.value.columns)
+    assert len(whole) > 10 and whole["School"].head(10).tolist() == first["School"].tolist()
+    assert whole["URN"].head(10).astype(int).tolist() == first["URN"].tolist()
+    caption = f"The 10 of {len(whole)} schools with the least time for their cohort."
+    assert any(c.value.startswith(caption) for c in at.caption)
