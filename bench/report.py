@@ -239,23 +239,34 @@ def _rest(results: dict, out: list[str], nat: dict) -> str:
 LINKS_START, LINKS_END = "<!-- links:start -->", "<!-- links:end -->"
 
 LINK_NOTES = """\
-Where the time goes (websocket frame times, resource timings and a CPU profile of one fresh
-visit, December 2026): the server has sent the whole page within about 1.4 s at LA scale (46 KB)
-and 2.4 s at national scale; the rest is the browser. Streamlit fetches the code for each kind of
-element when the first such element arrives, and a fresh browser context has no cache. The floor
-needs Plotly's bundle (4.7 MB of JavaScript) and Streamlit's core. The SENCO time link also needs
-the data grid and Arrow reader (1.3 MB) for its ranked list, the sidebar's widgets and the metric
-cards, and it draws five charts: they all wait for Plotly's code and are drawn in the same moment
-once it arrives, so the first chart shows only when all five are drawn. In the profile Plotly
-spent 1.1 s of main-thread time against the floor's 0.6 s, and React and styling 0.6 s more.
-A/B runs (same run, alternated; load average 3-15, so read the ratios, not the seconds): the page
-stopped after its first chart 1.05x the floor; without its data grids 1.03-1.24x; without the
-charts after the first 1.16x; small tables as `st.table` instead of grids no better (it uses the
-same Arrow reader); Plotly's and the grid's code fetched by a script at the top of the page,
-before any element asks for it, no better (1.58x against 1.54x). At national scale the page sent
-2.7 MB (a 16,000-point WebGL scatter with every name, box plots with every school, a 16,000-row
-grid); it now sends 264 KB (a density of counts, box plots as their figures with outliers as dots,
-the first 2,000 rows), and the ratio fell from 3.2x to 1.7x.
+Where the time goes (websocket frame times, resource timings and CPU profiles of fresh visits,
+December 2026): the server has sent the whole page within about 0.5 s of the websocket opening
+(46 KB at LA scale; 100 KB at national scale); the rest is the browser. Streamlit fetches the
+code for each kind of element when the first such element arrives, and a fresh browser context
+has no cache. The floor needs Plotly's bundle (4.6 MB of JavaScript) and Streamlit's core. The
+SENCO time link also needs the sidebar's widgets, the metric cards and Markdown, and it draws five
+charts: they all wait for Plotly's code and are drawn in the same moment once it arrives. In the
+profiles the app's main thread was busy 2.0 s (LA) and 3.2 s (national) to its first chart against
+the floor's 1.1 s: Plotly 0.8-0.9 s (LA) and 1.5 s (national) against 0.6 s, then React, styling,
+Markdown and compiling the extra code.
+
+What changed for this run: the ranked list opens on its ten schools with the least time as a
+plain table (each name a link to the school's profile), and the whole list's data grid is drawn
+only when its section is opened; the small tables on the page are plain tables too
+(`ui/plain_table.py`). The grid's code (1.3 MB with its Arrow reader) was compiled in the same
+moment as the charts; at national scale its 2,000 rows were 164 KB of the 264 KB the page sent.
+A/B at national scale (alternated, same run): without the grids 1.31x against 1.61x with them.
+
+Tried and not kept: drawing only 50 outlying schools per box at national scale (no gain; the 646
+dots are not what costs); small tables as `st.table` (it uses the same Arrow reader); Plotly's
+and the grid's code fetched by a script at the top of the page (the script's own element is
+fetched late too). A cost the app cannot remove: a link to any page but the first makes
+Streamlit's frontend first look for the server under the page's own path (two 404s, ~0.1 s)
+before the app's root; Streamlit documents this as expected (streamlit/streamlit#7074).
+
+One visit's time varies by about ±0.5 s on this shared 2-CPU machine, for the floor as much as
+for the link, so each figure is the median of nine alternated visits; two runs of the same code
+have differed by 0.15x.
 
 Ten sessions at once, what the server does for each (measured with the protocol client, the
 code before and after side by side, rounds alternated; medians of four rounds, at a load average
@@ -272,12 +283,6 @@ for it (`lake/api.py`); the lake's schema is checked once per lake file, not wit
 run; the "data as at" line under every title is worked out once per lake version (`ui/help.py`).
 What a warm run still spends most on: building Plotly figure objects (`ui/charts.py`), tables
 and their download buttons, and relabelling cached cuts (`lake/analysis.as_percent`).
-
-What remains: 1.5x at both scales is not reached on this machine (1.55x and 1.71x in the run
-above). What would close it is drawing less in the same moment as the first chart: the ranked
-list as a plain table with a link to each school's profile rather than a data grid (the grid is
-what row-click drill-through and the page tests read today), and the charts below the first
-drawn after it.
 """
 
 
