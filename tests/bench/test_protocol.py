@@ -4,6 +4,7 @@ ten-sessions figure rests on cannot quietly stop measuring the page."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -12,6 +13,13 @@ from bench.protocol import open_session, sessions_at_once
 from tests.lake.small_lake import build
 
 LINK = "/senco_time?year=2025%2F26&phase=primary"
+
+
+def run(coroutine):
+    """Run the client's coroutine to its end in a thread of its own: a browser test earlier in the
+    same pytest process leaves Playwright's event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +35,7 @@ def served(tmp_path_factory):
 
 def test_a_protocol_session_opens_the_shared_link_and_sees_its_charts(served):
     url, log = served
-    s = asyncio.run(open_session(url, LINK, timeout=120))
+    s = run(open_session(url, LINK, timeout=120))
     assert s.status == "FINISHED_SUCCESSFULLY", s
     assert not s.exceptions
     # The page ran through app.py (its sidebar filters) with the link's query: SENCO time, primary only.
@@ -40,16 +48,16 @@ def test_a_protocol_session_opens_the_shared_link_and_sees_its_charts(served):
 
 def test_a_link_to_a_page_that_does_not_exist_is_reported_not_taken_for_the_page(served):
     url, _ = served
-    s = asyncio.run(open_session(url, "/no_such_page?year=2025%2F26", timeout=120))
+    s = run(open_session(url, "/no_such_page?year=2025%2F26", timeout=120))
     assert s.page_not_found                       # the server drew its default page instead
     assert "Time against the SEND cohort" not in s.headings
-    found = asyncio.run(open_session(url, LINK, timeout=120))
+    found = run(open_session(url, LINK, timeout=120))
     assert not found.page_not_found
 
 
 def test_sessions_opened_at_once_each_draw_the_same_page(served):
     url, log = served
-    sessions = asyncio.run(sessions_at_once(url, LINK, 3, timeout=120))
+    sessions = run(sessions_at_once(url, LINK, 3, timeout=120))
     assert [s.status for s in sessions] == ["FINISHED_SUCCESSFULLY"] * 3
     assert len({tuple(s.headings) for s in sessions}) == 1
     assert len({s.charts for s in sessions}) == 1 and sessions[0].charts >= 3
