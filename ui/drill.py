@@ -16,7 +16,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui import links
 from ui.anonymise import label_for
+from ui.navigation import ADDRESSES
 
 SCHOOLS_PAGE = "pages/schools.py"
 SELECT = {"on_select": "rerun", "selection_mode": "points"}
@@ -88,6 +90,16 @@ def open_school(v, urn) -> None:
     # The filters and anonymised mode are widgets bound to the address: they carry over to the
     # Schools page by themselves, and only the school is added.
     st.switch_page(SCHOOLS_PAGE, query_params={"school": school})
+
+
+def profile_links(frame: pd.DataFrame, v) -> list[str | None] | None:
+    """Each row's link to its school's profile with this view's filters, relative to the page's own
+    address (named mode only, never from a meeting link: as `open_school`), or None."""
+    if v.anonymised or in_meeting() or "urn" not in frame.columns:
+        return None
+    params = st.session_state.get("_view_params", {})
+    return [None if pd.isna(u) else links.link(ADDRESSES["schools"].lstrip("/"), {**params, "school": str(int(u))})
+            for u in frame["urn"]]
 
 
 def follow_chart(fig: go.Figure, event, v) -> None:

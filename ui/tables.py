@@ -5,11 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from lake.api import Filters
-from ui import drill, links, plain_table
+from ui import drill, plain_table
 from ui.anonymise import SMALL, anonymise, unlisted_urns
 from ui.context import View
 from ui.export import column_source, csv_bytes, data_as_at, file_stem, notes_rows, xlsx_bytes
-from ui.navigation import ADDRESSES
 
 UNLISTED_NOTE = (f"Anonymised: schools are shown by label only, without pupil counts or figures worked out from them, "
                  "census figures, official Ofsted outcomes or dates, which are public and would name them; a school "
@@ -97,20 +96,10 @@ def plain(frame: pd.DataFrame, title: str, key: str, v: View, columns: dict[str,
     head = shown if rows is None else shown.head(rows)
     if not _heading(frame, shown, title, v, caption, None):
         return shown
-    links = None
-    if open_school and not v.anonymised and not drill.in_meeting() and "School" in head.columns:
-        links = {"School": [profile_link(u) for u in frame["urn"].head(len(head))]}
-    st.markdown(plain_table.to_markdown(head, links, digits))
+    urls = drill.profile_links(frame.head(len(head)), v) if open_school and "School" in head.columns else None
+    st.markdown(plain_table.to_markdown(head, {"School": urls} if urls else None, digits))
     downloads(shown, title, key, v, sources(frame, shown, columns, v.anonymised))
     return shown
-
-
-def profile_link(urn) -> str | None:
-    """The address of a school's profile with this view's filters, relative to the page's own."""
-    if pd.isna(urn):
-        return None
-    params = {**st.session_state.get("_view_params", {}), "school": str(int(urn))}
-    return links.link(ADDRESSES["schools"].lstrip("/"), params)
 
 
 def sources(frame: pd.DataFrame, shown: pd.DataFrame, columns: dict[str, str] | None,
