@@ -44,7 +44,7 @@ def line_figure(table: pd.DataFrame, measure: Measure, title: str, years: list[s
     share = measure.unit == "share"
     yaxis = {"tickformat": ".0%", "rangemode": "tozero"} if share else {"rangemode": "tozero"}
     lines = [charts.hline_shape(*reference)] if reference else []
-    return go.Figure(data=data, layout=charts.layout(
+    return charts.figure(data, charts.layout(
         title, "Academic year", y_title or measure.name, xaxis={"type": "category", "categoryorder": "array",
                                                       "categoryarray": years},
         yaxis=yaxis, lines=lines, showlegend=True))
