@@ -531,10 +531,14 @@ def ofsted_by_profile(frame: pd.DataFrame, group: str, order: list[str] | None =
     return out[cols]
 
 
-KEY_FIGURES = (("SENCO hours a week", "senco_hours_per_week", False),
-               ("SENCO hours per 10 SEND pupils", "hours_per_10_send", True),
-               ("SEND pupils, % of roll", "send_pct", True),
-               ("Admin support hours a week", "admin_support_hours_per_week", False))
+# (label, column, drawn from pupil counts, the measure whose rounding the figure is shown with)
+KEY_FIGURES = (("SENCO hours a week", "senco_hours_per_week", False, "median_senco_hours"),
+               ("SENCO hours per 10 SEND pupils", "hours_per_10_send", True, "median_hours_per_10_send"),
+               ("SEND pupils, % of roll", "send_pct", True, "send_pct"),
+               ("Admin support hours a week", "admin_support_hours_per_week", False, "median_admin_hours"))
+# Decimals each key figure is shown to: its measure's, so a school's profile says what every card,
+# table and chart says ("0.3 h", never "0.27 h" there and "0.3 h" elsewhere).
+KEY_FIGURE_DIGITS = {label: measures.MEASURE_BY_ID[mid].rounding for label, _, _, mid in KEY_FIGURES}
 
 
 def school_key_figures(school: pd.DataFrame, la_rows: pd.DataFrame, peers: pd.DataFrame,
@@ -558,16 +562,19 @@ def school_key_figures(school: pd.DataFrame, la_rows: pd.DataFrame, peers: pd.Da
     # medians over fewer than `small` schools are too.
     hide = small is not None
     out = []
-    for label, col, derived in KEY_FIGURES:
+    for label, col, derived, _ in KEY_FIGURES:
+        digits = KEY_FIGURE_DIGITS[label]
         mine = pd.to_numeric(pd.Series([row.get(col)]), errors="coerce").iloc[0]
         la_vals = pd.to_numeric(la[col], errors="coerce").dropna() if col in la.columns else pd.Series(dtype=float)
         peer_vals = (pd.to_numeric(peer[col], errors="coerce").dropna() if col in peer.columns
                      else pd.Series(dtype=float))
         enough = small or 1                  # anonymised: no median of fewer than `small` schools
-        la_med = rounding.round_half_up(la_vals.median(), 2) if len(la_vals) >= enough else None
-        peer_med = rounding.round_half_up(peer_vals.median(), 2) if len(peer_vals) >= enough else None
-        value = None if pd.isna(mine) else rounding.round_half_up(mine, 2)
-        diff = None if value is None or la_med is None else rounding.round_half_up(value - la_med, 2)
+        # Each figure and the difference rounded half up from the unrounded figures (DfE's way).
+        la_raw = la_vals.median() if len(la_vals) >= enough else None
+        peer_med = rounding.round_half_up(peer_vals.median(), digits) if len(peer_vals) >= enough else None
+        la_med = None if la_raw is None else rounding.round_half_up(la_raw, digits)
+        value = None if pd.isna(mine) else rounding.round_half_up(mine, digits)
+        diff = None if value is None or la_raw is None else rounding.round_half_up(mine - la_raw, digits)
         if hide and derived:
             value, diff = None, None
         out.append({"Figure": label, "This school": value, "LA median": la_med, "Difference from LA median": diff,

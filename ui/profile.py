@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lake import rounding
+from lake.analysis import KEY_FIGURE_DIGITS
 
 PHASE_GROUPS = {
     "nursery": "nursery schools", "primary": "primary schools", "middle": "middle schools",
@@ -47,21 +48,29 @@ def la_count(frame: pd.DataFrame) -> int:
     return frame.la_code.dropna().nunique() if not frame.empty else 0
 
 
+def digits(figure: str) -> int:
+    """The decimals a key figure is shown to: its measure's (lake.analysis.KEY_FIGURE_DIGITS)."""
+    return KEY_FIGURE_DIGITS.get(figure, 1)
+
+
 def with_unit(figure: str, value: object, change: bool = False) -> str:
-    """A key figure as shown: "24 h", "12%", and for a change "+2.5 h" or "+3 pts"."""
+    """A key figure as shown, to its measure's decimals: "24 h", "12.5%", and for a change "+2.5 h"
+    or "+3 pts"."""
     if value is None or pd.isna(value):
         return NOT_SHOWN
     unit = UNITS.get(figure, "")
     if change:
-        return rounding.signed(value, 2).rstrip("0").rstrip(".") + (" pts" if unit == "%" else unit)
-    return rounding.trimmed(value, 2) + unit
+        text = rounding.signed(value, digits(figure))
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return text + (" pts" if unit == "%" else unit)
+    return rounding.trimmed(value, digits(figure)) + unit
 
 
 def delta_text(figure: str, diff: object, group: str) -> str | None:
     """The card's comparison with the LA median of the school's own phase, or None when there is none."""
     if diff is None or pd.isna(diff):
         return None
-    if rounding.is_zero(diff, 2):
+    if rounding.is_zero(diff, digits(figure)):
         return f"same as the LA median for {group}"
     return f"{with_unit(figure, diff, change=True)} vs the LA median for {group}"
 
@@ -90,7 +99,7 @@ def figures_shown(figures: pd.DataFrame, group: str, la_name: str, anonymised: b
             mine_text = with_unit(figure, mine)
         if diff is None or pd.isna(diff):
             diff_text = NOT_SHOWN
-        elif rounding.is_zero(diff, 2):
+        elif rounding.is_zero(diff, digits(figure)):
             diff_text = "same"
         else:
             diff_text = with_unit(figure, diff, change=True)

@@ -6,7 +6,9 @@ import pytest
 
 from lake import analysis, rounding
 from lake.api import Filters
+from lake.measures import MEASURE_BY_ID
 from tests.pages.apptest import page_text, run_page
+from ui import profile
 
 
 def charts(at):
@@ -46,7 +48,7 @@ def test_school_from_the_url_shows_its_profile(demo_lake, lake_api, current):
     figures = frame_with(at, "Figure", "This school", "Similar schools median")
     assert list(figures.Figure) == ["SENCO hours a week", "SENCO hours per 10 SEND pupils", "SEND pupils, % of roll",
                                     "Admin support hours a week"]
-    assert figures["This school"][0] == rounding.trimmed(float(current.senco_hours_per_week[0]), 2) + " h"
+    assert figures["This school"][0] == rounding.trimmed(float(current.senco_hours_per_week[0]), 1) + " h"
     history = frame_with(at, "Academic year", "SENCO hours a week", "SENCO qualification")
     assert list(history["Academic year"]) == lake_api.school_history(urn).academic_year.tolist()
     flags = frame_with(at, "Flag", "Raised")
@@ -160,7 +162,7 @@ def test_key_figures_hide_small_cohorts_and_compare_turns_rows_into_columns():
     assert figures.loc["SENCO hours a week", "This school"] == 4.0
     assert figures.loc["SENCO hours a week", "LA median"] == 6.5
     assert figures.loc["SENCO hours a week", "Difference from LA median"] == -2.5
-    assert figures.loc["SENCO hours a week", "Similar schools median"] == 8.13   # 8.125 rounded half up
+    assert figures.loc["SENCO hours a week", "Similar schools median"] == 8.1    # 8.125 to the measure's 1 dp
     hidden = analysis.school_key_figures(frame[frame.urn == 1], frame, frame, small=5).set_index("Figure")
     assert pd.isna(hidden.loc["SENCO hours per 10 SEND pupils", "This school"])     # numeric, left blank
     assert pd.isna(hidden.loc["SEND pupils, % of roll", "This school"])
@@ -174,6 +176,24 @@ def test_key_figures_hide_small_cohorts_and_compare_turns_rows_into_columns():
     assert wide.columns.tolist() == ["Field", "A (1)", "B (2)"]
     assert wide.set_index("Field").loc["SENCO on SLT"].tolist() == ["Yes", "–"]
     assert wide.set_index("Field").loc["Hours"].tolist() == ["6.5", "9.75"]
+
+
+def test_a_profile_says_each_figure_to_its_measures_decimals():
+    """A school's hours per 10 SEND pupils of 0.27 is "0.3 h" on its profile, as on every card and table."""
+    frame = analysis.with_send_figures(pd.DataFrame({
+        "urn": [1, 2, 3], "school_name": ["A", "B", "C"], "has_return": [True] * 3, "number_on_roll": [400] * 3,
+        "sen_support_pupils": pd.array([30, 30, 30], dtype="Int32"), "ehcp_pupils": pd.array([0, 0, 0], dtype="Int32"),
+        "senco_hours_per_week": [0.81, 1.02, 1.05], "admin_support_hours_per_week": [2.25, 2.0, 2.0]}))
+    figures = analysis.school_key_figures(frame[frame.urn == 1], frame, frame[frame.urn != 1])
+    shown = profile.figures_shown(figures, "primary schools", "the LA", False).set_index("Figure")
+    per_10 = shown.loc["SENCO hours per 10 SEND pupils"]
+    assert per_10["This school"] == "0.3 h" and per_10["LA median, primary schools"] == "0.3 h"
+    assert per_10["Difference from that median"] == "-0.1 h"     # 0.27 - 0.34, rounded from the unrounded
+    assert shown.loc["SENCO hours a week", "This school"] == "0.8 h"
+    assert shown.loc["Admin support hours a week", "Difference from that median"] == "+0.3 h"   # 0.25 half up
+    assert shown.loc["SEND pupils, % of roll", "This school"] == "7.5%"
+    for label, _, _, measure_id in analysis.KEY_FIGURES:
+        assert profile.digits(label) == MEASURE_BY_ID[measure_id].rounding
 
 
 def test_demo_special_and_ap_profiles_compare_like_with_like(demo_lake, current):
