@@ -250,7 +250,7 @@ Plotly's bundle and Streamlit's core.
 
 What changed for this run:
 - Each chart is given the room its labels need, reckoned on the server from Arial's character
-  widths (`ui/charts.room`); before, every chart asked for 10 px margins and Plotly, finding its
+  widths (`ui/chart_room.py`); before, every chart asked for 10 px margins and Plotly, finding its
   labels wider, drew it a second time with the room made. CPU profiles of the national link (six
   alternated visits): the browser's main thread busy 2.6 s to the first chart against 3.2 s before,
   and the first chart 0.5 s sooner. A browser test checks that no chart on any page needs more room

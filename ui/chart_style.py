@@ -21,6 +21,7 @@ from lake.api import ROLE_PROFILES, SIZE_BANDS, SLT_PROFILES, TIME_BANDS
 from lake.measures import INCLUSION_GRADES
 
 TEXT = "#0b0c0c"
+FONT_SIZE = 16             # every chart's text, readable on a projector at the back of a room
 WHITE = "#ffffff"
 MIN_CONTRAST = 4.5
 # GOV.UK design system colours, each at least 3:1 against white.

@@ -1,6 +1,6 @@
 """Every chart on every page is drawn once, in the room the server reckoned for its labels.
 
-ui/charts.room works out each chart's margins from its labels in Arial's widths. Plotly's automargin
+ui/chart_room.room works out each chart's margins from its labels in Arial's widths. Plotly's automargin
 stays on, so a label wider than reckoned is never cut, but then Plotly draws the chart a second time
 to make room, which on a national page cost a tenth of a shared link's time to its first chart. Here
 each chart as the browser drew it must have needed no more room than it was given.

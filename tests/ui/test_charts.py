@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 
 from lake import analysis
-from ui import chart_style, charts, drill
+from ui import chart_room, chart_style, charts, drill
 
 
 def schools(n: int) -> pd.DataFrame:
@@ -177,26 +177,26 @@ def test_a_chart_keeps_room_for_its_longest_label_its_titles_legend_and_colour_b
     short = charts.bars(roles.iloc[:1], "role", "share", "Roles", "Share of SENCOs", percent=True)
     long = charts.bars(roles, "role", "share", "Roles", "Share of SENCOs", percent=True)
     # The longer name needs its own width (in Arial at the charts' size) more room on the left.
-    extra = charts.text_px(roles.role[1]) - charts.text_px(roles.role[0])
+    extra = chart_room.text_px(roles.role[1]) - chart_room.text_px(roles.role[0])
     assert long.layout.margin.l - short.layout.margin.l >= round(extra) - 1 > 250
     # A value axis with a title keeps a line for it under the ticks; a legend another line.
-    assert short.layout.margin.b >= 2 * charts.LINE_PX
+    assert short.layout.margin.b >= 2 * chart_room.LINE_PX
     marks = pd.DataFrame({"role": ["Teacher"], "England figure": [0.5]})
     with_legend = charts.bars(roles.iloc[:1], "role", "share", "Roles", "Share of SENCOs", percent=True,
                               marks=marks, marks_name="National survey")
-    assert with_legend.layout.margin.b >= short.layout.margin.b + charts.LINE_PX
+    assert with_legend.layout.margin.b >= short.layout.margin.b + chart_room.LINE_PX
     # A density's colour bar sits to the right of the plot; a scatter needs no room there.
     frame = pd.DataFrame({"send": np.arange(3000) % 90, "hours": (np.arange(3000) % 30) / 2,
                           "phase": "primary", "name": "x"})
     density = charts.scatter(frame, "send", "hours", "phase", "name", "t", "SEND pupils", "SENCO hours")
     few = charts.scatter(frame.iloc[:50], "send", "hours", "phase", "name", "t", "SEND pupils", "SENCO hours")
-    assert density.layout.margin.r >= charts.COLOUR_BAR_PX > few.layout.margin.r
+    assert density.layout.margin.r >= chart_room.COLOUR_BAR_PX > few.layout.margin.r
     # Room is only ever added: a taller title the chart asked for is kept, and automargin stays on.
     assert all(f.layout.margin.t >= 50 and f.layout.yaxis.automargin for f in (short, long, density, few))
 
 
 def test_text_is_reckoned_in_arial_widths_never_narrower():
-    assert charts.text_px("iii") < charts.text_px("MMM")               # proportional, not per character
-    assert charts.text_px("1,000") >= 16 * (4 * 0.556 + 0.278)          # Arial's own digit and comma widths
-    assert charts.text_px("Ysgol Gymraeg Bro Ogwr – ✓") > charts.text_px("Ysgol Gymraeg Bro Ogwr")
-    assert charts.text_px("") == 0
+    assert chart_room.text_px("iii") < chart_room.text_px("MMM")               # proportional, not per character
+    assert chart_room.text_px("1,000") >= 16 * (4 * 0.556 + 0.278)          # Arial's own digit and comma widths
+    assert chart_room.text_px("Ysgol Gymraeg Bro Ogwr – ✓") > chart_room.text_px("Ysgol Gymraeg Bro Ogwr")
+    assert chart_room.text_px("") == 0
